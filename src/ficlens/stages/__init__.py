@@ -1,0 +1,41 @@
+"""The built-in stages, one module each, in flow order.
+
+``REGISTRY`` maps a stage name to the factory that builds it; ``ficlens.pipeline`` uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def _structure(**kw: Any) -> Any:
+    from ficlens.stages.structure import StructureStage
+
+    return StructureStage(**kw)
+
+
+def _quotations(**kw: Any) -> Any:
+    from ficlens.stages.quotations import QuotationStage
+
+    return QuotationStage(**kw)
+
+
+def _characters(**kw: Any) -> Any:
+    from ficlens.stages.characters import CharacterStage
+
+    return CharacterStage(**kw)
+
+
+def _attribution(**kw: Any) -> Any:
+    from ficlens.stages.attribution import AttributionStage
+
+    return AttributionStage(**kw)
+
+
+REGISTRY: dict[str, Callable[..., Any]] = {
+    "structure": _structure,
+    "quotations": _quotations,
+    "characters": _characters,
+    "attribution": _attribution,
+}

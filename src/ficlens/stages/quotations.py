@@ -1,0 +1,275 @@
+"""Quotations: every quoted stretch, its marks excluded (as in PDNC).
+
+Provides ``quotes``. The story's dominant style is found first (double quotes, straight or
+curly; single quotes, British style; em-dash dialogue), as BookNLP does, then each text
+paragraph is scanned:
+
+* a quotation left open at a paragraph's end closes there and never swallows the text
+  after it; when the next paragraph opens with the same mark it continues the same
+  utterance (``group``), the novelist's convention for a speech over several paragraphs;
+* single-quote dialogue is told apart from apostrophes (``don't``, ``'em``, ``goin'``,
+  ``the Joneses' house``);
+* quotation marks inside a quotation are nested quotes, not new quotations;
+* a short phrase quoted inside a sentence of narration (a word, a title) has kind
+  ``embedded``; everything else is ``speech``;
+* the parts of one utterance interrupted by a speech tag share a ``group``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ficlens.story import Paragraph, Quote, Story
+
+_DOUBLE_OPEN = "“„«"
+_DOUBLE_CLOSE = "”»"
+_SINGLE_OPEN = "‘‹"
+_SINGLE_CLOSE = "’›"
+_DASHES = "—―–"
+_ELISIONS = {
+    "em", "tis", "twas", "twere", "twill", "til", "till", "cause", "cos", "coz", "bout", "round", "n", "im",
+    "er", "ere", "ow", "is", "e", "un", "ome", "alf", "ave", "appen", "nuff", "scuse", "kay", "sup",
+}
+_SPEECH_VERBS = re.compile(
+    r"\b(?:said|says|say|asked|asks|ask|replied|replies|answered|cried|shouted|yelled|whispered|murmured|"
+    r"muttered|called|added|continued|began|exclaimed|snapped|sighed|laughed|repeated|returned|observed|"
+    r"remarked|told|tells|went on|demanded|insisted|protested|interrupted|hissed|growled|breathed|"
+    r"mumbled|pleaded|begged|agreed|admitted|explained|announced|declared|whimpered|screamed|groaned|"
+    r"thought|wondered|mouthed|sang|cooed|drawled|grumbled|quipped|teased|corrected|offered|suggested|"
+    r"warned|reminded|promised|shrugged|nodded|smiled|grinned|scoffed|snorted|huffed)\b",
+    re.I,
+)
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int
+    end: int
+    mark: str
+    open_at_end: bool = False
+    opened_at_start: bool = False
+
+
+def detect_style(text: str, paragraphs: tuple[Paragraph, ...]) -> str:
+    """The story's dialogue convention: ``double``, ``single`` or ``dash``."""
+    doubles = text.count('"') + sum(text.count(c) for c in _DOUBLE_OPEN + _DOUBLE_CLOSE)
+    singles = len(re.findall(r"(?:^|(?<=[\s(\[—–-]))['‘](?=[A-Z])", text))
+    dash_paras = sum(
+        1 for p in paragraphs if p.kind == "text" and text[p.start : p.start + 1] in _DASHES
+    )
+    if dash_paras >= 5 and dash_paras > doubles / 2 and dash_paras > singles:
+        return "dash"
+    if singles >= 3 and singles > doubles / 2 * 1.5:
+        return "single"
+    return "double"
+
+
+def _is_single_opener(s: str, i: int) -> bool:
+    ch = s[i]
+    prev = s[i - 1] if i else " "
+    nxt = s[i + 1] if i + 1 < len(s) else " "
+    if nxt.isspace() or prev.isalnum():
+        return False
+    if ch == "‘":
+        return True
+    if not (prev.isspace() or prev in "([{—–-\"“/" or i == 0):
+        return False
+    m = _WORD.match(s, i + 1)
+    word = m.group(0).lower() if m else ""
+    if word in _ELISIONS or re.fullmatch(r"\d0s|\d\d", word):
+        # an elision ('em, 'tis) unless a closing mark follows the word straight away
+        end = m.end() if m else i + 1
+        return end < len(s) and s[end] in "'’" and (end + 1 >= len(s) or not s[end + 1].isalnum())
+    return nxt.isalnum() or nxt in "….-—–\"“" or not nxt.isspace()
+
+
+def _is_single_closer(s: str, i: int) -> bool:
+    prev = s[i - 1] if i else " "
+    nxt = s[i + 1] if i + 1 < len(s) else " "
+    return not prev.isspace() and not nxt.isalnum()
+
+
+def _scan_single(s: str) -> list[_Span]:
+    out: list[_Span] = []
+    i, n = 0, len(s)
+    opened: int | None = None
+    mark = "'"
+    while i < n:
+        ch = s[i]
+        if ch in "'‘’":
+            if opened is None:
+                if _is_single_opener(s, i):
+                    opened, mark = i + 1, ch
+            elif _is_single_closer(s, i) and ch != "‘":
+                prev = s[i - 1]
+                if prev.isalpha() and _later_closer(s, i + 1):
+                    i += 1  # likely an apostrophe (goin', the Joneses'); a real closer follows
+                    continue
+                out.append(_Span(opened, i, mark))
+                opened = None
+        elif ch in '"“”' and opened is None:
+            # double quotes at top level in a single-quote story: take them too
+            j = _find_double_close(s, i + 1)
+            if j is not None:
+                out.append(_Span(i + 1, j, ch))
+                i = j + 1
+                continue
+        i += 1
+    if opened is not None:
+        out.append(_Span(opened, n, mark, open_at_end=True))
+    return out
+
+
+def _later_closer(s: str, i: int) -> bool:
+    """Is there a closing single quote after ``i``, before the next opening one?"""
+    for j in range(i, len(s)):
+        if s[j] in "'’":
+            if _is_single_closer(s, j) and not s[j - 1].isalpha():
+                return True
+            if _is_single_opener(s, j):
+                return False
+    return False
+
+
+def _find_double_close(s: str, i: int) -> int | None:
+    for j in range(i, len(s)):
+        if s[j] in '"”':
+            return j
+        if s[j] in "“":
+            return None
+    return None
+
+
+def _scan_double(s: str) -> list[_Span]:
+    out: list[_Span] = []
+    opened: int | None = None
+    mark = '"'
+    for i, ch in enumerate(s):
+        if ch in _DOUBLE_OPEN:
+            if opened is not None:
+                out.append(_Span(opened, i, mark, open_at_end=True))
+            opened, mark = i + 1, ch
+        elif ch in _DOUBLE_CLOSE:
+            if opened is not None:
+                out.append(_Span(opened, i, mark))
+                opened = None
+        elif ch == '"':
+            if opened is None:
+                opened, mark = i + 1, ch
+            else:
+                out.append(_Span(opened, i, mark))
+                opened = None
+    if opened is not None:
+        out.append(_Span(opened, len(s), mark, open_at_end=True))
+    return out
+
+
+def _scan_dash(s: str) -> list[_Span]:
+    """Em-dash dialogue: ``— Speech, — said Ana, — more speech.``"""
+    if not s or s[0] not in _DASHES:
+        return []
+    out: list[_Span] = []
+    pieces = [m.start() for m in re.finditer(r"\s[—―–]\s?|[—―–](?=\s)", s[1:])]
+    bounds = [0] + [p + 1 for p in pieces] + [len(s)]
+    speaking = True
+    for a, b in zip(bounds, bounds[1:]):
+        seg_start = a + 1 if s[a] in _DASHES else a
+        while seg_start < b and s[seg_start] in " \t" + _DASHES:
+            seg_start += 1
+        if speaking and seg_start < b:
+            out.append(_Span(seg_start, b, "—"))
+        speaking = not speaking
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_embedded(text: str, start: int, end: int, para_start: int) -> bool:
+    body = text[start:end]
+    if not body.strip():
+        return True
+    words = body.split()
+    before = text[para_start : max(para_start, start - 1)].rstrip()
+    if not before:
+        return False
+    prev = before[-1]
+    ends_clause = body.rstrip()[-1] in ",.!?…—–-;:"
+    if prev.isalnum() and len(words) <= 8 and not ends_clause:
+        tail = before[-40:]
+        last_word = tail.split()[-1].lower() if tail.split() else ""
+        if _SPEECH_VERBS.fullmatch(last_word):
+            return False
+        return True
+    return False
+
+
+class QuotationStage:
+    """Find every quotation in the story's text paragraphs."""
+
+    name = "quotations"
+    requires: tuple[str, ...] = ("paragraphs",)
+    provides: tuple[str, ...] = ("quotes",)
+
+    def __init__(self, *, style: str | None = None) -> None:
+        if style not in (None, "double", "single", "dash"):
+            raise ValueError(f"style must be double, single or dash, not {style!r}")
+        self.style = style
+
+    def __call__(self, story: Story) -> None:
+        text = story.text
+        paragraphs = story.paragraphs
+        style = self.style or detect_style(text, paragraphs)
+        scan = {"double": _scan_double, "single": _scan_single, "dash": _scan_dash}[style]
+        quotes: list[Quote] = []
+        prev_open_group: str | None = None
+        prev_para_id = -2
+        for p in paragraphs:
+            if p.kind != "text":
+                continue
+            s = text[p.start : p.end]
+            spans = scan(s)
+            last_group: str | None = None
+            last_end_char = ""
+            last_end = p.start
+            for k, sp in enumerate(spans):
+                a, b = _trim(text, p.start + sp.start, p.start + sp.end)
+                if b <= a:
+                    continue
+                qid = f"q{len(quotes) + 1}"
+                kind = "embedded" if (style != "dash" and _is_embedded(text, a, b, p.start)) else "speech"
+                group = qid
+                if kind == "speech":
+                    if k == 0 and sp.start <= 1 and prev_open_group and prev_para_id == p.id - 1:
+                        group = prev_open_group  # a speech continuing over paragraphs
+                    elif last_group is not None and _same_utterance(text, last_end, a, last_end_char):
+                        group = last_group
+                quotes.append(Quote(qid, a, b, kind, p.id, group, sp.mark))  # type: ignore[arg-type]
+                if kind == "speech":
+                    last_group = group
+                    last_end_char = text[b - 1]
+                    last_end = b
+            tail_open = bool(spans) and spans[-1].open_at_end and quotes and quotes[-1].paragraph == p.id
+            prev_open_group = quotes[-1].group if tail_open and quotes[-1].kind == "speech" else None
+            prev_para_id = p.id
+        story.add_layer("quotes", quotes)
+
+
+def _same_utterance(text: str, prev_end: int, start: int, prev_last: str) -> bool:
+    """Does a quotation continue the previous one in its paragraph (an interrupting tag)?"""
+    between = text[prev_end:start]
+    between = between.strip(" \t\r\n\"'“”‘’")
+    if len(between) > 200:
+        return False
+    first = text[start : start + 1]
+    if prev_last in ",—–-…;:" or (first.islower()):
+        return True
+    return not re.search(r"[.!?]", between)
+
