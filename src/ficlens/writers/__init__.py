@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ficlens.story import Story
 
-__all__ = ["write_atomic", "render", "FORMATS"]
+__all__ = ["write_atomic", "render", "FORMATS", "SUFFIXES"]
 
 
 def _json(story: Story) -> str:
@@ -22,6 +22,9 @@ def _json(story: Story) -> str:
 
 #: Output formats by name: each renders a Story to text. Other writers register here.
 FORMATS: dict[str, Callable[[Story], str]] = {"json": _json}
+
+#: The file suffix each format is written with.
+SUFFIXES: dict[str, str] = {"json": ".json", "html": ".html", "csv": ".csv", "graphml": ".graphml"}
 
 
 def render(story: Story, format: str) -> str:

@@ -1,0 +1,13 @@
+"""The ``ficlens`` command line: one module per command, each a thin wrapper over the API."""
+
+from __future__ import annotations
+
+from ficlens.cli import analyze as _analyze  # noqa: F401  (registers the command)
+from ficlens.cli._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``ficlens`` script."""
+    app()

@@ -1,0 +1,48 @@
+"""The typer app every command registers on, and the helpers commands share."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from ficlens.errors import FicLensError
+
+app = typer.Typer(
+    name="ficlens",
+    help="Read fiction as data: structure, quotations, speakers, characters, thought, tags and canon reuse.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+#: Human-facing output goes to stderr so stdout can carry JSON (``-o -``).
+console = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``error: message`` on one line and exit with ``code``."""
+    console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn ficlens errors (and a few OS errors) into one line and exit status 2."""
+    try:
+        yield
+    except FicLensError as exc:
+        fail(exc.one_line())
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        fail(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)

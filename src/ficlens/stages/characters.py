@@ -1,0 +1,478 @@
+"""Characters: who is in the story, their aliases, gender and mentions.
+
+Provides ``characters`` and ``mentions``.
+
+With a cast (``--cast``) the cast is authoritative: its names and aliases are found in the
+text. Without one, people are found from the text alone:
+
+1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, ...),
+   counted where they are not the first word of a sentence;
+2. kept when they behave like names: a title, a speech tag ("said Nora"), a possessive, or
+   spaCy's entity recogniser calling them PERSON on a few sample sentences (the recogniser
+   runs only on those samples, so a novel costs a few hundred sentences, not the book);
+3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
+   the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two;
+4. gendered by title, then by the pronouns that follow their mentions in narration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ficlens.readers._cast import CastMember
+from ficlens.story import Character, Mention, Story
+
+TITLES: dict[str, str] = {
+    "mr": "male", "mister": "male", "sir": "male", "lord": "male", "master": "male", "monsieur": "male",
+    "mrs": "female", "miss": "female", "ms": "female", "lady": "female", "madam": "female", "madame": "female",
+    "mademoiselle": "female", "dame": "female", "mme": "female", "mlle": "female", "aunt": "female", "uncle": "male",
+    "dr": "unknown", "doctor": "unknown", "captain": "unknown", "capt": "unknown", "colonel": "unknown",
+    "col": "unknown", "major": "unknown", "general": "unknown", "lieutenant": "unknown", "lt": "unknown",
+    "sergeant": "unknown", "sgt": "unknown", "officer": "unknown", "detective": "unknown", "det": "unknown",
+    "inspector": "unknown", "professor": "unknown", "prof": "unknown", "father": "male", "mother": "female",
+    "brother": "male", "sister": "female", "reverend": "unknown", "rev": "unknown", "agent": "unknown",
+    "commander": "unknown", "admiral": "unknown", "chief": "unknown", "judge": "unknown", "count": "male",
+    "countess": "female", "prince": "male", "princess": "female", "king": "male", "queen": "female",
+    "duke": "male", "duchess": "female", "baron": "male", "baroness": "female", "granny": "female",
+    "grandma": "female", "grandpa": "male", "auntie": "female", "senator": "unknown", "nurse": "unknown",
+}
+_TITLE_RX = "|".join(
+    sorted((re.escape(t.capitalize()) for t in TITLES if t not in ("mother", "father", "brother", "sister")),
+           key=len, reverse=True)
+)
+_NAME_WORD = r"(?:[OD]['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)"
+_PARTICLE = r"(?:de|van|von|der|le|la|du|di|da|del|St\.?)"
+_CANDIDATE = re.compile(
+    rf"\b(?:(?P<title>{_TITLE_RX})\.?\s+)?"
+    rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]+{_PARTICLE})?(?:[ \t]+|[ \t]*\n[ \t]*(?=[A-Z])){_NAME_WORD}){{0,2}})(?!['’]?\w)"
+)
+# Capitalised words that are almost never a person's name on their own.
+STOPWORDS = frozenset(
+    """
+    I A An The This That These Those There Here Then Now When Where What Who Whom Whose Which Why How
+    He She It We They You Me Him Her Us Them My Your His Its Our Their Mine Yours Hers Ours Theirs
+    If But And Or Nor So Yet For Not No Yes Oh Ah Aye Nay Well Why Alas Hush Hm Hmm Huh Okay Ok Hey Hi
+    Hello Goodbye Bye Please Thanks Thank Sorry Sure Maybe Perhaps Still Just Even Only Also Again Once
+    After Before Because Though Although While Until Since As At By In On Of To From With Without Into
+    Upon Over Under About Above Below Between Through During Against Among Around Behind Beyond Near
+    Some Any Every Each All Both Either Neither None One Two Three Four Five Six Seven Eight Nine Ten
+    First Second Third Last Next Other Another Such Same Own Many Much More Most Few Less Least
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+    July August September October November December Christmas Easter God Lord Heaven Hell Bible Sir
+    Madam Mr Mrs Miss Ms Dr Chapter Part Book Volume Prologue Epilogue Summary Notes Note Author
+    English French German Italian Spanish Russian American British Irish Scottish Indian Chinese
+    Japanese Christian Catholic Protestant Jewish Mohammedan Moslem Muslim Hindu North South East West
+    Street Road Lane Square Park Hall House Court Place Church Abbey Castle Hotel Station Office
+    Mamma Mama Papa Mum Mom Dad Daddy Mummy Mommy Grandma Grandpa Granny Nurse Doctor Captain Uncle Aunt
+    Tell Look Come Go Let See Say Said Don Can Will Would Shall Should Could Might Must Did Do Does
+    Never Always Nothing Something Anything Everything Everyone Someone Anyone Nobody Somebody
+    Good Great Poor Dear Little Old Young Very Quite Rather Too Ever Really Indeed Certainly Exactly
+    Mister Master Lady Father Mother Brother Sister Mademoiselle Monsieur Madame Sergeant Inspector
+    Fine Right Wait Stop Listen Stay Run Yeah Yep Nope Damn Dammit Shit Fuck Christ Jesus Gods Ugh Wow
+    TV OK Internet Okay Mrs. Mr. Dr. St
+    """.split()
+)
+_PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
+_SPEECH_VERB = (
+    r"(?:said|says|asked|replied|answered|cried|shouted|yelled|whispered|murmured|muttered|called|added|"
+    r"continued|began|exclaimed|snapped|sighed|repeated|returned|observed|remarked|demanded|insisted|"
+    r"protested|interrupted|hissed|growled|breathed|pleaded|agreed|admitted|explained|announced|declared|"
+    r"thought|wondered|laughed|screamed|groaned|mumbled|whimpered|retorted|rejoined|resumed)"
+)
+
+
+@dataclass
+class _Cluster:
+    key: str
+    names: Counter[str] = field(default_factory=Counter)
+    title_gender: Counter[str] = field(default_factory=Counter)
+    surname: str | None = None
+    first: str | None = None
+    titled_only: bool = True
+
+    @property
+    def total(self) -> int:
+        return sum(self.names.values())
+
+
+def _norm_title(t: str | None) -> str | None:
+    return t.lower().rstrip(".") if t else None
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    j = pos - 1
+    while j >= 0 and text[j] in " \t\"'“‘(—–-_*":
+        j -= 1
+    return j < 0 or text[j] in ".!?\n:;…"
+
+
+def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tuple[str | None, str], list[int]]]:
+    """Name candidates (title, name) with counts of non-initial occurrences and positions."""
+    counts: Counter[tuple[str | None, str]] = Counter()
+    where: dict[tuple[str | None, str], list[int]] = defaultdict(list)
+    for m in _CANDIDATE.finditer(text):
+        title = _norm_title(m.group("title"))
+        name = re.sub(r"\s+", " ", m.group("name"))
+        words = name.split(" ")
+        # strip leading stopwords ("Then Nora" -> "Nora") when untitled
+        while title is None and words and words[0] in STOPWORDS:
+            words = words[1:]
+        while words and words[-1] in STOPWORDS:
+            words = words[:-1]
+        # a title inside the sequence starts another name ("Miss Woodhouse Miss Taylor")
+        for k, w in enumerate(words[1:], 1):
+            if w.lower().rstrip(".") in TITLES:
+                words = words[:k]
+                break
+        if not words or all(len(w) <= 2 and w.endswith(".") for w in words):
+            continue
+        if any(w in STOPWORDS for w in words) and title is None:
+            words = [w for w in words if w not in STOPWORDS][:1]
+            if not words:
+                continue
+        name = " ".join(words)
+        start = m.start("name") + m.group("name").find(words[0]) if title is None else m.start()
+        key = (title, name)
+        where[key].append(start)
+        if title is not None or not _sentence_initial(text, start):
+            counts[key] += 1
+    return counts, where
+
+
+class CharacterStage:
+    """Find the characters (or take them from a cast) and every mention of them by name."""
+
+    name = "characters"
+    requires: tuple[str, ...] = ("paragraphs", "quotes")
+    provides: tuple[str, ...] = ("characters", "mentions")
+
+    def __init__(self, *, cast: Sequence[CastMember] | None = None, min_mentions: int = 2, use_ner: bool = True):
+        self.cast = list(cast) if cast else None
+        self.min_mentions = min_mentions
+        self.use_ner = use_ner
+
+    def __call__(self, story: Story) -> None:
+        if self.cast:
+            chars, mentions = self._from_cast(story.text, self.cast)
+        else:
+            chars, mentions = self._infer(story)
+        story.add_layer("characters", chars)
+        story.add_layer("mentions", mentions)
+
+    # -- cast ---------------------------------------------------------------------------------
+
+    def _from_cast(self, text: str, cast: Sequence[CastMember]) -> tuple[list[Character], list[Mention]]:
+        owners: dict[str, list[int]] = defaultdict(list)
+        for i, member in enumerate(cast):
+            for alias in (member.name, *member.aliases):
+                if i not in owners[alias]:
+                    owners[alias].append(i)
+        mentions_by: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        hits = _find_aliases(text, list(owners))
+        unique_counts: Counter[int] = Counter()
+        for s, e, alias in hits:
+            if len(owners[alias]) == 1:
+                unique_counts[owners[alias][0]] += 1
+        for s, e, alias in hits:
+            who = max(owners[alias], key=lambda k: (unique_counts[k], -k))
+            mentions_by[who].append((s, e, alias))
+        chars = []
+        mentions = []
+        for i, member in enumerate(cast):
+            cid = f"c{i + 1}"
+            found = mentions_by.get(i, [])
+            chars.append(Character(cid, member.name, member.aliases, member.gender, len(found), "cast"))  # type: ignore[arg-type]
+            for s, e, alias in found:
+                kind = "title" if alias.split(" ")[0].rstrip(".").lower() in TITLES else "name"
+                mentions.append(Mention(s, e, cid, kind))  # type: ignore[arg-type]
+        mentions.sort(key=lambda m: m.start)
+        return chars, mentions
+
+    # -- inference ----------------------------------------------------------------------------
+
+    def _infer(self, story: Story) -> tuple[list[Character], list[Mention]]:
+        text = story.text
+        counts, where = find_candidates(text)
+        lower = Counter(w.lower() for w in re.findall(r"\b[a-z][a-z'’]+\b", text))
+        tagged = _speech_tagged(text)
+        possessive = Counter(m.group(1) for m in re.finditer(r"\b([A-Z][a-z]+)['’]s\b", text))
+        placey = _place_like(text, where)
+        kept: dict[tuple[str | None, str], int] = {}
+        doubtful: list[tuple[str | None, str]] = []
+        for key, n in counts.items():
+            title, name = key
+            words = name.split(" ")
+            if title is None and len(words) == 1 and lower.get(name.lower(), 0) > max(2, 0.5 * len(where[key])):
+                continue  # a common word ("Will", "Hope") used mostly in lower case
+            if key in placey and name not in tagged:
+                continue
+            if title is not None or name in tagged:
+                if n >= 1:
+                    kept[key] = n
+            elif n >= self.min_mentions:
+                kept[key] = n
+                if possessive.get(name, 0) == 0 and len(words) == 1:
+                    doubtful.append(key)
+        if self.use_ner and doubtful:
+            for key in _ner_reject(text, doubtful, where):
+                kept.pop(key, None)
+        clusters = _cluster(kept, where)
+        chars, mentions = self._characters(text, story, clusters)
+        return chars, mentions
+
+    def _characters(
+        self, text: str, story: Story, clusters: list[_Cluster]
+    ) -> tuple[list[Character], list[Mention]]:
+        alias_owner: dict[str, int] = {}
+        for i, c in enumerate(clusters):
+            for name in c.names:
+                alias_owner.setdefault(name, i)
+        hits = _find_aliases(text, list(alias_owner))
+        by_cluster: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        for s, e, alias in hits:
+            by_cluster[alias_owner[alias]].append((s, e, alias))
+        ordered = sorted(
+            (i for i in range(len(clusters)) if len(by_cluster.get(i, [])) >= self.min_mentions),
+            key=lambda i: -len(by_cluster[i]),
+        )
+        chars: list[Character] = []
+        mentions: list[Mention] = []
+        for rank, i in enumerate(ordered):
+            c = clusters[i]
+            cid = f"c{rank + 1}"
+            found = by_cluster[i]
+            name = _display_name(c)
+            aliases = tuple(sorted((a for a in c.names if a != name), key=lambda a: (-c.names[a], a)))
+            gender = _gender(text, c, found)
+            chars.append(Character(cid, name, aliases, gender, len(found)))  # type: ignore[arg-type]
+            for s, e, alias in found:
+                kind = "title" if alias.split(" ")[0].rstrip(".").lower() in TITLES else "name"
+                mentions.append(Mention(s, e, cid, kind))  # type: ignore[arg-type]
+        mentions.sort(key=lambda m: m.start)
+        return chars, mentions
+
+
+def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
+    """Every occurrence of any alias, longest first, whole words only, no overlaps."""
+    if not aliases:
+        return []
+    variants: dict[str, str] = {}
+    for a in aliases:
+        variants[a] = a
+        if re.match(r"^(?:Mr|Mrs|Ms|Dr|St)\.\s", a):
+            variants.setdefault(a.replace(".", "", 1), a)
+        elif re.match(r"^(?:Mr|Mrs|Ms|Dr|St)\s", a):
+            variants.setdefault(a.replace(" ", ". ", 1), a)
+    pattern = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+    rx = re.compile(rf"(?<![\w.])(?:{pattern})(?![\w])")
+    return [(m.start(), m.end(), variants[m.group(0)]) for m in rx.finditer(text)]
+
+
+_PLACE_PREP = re.compile(
+    r"(?:\b(?:at|in|into|from|near|towards?|through|round|reach(?:ed)?|leave|left|leaving|visit(?:ed|ing)?|"
+    r"of the)\s+(?:the\s+)?)$",
+    re.I,
+)
+
+
+def _place_like(text: str, where: dict[tuple[str | None, str], list[int]]) -> set[tuple[str | None, str]]:
+    """Untitled names that mostly follow "at", "in", "from", ... (Hartfield, Pemberley)."""
+    out = set()
+    for key, positions in where.items():
+        if key[0] is not None or len(positions) < 2:
+            continue
+        hits = sum(1 for p in positions if _PLACE_PREP.search(text[max(0, p - 20) : p]))
+        if hits >= 0.4 * len(positions):
+            out.add(key)
+    return out
+
+
+def _speech_tagged(text: str) -> set[str]:
+    names: set[str] = set()
+    for m in re.finditer(rf"\b{_SPEECH_VERB}\s+((?:[A-Z][a-z]+\s?){{1,3}})", text):
+        names.add(m.group(1).strip())
+    for m in re.finditer(rf"((?:[A-Z][a-z]+\s){{1,3}}){_SPEECH_VERB}\b", text):
+        names.add(m.group(1).strip())
+    return {n for n in names if n.split(" ")[0] not in STOPWORDS}
+
+
+def _ner_reject(
+    text: str, keys: list[tuple[str | None, str]], where: dict[tuple[str | None, str], list[int]], samples: int = 4
+) -> list[tuple[str | None, str]]:
+    """Candidates the entity recogniser never calls PERSON but calls a place/organisation."""
+    from ficlens.stages._nlp import ner
+
+    sentences: list[str] = []
+    owners: list[tuple[tuple[str | None, str], int]] = []
+    for key in keys:
+        for pos in where[key][:: max(1, len(where[key]) // samples)][:samples]:
+            a = max(text.rfind(".", 0, pos), text.rfind("\n\n", 0, pos), pos - 200) + 1
+            b = text.find(".", pos)
+            b = min(b + 1 if b != -1 else len(text), pos + 200)
+            sentences.append(text[a:b])
+            owners.append((key, pos - a))
+    votes: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
+    for (key, offset), doc in zip(owners, ner().pipe(sentences, batch_size=128)):
+        label = "O"
+        for ent in doc.ents:
+            if ent.start_char <= offset < ent.end_char:
+                label = ent.label_
+                break
+        votes[key][label] += 1
+    reject = []
+    for key, v in votes.items():
+        person = v.get("PERSON", 0)
+        other = sum(n for lab, n in v.items() if lab in ("GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE", "DATE", "TIME"))
+        if person == 0 and (other >= 1 or v.get("O", 0) == sum(v.values())):
+            reject.append(key)
+    return reject
+
+
+def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | None, str], list[int]]) -> list[_Cluster]:
+    clusters: list[_Cluster] = []
+    full: dict[str, int] = {}  # "Nora Vance" -> cluster
+    by_first: dict[str, list[int]] = defaultdict(list)
+    by_surname: dict[str, list[int]] = defaultdict(list)
+
+    def new(key: str, first: str | None, surname: str | None) -> int:
+        clusters.append(_Cluster(key, first=first, surname=surname))
+        i = len(clusters) - 1
+        if first:
+            by_first[first].append(i)
+        if surname:
+            by_surname[surname].append(i)
+        return i
+
+    def weight(key: tuple[str | None, str]) -> int:
+        return len(where[key])
+
+    def form(title: str | None, name: str) -> str:
+        if not title:
+            return name
+        t = title.capitalize()
+        return f"{t}. {name}" if t in ("Mr", "Mrs", "Ms", "Dr", "St") else f"{t} {name}"
+
+    # 1. full names (two words or more), untitled first
+    order = sorted(kept, key=lambda k: (k[0] is not None, -len(k[1].split(" ")), -weight(k)))
+    for key in order:
+        title, name = key
+        words = name.split(" ")
+        if len(words) < 2:
+            continue
+        if name in full:
+            i = full[name]
+        else:
+            i = new(name, words[0], words[-1])
+            full[name] = i
+        clusters[i].names[form(title, name)] += weight(key)
+        if title:
+            clusters[i].title_gender[TITLES.get(title, "unknown")] += 1
+        else:
+            clusters[i].titled_only = False
+    # 2. first names of those full names ("Nora" joins "Nora Vance")
+    bare = sorted((k for k in kept if not k[0] and len(k[1].split(" ")) == 1), key=lambda k: -weight(k))
+    for key in bare:
+        firsts = by_first.get(key[1], [])
+        if firsts:
+            i = max(firsts, key=lambda j: clusters[j].total)
+            clusters[i].names[key[1]] += weight(key)
+            clusters[i].titled_only = False
+    # 3. titled single names: "Miss Vance", "Mr. Vance", "Captain Okafor"
+    titled_single: dict[tuple[str, str], int] = {}
+    for key in sorted((k for k in kept if k[0] and len(k[1].split(" ")) == 1), key=lambda k: -weight(k)):
+        title, name = key
+        assert title is not None
+        g = TITLES.get(title, "unknown")
+        options = [
+            i for i in by_surname.get(name, [])
+            if clusters[i].first is not None and (g == "unknown" or _cluster_gender(clusters[i]) in (g, "unknown"))
+        ]
+        if not options and title in _FIRST_NAME_TITLES:
+            options = [i for i in by_first.get(name, []) if _cluster_gender(clusters[i]) in (g, "unknown")]
+        if (
+            len(options) == 1
+            and _may_join(clusters[options[0]], title, kept)
+            and weight(key) <= 3 * clusters[options[0]].total
+        ):
+            i = options[0]
+        elif (title, name) in titled_single:
+            i = titled_single[(title, name)]
+        else:
+            i = new(form(title, name), None, name)
+            titled_single[(title, name)] = i
+        clusters[i].names[form(title, name)] += weight(key)
+        clusters[i].title_gender[g] += 1
+    # 4. other bare names: a surname on its own, or a name with no other form
+    for key in bare:
+        name = key[1]
+        if by_first.get(name):
+            continue
+        surnames = by_surname.get(name, [])
+        if surnames:
+            # A bare surname mostly means the man of that name in older fiction ("Elton").
+            i = max(surnames, key=lambda j: (_cluster_gender(clusters[j]) == "male", clusters[j].total))
+        else:
+            i = new(name, name, None)
+        clusters[i].names[name] += weight(key)
+        clusters[i].titled_only = False
+    return [c for c in clusters if c.names]
+
+
+#: Titles used with a first name ("Lady Catherine", "Sir William", "Aunt Polly").
+_FIRST_NAME_TITLES = {"lady", "sir", "miss", "aunt", "uncle", "auntie", "master", "dame", "prince", "princess", "king", "queen"}
+
+
+def _may_join(c: _Cluster, title: str, kept: dict[tuple[str | None, str], int]) -> bool:
+    """May "<title> <surname>" join the full-name cluster ``c`` with that surname?
+
+    Only when ``c`` was itself named with a title of that gender ("Mr. Frank Churchill"
+    makes "Mr. Churchill" his), or when its first name is never used alone (a person
+    always called by title and surname). "Mrs. Bennet" never joins "Elizabeth Bennet".
+    """
+    g = TITLES.get(title, "unknown")
+    if c.title_gender:
+        return g in c.title_gender or (g == "unknown" and "unknown" in c.title_gender)
+    if title == "mrs":
+        return False
+    if title in ("miss", "ms", "lady", "mademoiselle"):
+        return True
+    return c.first is None or (None, c.first) not in kept
+
+
+def _cluster_gender(c: _Cluster) -> str:
+    g = [k for k in c.title_gender if k != "unknown"]
+    return g[0] if len(g) == 1 else "unknown"
+
+
+def _display_name(c: _Cluster) -> str:
+    untitled = [n for n in c.names if n.split(" ")[0].rstrip(".").lower() not in TITLES]
+    full_names = [n for n in untitled if " " in n]
+    if full_names:
+        return max(full_names, key=lambda n: (c.names[n], len(n)))
+    if untitled and c.first is None and len(untitled) < len(c.names):
+        # a surname on its own ("Knightley") reads better with its title ("Mr. Knightley")
+        return max((n for n in c.names if n not in untitled), key=lambda n: c.names[n])
+    if untitled:
+        return max(untitled, key=lambda n: c.names[n])
+    return max(c.names, key=lambda n: c.names[n])
+
+
+def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]]) -> str:
+    g = _cluster_gender(c)
+    if g != "unknown":
+        return g
+    votes: Counter[str] = Counter()
+    for _, e, _alias in found[:400]:
+        window = text[e : e + 80]
+        m = _PRONOUN_AFTER.search(window)
+        if m and not re.search(r"[.!?]\s+[A-Z]", window[: m.start()]):
+            votes["male" if m.group(1).lower().startswith("h") and m.group(1).lower() not in ("her", "hers", "herself") else "female"] += 1
+    m_, f_ = votes["male"], votes["female"]
+    if m_ + f_ >= 2 and max(m_, f_) >= 1.5 * max(1, min(m_, f_)):
+        return "male" if m_ > f_ else "female"
+    if m_ + f_ == 1:
+        return "male" if m_ else "female"
+    return "unknown"
