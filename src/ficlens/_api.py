@@ -45,7 +45,8 @@ def build_pipeline(
         options["canon"] = {"sources": list(canon)}
     names = list(stages) if stages is not None else list(DEFAULT_STAGES)
     if canon and "canon" not in names:
-        names.insert(names.index("attribution") + 1 if "attribution" in names else len(names), "canon")
+        # canon runs before attribution, which takes a verbatim canon line's speaker as evidence
+        names.insert(names.index("attribution") if "attribution" in names else len(names), "canon")
     return Pipeline([stage_by_name(n, **options.get(n, {})) for n in names], progress=progress)
 
 

@@ -21,6 +21,14 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+#: ``ficlens eval ...``: measure against annotated data (one module per data set).
+eval_app = typer.Typer(help="Measure ficlens against annotated data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+#: ``ficlens bench ...``: speed and memory figures (one module per benchmark).
+bench_app = typer.Typer(help="Print speed and memory figures (for BENCHMARKS.md).", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
 #: Human-facing output goes to stderr so stdout can carry JSON (``-o -``).
 console = Console(stderr=True, highlight=False)
 
