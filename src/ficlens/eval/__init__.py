@@ -1,0 +1,1 @@
+"""Measuring ficlens against annotated corpora (``ficlens eval ...``)."""

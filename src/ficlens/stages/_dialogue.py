@@ -1,0 +1,268 @@
+"""What attribution reads off the text around a quotation: tags, beats, vocatives, turns.
+
+Private to the attribution stage (and its training command). Everything here is a pure
+function of the Story's layers, so the same features are computed at training and at run
+time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ficlens.story import Character, Mention, Quote, Story
+
+SPEECH_VERBS = frozenset(
+    """
+    said says say saying asked asks ask asking replied replies reply answered answers answer cried cries
+    shouted shouts yelled yells whispered whispers murmured murmurs muttered mutters called calls added
+    adds continued continues began begins exclaimed exclaims snapped snaps sighed sighs laughed laughs
+    repeated repeats returned returns observed observes remarked remarks told tells demanded demands
+    insisted insists protested protests interrupted interrupts hissed hisses growled growls breathed
+    pleaded pleads begged begs agreed agrees admitted admits explained explains announced announces
+    declared declares whimpered screamed screams groaned groans mumbled mumbles retorted retorts rejoined
+    resumed resumes went thought thinks wondered wonders mouthed sang cooed drawled grumbled quipped
+    teased corrected offered suggested warned reminded promised urged ventured stammered stuttered
+    faltered sobbed gasped panted roared bellowed barked shrieked squeaked croaked chuckled giggled
+    sneered scoffed snorted huffed grunted admonished persisted pursued concluded assented exclaimed
+    inquired enquired responded whined wailed moaned uttered spoke speaks spoken echoed confessed
+    interposed put objected cut
+    """.split()
+)
+PRONOUNS_M = frozenset({"he", "him", "his", "himself"})
+PRONOUNS_F = frozenset({"she", "her", "hers", "herself"})
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[.!?;:,—–\-]")
+_SENT_END = re.compile(r"[.!?]\s")
+
+
+@dataclass(slots=True)
+class Turn:
+    """One speech utterance: the parts of a quotation group, in one paragraph or several."""
+
+    index: int
+    quotes: list[Quote]
+    paragraph: int  # paragraph of the first part
+    last_paragraph: int
+    before: tuple[int, int]  # narration span right before the first part, in its paragraph
+    after: list[tuple[int, int]] = field(default_factory=list)  # narration right after each part
+    para_narration: list[tuple[int, int]] = field(default_factory=list)  # all narration of its paragraphs
+
+    @property
+    def start(self) -> int:
+        return self.quotes[0].start
+
+    @property
+    def end(self) -> int:
+        return self.quotes[-1].end
+
+
+def build_turns(story: Story) -> list[Turn]:
+    """Group speech quotations into turns and find the narration around each."""
+    text = story.text
+    paragraphs = story.paragraphs
+    by_group: dict[str, list[Quote]] = {}
+    order: list[str] = []
+    for q in story.speech():
+        if q.group not in by_group:
+            by_group[q.group] = []
+            order.append(q.group)
+        by_group[q.group].append(q)
+    # all quotes (speech and embedded) per paragraph, to cut narration around them
+    in_para: dict[int, list[Quote]] = {}
+    for q in story.quotes:
+        in_para.setdefault(q.paragraph, []).append(q)
+    turns: list[Turn] = []
+    for gid in order:
+        parts = by_group[gid]
+        first = parts[0]
+        p = paragraphs[first.paragraph]
+        prev_end = p.start
+        for q in in_para[first.paragraph]:
+            if q.end <= first.start and q.kind == "speech":
+                prev_end = _after_mark(text, q.end)
+        before = (prev_end, _before_mark(text, first.start))
+        after = []
+        for part in parts:
+            pp = paragraphs[part.paragraph]
+            nxt = pp.end
+            for q in in_para[part.paragraph]:
+                if q.start > part.end and q.kind == "speech":
+                    nxt = _before_mark(text, q.start)
+                    break
+            after.append((_after_mark(text, part.end), nxt))
+        narration: list[tuple[int, int]] = []
+        for pid in sorted({x.paragraph for x in parts}):
+            pp = paragraphs[pid]
+            pos = pp.start
+            for q in in_para[pid]:
+                if q.kind != "speech":
+                    continue
+                a = _before_mark(text, q.start)
+                if a > pos:
+                    narration.append((pos, a))
+                pos = _after_mark(text, q.end)
+            if pos < pp.end:
+                narration.append((pos, pp.end))
+        turns.append(Turn(len(turns), parts, first.paragraph, parts[-1].paragraph, before, after, narration))
+    return turns
+
+
+def _after_mark(text: str, end: int) -> int:
+    return end + 1 if end < len(text) and text[end] in "\"'”’»—―–" else end
+
+
+def _before_mark(text: str, start: int) -> int:
+    return start - 1 if start > 0 and text[start - 1] in "\"'“‘«—―–" else start
+
+
+class MentionIndex:
+    """Character mentions by position, split into narration and in-quotation mentions."""
+
+    def __init__(self, story: Story):
+        self.mentions: list[Mention] = sorted(story.mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        quotes = sorted((q.start, q.end) for q in story.quotes if q.kind == "speech")
+        self._qstarts = [a for a, _ in quotes]
+        self._quotes = quotes
+        self.in_quote = [self._inside(m.start) for m in self.mentions]
+
+    def _inside(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._qstarts, pos) - 1
+        return i >= 0 and self._quotes[i][0] <= pos < self._quotes[i][1]
+
+    def between(self, a: int, b: int) -> list[Mention]:
+        i = bisect.bisect_left(self.starts, a)
+        j = bisect.bisect_left(self.starts, b)
+        return self.mentions[i:j]
+
+    def narration_before(self, pos: int, limit: int = 40) -> list[Mention]:
+        """Narration mentions before ``pos``, nearest first."""
+        i = bisect.bisect_left(self.starts, pos) - 1
+        out: list[Mention] = []
+        while i >= 0 and len(out) < limit:
+            if not self.in_quote[i]:
+                out.append(self.mentions[i])
+            i -= 1
+        return out
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+@dataclass(slots=True)
+class TagInfo:
+    """A speech tag next to a quotation: who it names, or which pronoun it uses."""
+
+    named: str | None = None  # character id named next to a speech verb
+    pronoun: str | None = None  # "he", "she", "i", "they" next to a speech verb
+    verb: bool = False  # a speech verb is there at all
+    first_named: str | None = None  # first character named in the stretch (any verb)
+    first_pronoun: str | None = None  # first subject pronoun in the stretch
+    span: tuple[int, int] | None = None
+
+
+def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160) -> TagInfo:
+    """Read the speech tag in a stretch of narration right after (or before) a quotation."""
+    a, b = span
+    if after:
+        b = min(b, a + window)
+        # the tag ends at the first sentence end
+        m = _SENT_END.search(text, a, b)
+        if m and m.start() > a + 1:
+            b = m.start() + 1
+    else:
+        a = max(a, b - window)
+        # only the sentence that leads into the quotation
+        cut = max(text.rfind(". ", a, b - 1), text.rfind("! ", a, b - 1), text.rfind("? ", a, b - 1))
+        if cut != -1:
+            a = cut + 2
+    info = TagInfo(span=(a, b))
+    if b <= a:
+        return info
+    stretch = text[a:b]
+    mentions = index.between(a, b)
+    words = [(m.start() + a, m.end() + a, m.group(0)) for m in re.finditer(r"[A-Za-z]+(?:['’][a-z]+)?", stretch)]
+    verb_pos = [(s, e) for s, e, w in words if w.lower() in SPEECH_VERBS]
+    info.verb = bool(verb_pos)
+    if mentions:
+        info.first_named = mentions[0].character
+    for s, e, w in words[:6]:
+        lw = w.lower()
+        if lw in ("he", "she", "i", "they"):
+            info.first_pronoun = lw
+            break
+    if verb_pos:
+        for m in mentions:
+            # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly said"
+            for vs, ve in verb_pos:
+                gap = text[min(m.end, ve) : max(m.start, vs)]
+                if len(gap.split()) <= 3 and not re.search(r"[.!?;\"“”]", gap):
+                    info.named = m.character
+                    break
+            if info.named:
+                break
+        if not info.named:
+            for s, e, w in words:
+                lw = w.lower()
+                if lw in ("he", "she", "i", "they"):
+                    for vs, ve in verb_pos:
+                        gap = text[min(e, ve) : max(s, vs)]
+                        if len(gap.split()) <= 2 and not re.search(r"[.!?;]", gap):
+                            info.pronoun = lw
+                            break
+                if info.pronoun:
+                    break
+    return info
+
+
+VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.I)
+
+
+def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:
+    """Characters addressed by name in a quotation ("Nora, wait", "Listen to me, Dev.")."""
+    out: list[str] = []
+    for m in index.between(quote.start, quote.end):
+        before = text[max(quote.start, m.start - 12) : m.start]
+        after = text[m.end : min(quote.end, m.end + 2)]
+        at_start = m.start - quote.start <= 12 and VOCATIVE.search(before) is not None
+        at_end = quote.end - m.end <= 2 or after[:1] in (",", "!", "?", ".", ";", "—")
+        if (at_start or VOCATIVE.search(before)) and (at_end or m.start == quote.start):
+            out.append(m.character)
+    return out
+
+
+def gender_of(c: Character | None) -> str:
+    return c.gender if c else "unknown"
+
+
+def pronoun_gender(p: str | None) -> str | None:
+    if p == "he":
+        return "male"
+    if p == "she":
+        return "female"
+    return None
+
+
+def compatible(gender: str, wanted: str | None) -> bool:
+    return wanted is None or gender in (wanted, "unknown", "nonbinary") and gender != ("female" if wanted == "male" else "male")
+
+
+def log1p(x: float) -> float:
+    return math.log1p(x)
+
+
+def subjects(text: str, spans: Sequence[tuple[int, int]], index: MentionIndex) -> list[str]:
+    """Characters named as the first word(s) of a sentence in these narration stretches."""
+    out = []
+    for a, b in spans:
+        for m in index.between(a, b):
+            j = m.start - 1
+            while j >= a and text[j] in " \t\n\"'“”‘’":
+                j -= 1
+            if j < a or text[j] in ".!?;:—":
+                out.append(m.character)
+    return out

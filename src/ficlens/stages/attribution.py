@@ -1,0 +1,558 @@
+"""Attribution: who says each quotation, and to whom.
+
+Provides ``attributions`` (one :class:`~ficlens.story.Attribution` per speech quotation).
+
+Each turn (the parts of one quotation group) gets a set of candidate speakers: the
+characters named in the narration nearby, the recent speakers of the conversation, the
+first-person narrator, and the canon's speaker when a canon was aligned. Every candidate is
+described by a few dozen features (a name or pronoun in the speech tag, an action beat in
+the paragraph, a vocative naming them inside the quotation, turn-taking, recency, gender
+agreement with the tag's pronoun, ...), and a log-linear model trained on PDNC
+(``ficlens train attribution``) scores them; the softmax probability of the winner is the
+confidence. Turns are decoded left to right, so turn-taking features see the speakers
+already chosen. Addressees are ranked the same way by a second model.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ficlens.stages._dialogue import (
+    MentionIndex,
+    TagInfo,
+    Turn,
+    build_turns,
+    compatible,
+    pronoun_gender,
+    read_tag,
+    subjects,
+    vocatives,
+)
+from ficlens.story import Attribution, Character, Story
+
+SPEAKER_FEATURES: tuple[str, ...] = (
+    "tag_after_named",
+    "tag_before_named",
+    "tag_after_first_named",
+    "tag_before_last_named",
+    "pron_tag_rank0",
+    "pron_tag_rank1",
+    "pron_tag_compatible",
+    "pron_tag_incompatible",
+    "beat_subject",
+    "beat_first_subject",
+    "para_mention",
+    "para_pron_rank0",
+    "vocative",
+    "in_quote_mention",
+    "prev_speaker",
+    "prev2_speaker",
+    "prev_addressee",
+    "next_vocative",
+    "recency",
+    "recent_speaker_rank0",
+    "recent_speaker_rank1",
+    "log_mentions",
+    "narrator_i",
+    "narrator_no_i",
+    "canon_speaker",
+    "canon_speaker_verbatim",
+    "conversation_pair",
+    "alternation",
+    "same_para_prev_speaker",
+    "tag_named_other",
+    "no_tag",
+)
+
+ADDRESSEE_FEATURES: tuple[str, ...] = (
+    "vocative",
+    "prev_speaker",
+    "next_speaker",
+    "prev_speaker_addressed_speaker",
+    "conversation_pair",
+    "para_mention",
+    "tag_to_named",
+    "recency",
+    "log_mentions",
+    "in_quote_mention",
+    "recent_speaker_rank1",
+)
+
+#: Features the model reads (speaker, then addressee) and their hand-set starting weights,
+#: used only when no trained weights ship with the package.
+_PRIOR = {
+    "tag_after_named": 6.0, "tag_before_named": 5.0, "tag_after_first_named": 1.5, "tag_before_last_named": 1.0,
+    "pron_tag_rank0": 3.0, "pron_tag_rank1": 1.0, "pron_tag_compatible": 0.5, "pron_tag_incompatible": -3.0,
+    "beat_subject": 1.5, "beat_first_subject": 1.0, "para_mention": 0.5, "vocative": -3.0,
+    "in_quote_mention": -0.5, "prev_speaker": -1.5, "prev2_speaker": 1.5, "prev_addressee": 1.0,
+    "recency": 1.0, "log_mentions": 0.3, "narrator_i": 5.0, "canon_speaker": 2.0, "canon_speaker_verbatim": 3.0,
+    "conversation_pair": 0.5, "alternation": 1.0, "same_para_prev_speaker": 2.0, "tag_named_other": -2.0,
+}
+_ADDR_PRIOR = {
+    "vocative": 4.0, "prev_speaker": 2.0, "next_speaker": 1.5, "prev_speaker_addressed_speaker": 1.0,
+    "conversation_pair": 1.0, "recency": 0.5, "tag_to_named": 2.0,
+}
+
+_CONVERSATION_GAP = 3  # narration paragraphs that end a conversation
+_WINDOW = 10  # paragraphs back in which named characters are candidates
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A log-linear ranker: ``score = weights · features``; softmax over candidates."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    def score(self, feats: Mapping[str, float]) -> float:
+        return sum(w * feats.get(f, 0.0) for f, w in zip(self.features, self.weights))
+
+    @classmethod
+    def from_prior(cls, features: Sequence[str], prior: Mapping[str, float]) -> Model:
+        return cls(tuple(features), tuple(prior.get(f, 0.0) for f in features))
+
+
+@lru_cache(maxsize=1)
+def shipped_models() -> tuple[Model, Model]:
+    """The trained weights inside the package, or the hand-set prior if there are none."""
+    try:
+        raw = resources.files("ficlens.stages").joinpath("attribution_weights.json").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return Model.from_prior(SPEAKER_FEATURES, _PRIOR), Model.from_prior(ADDRESSEE_FEATURES, _ADDR_PRIOR)
+    data = json.loads(raw)
+    return models_from_dict(data)
+
+
+def models_from_dict(data: Mapping[str, Any]) -> tuple[Model, Model]:
+    sp = data["speaker"]
+    ad = data["addressee"]
+    speaker = Model(tuple(SPEAKER_FEATURES), tuple(float(sp["weights"].get(f, 0.0)) for f in SPEAKER_FEATURES))
+    addressee = Model(tuple(ADDRESSEE_FEATURES), tuple(float(ad["weights"].get(f, 0.0)) for f in ADDRESSEE_FEATURES))
+    return speaker, addressee
+
+
+@dataclass(slots=True)
+class _Context:
+    text: str
+    story: Story
+    index: MentionIndex
+    chars: dict[str, Character]
+    turns: list[Turn]
+    narrator: str | None
+    first_person: bool
+    para_scene: list[str]
+    para_starts: list[int]
+    canon: Any
+
+
+class AttributionStage:
+    """Attribute every speech quotation to a speaker and addressees."""
+
+    name = "attribution"
+    requires: tuple[str, ...] = ("paragraphs", "quotes", "characters", "mentions")
+    provides: tuple[str, ...] = ("attributions",)
+
+    def __init__(self, *, min_confidence: float = 0.0, models: tuple[Model, Model] | None = None):
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ValueError("min_confidence must be between 0 and 1")
+        self.min_confidence = min_confidence
+        self.models = models
+
+    def __call__(self, story: Story) -> None:
+        speaker_model, addressee_model = self.models or shipped_models()
+        ctx = make_context(story)
+        result: dict[str, Attribution] = {}
+        history: list[tuple[str | None, tuple[str, ...]]] = []
+        for turn in ctx.turns:
+            cands = speaker_candidates(ctx, turn, history)
+            speaker, conf, cue, evidence = decide_speaker(ctx, turn, history, cands, speaker_model)
+            addressees = decide_addressees(ctx, turn, history, speaker, addressee_model)
+            history.append((speaker, addressees))
+            shown = speaker if conf >= self.min_confidence else None
+            for q in turn.quotes:
+                result[q.id] = Attribution(q.id, shown, addressees, cue if shown else "none", conf, evidence)
+        story.add_layer("attributions", result)
+
+
+# -- context ------------------------------------------------------------------------------
+
+
+def make_context(story: Story) -> _Context:
+    text = story.text
+    index = MentionIndex(story)
+    chars = {c.id: c for c in story.characters}
+    turns = build_turns(story)
+    narr = _narration_sample(story)
+    i_count = len(re.findall(r"\b(?:I|me|my|myself)\b", narr))
+    first_person = i_count > 0.01 * max(1, len(narr.split()))
+    narrator = _find_narrator(story, index) if first_person else None
+    para_scene = [p.section for p in story.paragraphs]
+    canon = story.layer("canon") if story.has_layer("canon") else None
+    para_starts = [p.start for p in story.paragraphs]
+    return _Context(text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon)
+
+
+def _narration_sample(story: Story, limit: int = 200_000) -> str:
+    text = story.text
+    pieces = []
+    pos = 0
+    for q in story.quotes:
+        if q.start > pos:
+            pieces.append(text[pos : q.start])
+        pos = max(pos, q.end)
+        if pos > limit:
+            break
+    return " ".join(pieces)[:limit]
+
+
+def _find_narrator(story: Story, index: MentionIndex) -> str | None:
+    """The first-person narrator: addressed inside quotations, hardly named in narration."""
+    inside: dict[str, int] = {}
+    outside: dict[str, int] = {}
+    for m, q in zip(index.mentions, index.in_quote):
+        d = inside if q else outside
+        d[m.character] = d.get(m.character, 0) + 1
+    best, best_score = None, 0.0
+    for cid, n in inside.items():
+        score = n / (1 + outside.get(cid, 0))
+        if n >= 3 and score > best_score:
+            best, best_score = cid, score
+    return best if best_score >= 1.5 else None
+
+
+# -- speaker ------------------------------------------------------------------------------
+
+
+def _in_conversation(ctx: _Context, turn: Turn, prev: Turn | None) -> bool:
+    if prev is None:
+        return False
+    if ctx.para_scene[prev.last_paragraph] != ctx.para_scene[turn.paragraph]:
+        return False
+    return turn.paragraph - prev.last_paragraph <= _CONVERSATION_GAP
+
+
+def speaker_candidates(ctx: _Context, turn: Turn, history: Sequence[tuple[str | None, tuple[str, ...]]]) -> list[str]:
+    paragraphs = ctx.story.paragraphs
+    lo = paragraphs[max(0, turn.paragraph - _WINDOW)].start
+    hi = paragraphs[min(len(paragraphs) - 1, turn.last_paragraph + 1)].end
+    seen: dict[str, None] = {}
+    # nearest first: this paragraph's narration, then backwards
+    for a, b in turn.para_narration:
+        for m in ctx.index.between(a, b):
+            seen.setdefault(m.character, None)
+    for m in ctx.index.narration_before(turn.start, limit=60):
+        if m.start < lo:
+            break
+        seen.setdefault(m.character, None)
+    for sp, _ in reversed(history[-6:]):
+        if sp:
+            seen.setdefault(sp, None)
+    if history and history[-1][1]:
+        for a in history[-1][1]:
+            seen.setdefault(a, None)
+    for m in ctx.index.between(turn.end, hi):
+        if not ctx.index._inside(m.start):
+            seen.setdefault(m.character, None)
+    if ctx.narrator:
+        seen.setdefault(ctx.narrator, None)
+    canon_char = _canon_character(ctx, turn)
+    if canon_char:
+        seen.setdefault(canon_char[0], None)
+    return [c for c in seen if c in ctx.chars][:16]
+
+
+def _canon_character(ctx: _Context, turn: Turn) -> tuple[str, bool] | None:
+    if ctx.canon is None:
+        return None
+    matches = getattr(ctx.canon, "matches", {})
+    for q in turn.quotes:
+        m = matches.get(q.id)
+        if m is not None and getattr(m, "character", None) and m.status in ("verbatim", "altered"):
+            return m.character, m.status == "verbatim"
+    return None
+
+
+def speaker_features(
+    ctx: _Context,
+    turn: Turn,
+    history: Sequence[tuple[str | None, tuple[str, ...]]],
+    cands: Sequence[str],
+) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
+    """Features of every candidate for one turn, and what the tags said (for the cue)."""
+    text = ctx.text
+    after = [read_tag(text, span, ctx.index, after=True) for span in turn.after]
+    before = read_tag(text, turn.before, ctx.index, after=False)
+    tag_named = next((t.named for t in after if t.named), None) or before.named
+    pron = next((t.pronoun for t in after if t.pronoun), None) or before.pronoun
+    first_after = after[0].first_named if after else None
+    beat_subjects = subjects(text, turn.para_narration, ctx.index)
+    para_mentioned = {m.character for a, b in turn.para_narration for m in ctx.index.between(a, b)}
+    voc = set()
+    in_quote: set[str] = set()
+    for q in turn.quotes:
+        voc.update(vocatives(text, q, ctx.index))
+        in_quote.update(m.character for m in ctx.index.between(q.start, q.end))
+    prev_turn = ctx.turns[turn.index - 1] if turn.index else None
+    in_conv = _in_conversation(ctx, turn, prev_turn)
+    prev_sp = history[-1][0] if history and in_conv else None
+    prev_addr = history[-1][1] if history and in_conv else ()
+    prev2_sp = history[-2][0] if len(history) >= 2 and in_conv and _in_conversation(ctx, prev_turn, ctx.turns[turn.index - 2]) else None  # type: ignore[arg-type]
+    next_turn = ctx.turns[turn.index + 1] if turn.index + 1 < len(ctx.turns) else None
+    next_voc: set[str] = set()
+    if next_turn is not None and _in_conversation(ctx, next_turn, turn):
+        for q in next_turn.quotes:
+            next_voc.update(vocatives(text, q, ctx.index))
+    recent_speakers: list[str] = []
+    for sp, _ in reversed(history[-8:]):
+        if sp and sp not in recent_speakers:
+            recent_speakers.append(sp)
+    same_para_prev = (
+        prev_turn is not None and prev_turn.last_paragraph == turn.paragraph and history and history[-1][0]
+    )
+    # most recent narration mentions, for pronoun resolution
+    recent = ctx.index.narration_before(turn.start, limit=30)
+    para_start = ctx.story.paragraphs[turn.paragraph].start
+    # a pronoun in the tag refers to the nearest compatible character before the tag
+    wanted = pronoun_gender(pron)
+    ranked_compatible: list[str] = []
+    tag_pos = next((t.span[0] for t in after if t.pronoun), turn.before[0])
+    for m in ctx.index.narration_before(tag_pos, limit=30):
+        g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
+        if m.character not in ranked_compatible and compatible(g, wanted):
+            ranked_compatible.append(m.character)
+    para_pron = None
+    for a, b in turn.para_narration[:1]:
+        head = text[a : min(b, a + 40)].lstrip(" \"'“”‘’—").split(" ", 1)[0].lower()
+        if head in ("he", "she"):
+            para_pron = head
+    para_ranked: list[str] = []
+    if para_pron:
+        for m in ctx.index.narration_before(para_start, limit=20):
+            g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
+            if m.character not in para_ranked and compatible(g, pronoun_gender(para_pron)):
+                para_ranked.append(m.character)
+    canon = _canon_character(ctx, turn)
+    total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
+    feats: dict[str, dict[str, float]] = {}
+    for c in cands:
+        ch = ctx.chars[c]
+        f: dict[str, float] = {}
+        if tag_named == c and any(t.named == c for t in after):
+            f["tag_after_named"] = 1
+        if before.named == c:
+            f["tag_before_named"] = 1
+        if tag_named and tag_named != c:
+            f["tag_named_other"] = 1
+        if first_after == c:
+            f["tag_after_first_named"] = 1
+        if before.first_named == c or (before.span and c in {m.character for m in ctx.index.between(*before.span)[-1:]}):
+            f["tag_before_last_named"] = 1
+        if pron in ("he", "she") and not tag_named:
+            if ranked_compatible[:1] == [c]:
+                f["pron_tag_rank0"] = 1
+            elif ranked_compatible[1:2] == [c]:
+                f["pron_tag_rank1"] = 1
+            if compatible(ch.gender, wanted):
+                f["pron_tag_compatible"] = 1
+            else:
+                f["pron_tag_incompatible"] = 1
+        if pron == "i":
+            if c == ctx.narrator:
+                f["narrator_i"] = 1
+        elif c == ctx.narrator and pron in ("he", "she"):
+            f["narrator_no_i"] = 1
+        if c in beat_subjects:
+            f["beat_subject"] = 1
+            if beat_subjects[0] == c:
+                f["beat_first_subject"] = 1
+        if c in para_mentioned:
+            f["para_mention"] = 1
+        if para_ranked[:1] == [c] and not tag_named and not pron:
+            f["para_pron_rank0"] = 1
+        if c in voc:
+            f["vocative"] = 1
+        elif c in in_quote:
+            f["in_quote_mention"] = 1
+        if prev_sp == c:
+            f["prev_speaker"] = 1
+        if prev2_sp == c:
+            f["prev2_speaker"] = 1
+            if prev_sp and prev_sp != c:
+                f["alternation"] = 1
+        if c in prev_addr:
+            f["prev_addressee"] = 1
+        if c in next_voc:
+            f["next_vocative"] = 1
+        dist = _distance(ctx, c, recent, turn)
+        f["recency"] = math.exp(-dist / 3.0)
+        if recent_speakers[:1] == [c]:
+            f["recent_speaker_rank0"] = 1
+        elif recent_speakers[1:2] == [c]:
+            f["recent_speaker_rank1"] = 1
+        if in_conv and c in recent_speakers[:2]:
+            f["conversation_pair"] = 1
+        f["log_mentions"] = math.log1p(ch.mention_count) / math.log1p(total_mentions)
+        if canon and canon[0] == c:
+            f["canon_speaker"] = 1
+            if canon[1]:
+                f["canon_speaker_verbatim"] = 1
+        if same_para_prev and history[-1][0] == c:
+            f["same_para_prev_speaker"] = 1
+        if not tag_named and not pron and not before.verb and not any(t.verb for t in after):
+            f["no_tag"] = 1
+        feats[c] = f
+    info = {"named": tag_named, "pronoun": pron, "after": after, "before": before}
+    return feats, info
+
+
+def _distance(ctx: _Context, c: str, recent: Sequence[Any], turn: Turn) -> float:
+    """Paragraphs since the candidate was last named in narration (a large number if never nearby)."""
+    for a, b in turn.para_narration:
+        for m in ctx.index.between(a, b):
+            if m.character == c:
+                return 0.0
+    for m in recent:
+        if m.character == c:
+            k = _paragraph_at(ctx, m.start)
+            return float(max(0, turn.paragraph - k))
+    return 20.0
+
+
+def _paragraph_at(ctx: _Context, pos: int) -> int:
+    return max(0, bisect.bisect_right(ctx.para_starts, pos) - 1)
+
+
+def softmax(scores: Sequence[float]) -> list[float]:
+    if not scores:
+        return []
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def decide_speaker(
+    ctx: _Context,
+    turn: Turn,
+    history: Sequence[tuple[str | None, tuple[str, ...]]],
+    cands: Sequence[str],
+    model: Model,
+) -> tuple[str | None, float, str, tuple[int, int] | None]:
+    if not cands:
+        return None, 0.0, "none", None
+    feats, info = speaker_features(ctx, turn, history, cands)
+    scores = [model.score(feats[c]) for c in cands]
+    probs = softmax(scores)
+    best = max(range(len(cands)), key=lambda i: probs[i])
+    speaker = cands[best]
+    f = feats[speaker]
+    if f.get("tag_after_named") or f.get("tag_before_named"):
+        cue = "explicit"
+    elif f.get("pron_tag_rank0") or f.get("pron_tag_rank1") or f.get("pron_tag_compatible") or f.get("narrator_i"):
+        cue = "anaphoric"
+    else:
+        cue = "implicit"
+    evidence = None
+    for t in (*info["after"], info["before"]):
+        if isinstance(t, TagInfo) and (t.named == speaker or t.pronoun) and t.span:
+            evidence = t.span
+            break
+    return speaker, probs[best], cue, evidence
+
+
+# -- addressees -----------------------------------------------------------------------------
+
+
+def addressee_features(
+    ctx: _Context,
+    turn: Turn,
+    history: Sequence[tuple[str | None, tuple[str, ...]]],
+    speaker: str | None,
+) -> dict[str, dict[str, float]]:
+    text = ctx.text
+    voc: list[str] = []
+    in_quote: set[str] = set()
+    for q in turn.quotes:
+        voc.extend(vocatives(text, q, ctx.index))
+        in_quote.update(m.character for m in ctx.index.between(q.start, q.end))
+    prev_turn = ctx.turns[turn.index - 1] if turn.index else None
+    in_conv = _in_conversation(ctx, turn, prev_turn)
+    prev_sp = history[-1][0] if history and in_conv else None
+    prev_addr = history[-1][1] if history and in_conv else ()
+    next_turn = ctx.turns[turn.index + 1] if turn.index + 1 < len(ctx.turns) else None
+    next_named = None
+    if next_turn is not None and _in_conversation(ctx, next_turn, turn):
+        tags = [read_tag(text, span, ctx.index, after=True) for span in next_turn.after[:1]]
+        next_named = tags[0].named if tags else None
+    recent_speakers: list[str] = []
+    for sp, _ in reversed(history[-8:]):
+        if sp and sp not in recent_speakers:
+            recent_speakers.append(sp)
+    para_mentioned = {m.character for a, b in turn.para_narration for m in ctx.index.between(a, b)}
+    to_named = set()
+    for a, b in turn.para_narration:
+        for m in re.finditer(r"\b(?:to|at|towards|toward)\s+", text[a:b]):
+            for mm in ctx.index.between(a + m.end(), a + m.end() + 20)[:1]:
+                to_named.add(mm.character)
+    cands: dict[str, None] = {}
+    for c in (*voc, *( [prev_sp] if prev_sp else []), *recent_speakers[:4], *sorted(para_mentioned), *sorted(to_named)):
+        if c and c != speaker and c in ctx.chars:
+            cands.setdefault(c, None)
+    if next_named and next_named != speaker:
+        cands.setdefault(next_named, None)
+    recent = ctx.index.narration_before(turn.start, limit=30)
+    total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
+    out: dict[str, dict[str, float]] = {}
+    for c in cands:
+        f: dict[str, float] = {}
+        if c in voc:
+            f["vocative"] = 1
+        elif c in in_quote:
+            f["in_quote_mention"] = 1
+        if c == prev_sp:
+            f["prev_speaker"] = 1
+            if speaker in prev_addr:
+                f["prev_speaker_addressed_speaker"] = 1
+        if c == next_named:
+            f["next_speaker"] = 1
+        if in_conv and c in recent_speakers[:2]:
+            f["conversation_pair"] = 1
+        if recent_speakers[1:2] == [c]:
+            f["recent_speaker_rank1"] = 1
+        if c in para_mentioned:
+            f["para_mention"] = 1
+        if c in to_named:
+            f["tag_to_named"] = 1
+        f["recency"] = math.exp(-_distance(ctx, c, recent, turn) / 3.0)
+        f["log_mentions"] = math.log1p(ctx.chars[c].mention_count) / math.log1p(total_mentions)
+        out[c] = f
+    return out
+
+
+def decide_addressees(
+    ctx: _Context,
+    turn: Turn,
+    history: Sequence[tuple[str | None, tuple[str, ...]]],
+    speaker: str | None,
+    model: Model,
+) -> tuple[str, ...]:
+    feats = addressee_features(ctx, turn, history, speaker)
+    if not feats:
+        return ()
+    cands = list(feats)
+    probs = softmax([model.score(feats[c]) for c in cands])
+    order = sorted(range(len(cands)), key=lambda i: -probs[i])
+    chosen = [cands[order[0]]]
+    # a second addressee only when clearly addressed too (a vocative naming both)
+    for i in order[1:]:
+        if feats[cands[i]].get("vocative") and probs[i] > 0.2:
+            chosen.append(cands[i])
+    return tuple(chosen)
