@@ -35,7 +35,7 @@ SPEECH_VERBS = frozenset(
 PRONOUNS_M = frozenset({"he", "him", "his", "himself"})
 PRONOUNS_F = frozenset({"she", "her", "hers", "herself"})
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[.!?;:,—–\-]")
-_SENT_END = re.compile(r"[.!?]\s")
+_SENT_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?]\s")
 
 
 @dataclass(slots=True)
@@ -84,6 +84,14 @@ def build_turns(story: Story) -> list[Turn]:
             if q.end <= first.start and q.kind == "speech":
                 prev_end = _after_mark(text, q.end)
         before = (prev_end, _before_mark(text, first.start))
+        if not text[before[0] : before[1]].strip() and first.paragraph > 0:
+            # "…and soon afterwards Mr. Darcy, drawing near Elizabeth, said to her--" ends the
+            # paragraph before the quotation: that lead-in is this quotation's tag.
+            prev = paragraphs[first.paragraph - 1]
+            lead = text[prev.start : prev.end].rstrip()
+            last_q = max((q.end for q in in_para.get(prev.id, []) if q.kind == "speech"), default=prev.start)
+            if prev.kind == "text" and lead and lead[-1] in ",:—–-" and last_q < prev.end - 2:
+                before = (max(_after_mark(text, last_q), prev.end - 300), prev.end)
         after = []
         for part in parts:
             pp = paragraphs[part.paragraph]
@@ -177,9 +185,9 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
     else:
         a = max(a, b - window)
         # only the sentence that leads into the quotation
-        cut = max(text.rfind(". ", a, b - 1), text.rfind("! ", a, b - 1), text.rfind("? ", a, b - 1))
-        if cut != -1:
-            a = cut + 2
+        ends = [m.end() for m in _SENT_END.finditer(text, a, max(a, b - 1))]
+        if ends:
+            a = ends[-1]
     info = TagInfo(span=(a, b))
     if b <= a:
         return info

@@ -1,0 +1,1 @@
+"""Training ficlens's models from annotated data (``ficlens train ...``)."""

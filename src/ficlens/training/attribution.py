@@ -1,0 +1,194 @@
+"""Train the attribution rankers (speaker and addressee) on PDNC.
+
+Each turn ficlens finds in a novel becomes one ranking example: the candidates' feature
+vectors and which candidate the gold annotation names. The model is a conditional logit
+(a softmax over the candidates of one turn) with an L2 penalty, fitted by full-batch
+gradient descent with numpy; its weights are a few dozen numbers, stored as JSON in the
+package (``ficlens/stages/attribution_weights.json``).
+
+Turn-taking features depend on who spoke before. Examples are collected twice: once with
+the gold speakers as history, and once with the speakers a first model predicts, so the
+model learns to lean on history only as much as history can be trusted at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ficlens.stages.attribution import (
+    ADDRESSEE_FEATURES,
+    SPEAKER_FEATURES,
+    Model,
+    addressee_features,
+    decide_addressees,
+    decide_speaker,
+    make_context,
+    speaker_candidates,
+    speaker_features,
+)
+
+
+@dataclass(slots=True)
+class NovelData:
+    """Ranking examples from one novel: lists of (candidate matrix, positive mask)."""
+
+    name: str
+    speaker: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    addressee: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    turns: int = 0
+    gold_in_candidates: int = 0
+
+
+def _vector(feats: dict[str, float], names: Sequence[str]) -> list[float]:
+    return [feats.get(n, 0.0) for n in names]
+
+
+def collect(
+    path: str | Path,
+    *,
+    with_cast: bool,
+    models: tuple[Model, Model] | None = None,
+) -> NovelData:
+    """Ranking examples from one PDNC novel (gold history, or the history ``models`` predict)."""
+    from ficlens._api import build_pipeline
+    from ficlens.eval.pdnc import NON_CHARACTERS, iter_gold_turns, load_novel, map_characters
+    from ficlens.readers import read_text
+
+    novel = load_novel(path)
+    pipeline = build_pipeline(cast=novel.cast if with_cast else None, stages=["structure", "quotations", "characters"])
+    story = pipeline(read_text(novel.text))
+    # attribution reads the "attributions" layer of nobody; an empty one keeps the Story honest
+    ctx = make_context(story)
+    mapping = map_characters(story, novel, with_cast=with_cast)
+    reverse: dict[str, str] = {}
+    for cid in sorted(mapping, key=lambda c: -(ctx.chars[c].mention_count if c in ctx.chars else 0)):
+        reverse.setdefault(mapping[cid], cid)
+    data = NovelData(novel.name)
+    history: list[tuple[str | None, tuple[str, ...]]] = []
+    for turn, gold in iter_gold_turns(story, novel):
+        gold_id = reverse.get(gold.speaker) if gold and gold.speaker not in NON_CHARACTERS else None
+        gold_addr = tuple(reverse[a] for a in (gold.addressees if gold else ()) if a in reverse)
+        cands = speaker_candidates(ctx, turn, history)
+        data.turns += 1
+        if models is not None:
+            speaker, _, _, _ = decide_speaker(ctx, turn, history, cands, models[0])
+            addressees = decide_addressees(ctx, turn, history, speaker, models[1])
+        else:
+            speaker, addressees = gold_id, gold_addr
+        if gold_id is not None and cands:
+            feats, _ = speaker_features(ctx, turn, history, cands)
+            pos = np.array([c == gold_id for c in cands])
+            if pos.any():
+                data.gold_in_candidates += 1
+                x = np.array([_vector(feats[c], SPEAKER_FEATURES) for c in cands], dtype=np.float32)
+                data.speaker.append((x, pos))
+        if gold_id is not None and gold_addr:
+            afeats = addressee_features(ctx, turn, history, gold_id)
+            acands = list(afeats)
+            pos = np.array([c in gold_addr for c in acands])
+            if acands and pos.any():
+                x = np.array([_vector(afeats[c], ADDRESSEE_FEATURES) for c in acands], dtype=np.float32)
+                data.addressee.append((x, pos))
+        history.append((speaker, addressees))
+    return data
+
+
+def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2: float = 1e-3, steps: int = 400) -> np.ndarray:
+    """Fit a conditional logit: maximise log P(positive candidates) under a softmax per group."""
+    if not groups:
+        return np.zeros(n_features)
+    width = max(len(x) for x, _ in groups)
+    X = np.zeros((len(groups), width, n_features), dtype=np.float64)
+    mask = np.zeros((len(groups), width), dtype=bool)
+    pos = np.zeros((len(groups), width), dtype=bool)
+    for i, (x, p) in enumerate(groups):
+        X[i, : len(x)] = x
+        mask[i, : len(x)] = True
+        pos[i, : len(x)] = p
+    w = np.zeros(n_features)
+    m = np.zeros(n_features)
+    v = np.zeros(n_features)
+    lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-8
+    n = len(groups)
+    for t in range(1, steps + 1):
+        s = X @ w
+        s = np.where(mask, s, -np.inf)
+        s = s - s.max(axis=1, keepdims=True)
+        e = np.where(mask, np.exp(s), 0.0)
+        p_all = e / e.sum(axis=1, keepdims=True)
+        e_pos = np.where(pos, e, 0.0)
+        p_pos = e_pos / np.maximum(e_pos.sum(axis=1, keepdims=True), 1e-300)
+        # gradient of -mean log sum_{pos} softmax
+        grad = -(np.einsum("gc,gcf->f", p_pos - p_all, X)) / n + l2 * w
+        m = b1 * m + (1 - b1) * grad
+        v = b2 * v + (1 - b2) * grad * grad
+        w -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    return w
+
+
+def fit_models(data: Iterable[NovelData], *, l2: float = 1e-3) -> tuple[Model, Model]:
+    items = list(data)
+    sw = fit([g for d in items for g in d.speaker], len(SPEAKER_FEATURES), l2=l2)
+    aw = fit([g for d in items for g in d.addressee], len(ADDRESSEE_FEATURES), l2=l2)
+    return (
+        Model(tuple(SPEAKER_FEATURES), tuple(float(x) for x in sw)),
+        Model(tuple(ADDRESSEE_FEATURES), tuple(float(x) for x in aw)),
+    )
+
+
+def collect_all(
+    paths: Sequence[Path],
+    *,
+    with_cast: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+    models: tuple[Model, Model] | None = None,
+) -> dict[str, NovelData]:
+    out = {}
+    for i, p in enumerate(paths):
+        if progress:
+            progress(f"features: {p.name}", i, len(paths))
+        out[p.name] = collect(p, with_cast=with_cast, models=models)
+    return out
+
+
+def models_to_dict(models: tuple[Model, Model], *, novels: Sequence[str], note: str = "") -> dict[str, Any]:
+    sp, ad = models
+    return {
+        "format": 1,
+        "trained": _dt.date.today().isoformat(),
+        "novels": list(novels),
+        "note": note,
+        "speaker": {"weights": {f: round(w, 5) for f, w in zip(sp.features, sp.weights)}},
+        "addressee": {"weights": {f: round(w, 5) for f, w in zip(ad.features, ad.weights)}},
+    }
+
+
+def train(
+    root: str | Path,
+    out: str | Path,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Train on every novel under ``root`` (with and without the gold cast) and write the weights."""
+    from ficlens.eval.pdnc import novels_in
+    from ficlens.writers import write_atomic
+
+    paths = novels_in(root)
+    data: list[NovelData] = []
+    for with_cast in (True, False):
+        data.extend(collect_all(paths, with_cast=with_cast, progress=progress).values())
+    first = fit_models(data)
+    # second round: history as the first model predicts it
+    for with_cast in (True, False):
+        data.extend(collect_all(paths, with_cast=with_cast, progress=progress, models=first).values())
+    models = fit_models(data)
+    payload = models_to_dict(models, novels=[p.name for p in paths], note="trained with and without the gold cast")
+    write_atomic(out, json.dumps(payload, indent=2) + "\n")
+    return payload
