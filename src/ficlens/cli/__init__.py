@@ -5,7 +5,11 @@ from __future__ import annotations
 # Importing a command module registers its command on the app.
 from ficlens.cli import analyze as _analyze  # noqa: F401
 from ficlens.cli import bench as _bench  # noqa: F401
+from ficlens.cli import eval_pdnc as _eval_pdnc  # noqa: F401
 from ficlens.cli._app import app
+from ficlens.cli.train import train_app
+
+app.add_typer(train_app, name="train")
 
 __all__ = ["app", "main"]
 

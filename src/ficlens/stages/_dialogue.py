@@ -29,7 +29,9 @@ SPEECH_VERBS = frozenset(
     faltered sobbed gasped panted roared bellowed barked shrieked squeaked croaked chuckled giggled
     sneered scoffed snorted huffed grunted admonished persisted pursued concluded assented exclaimed
     inquired enquired responded whined wailed moaned uttered spoke speaks spoken echoed confessed
-    interposed put objected cut
+    interposed put objected cut addressed accosted saying replying adding crying exclaiming asking
+    answering observing continuing returning calling whispering murmuring muttering repeating beginning
+    speaking interrupting rejoining retorting resuming shouting
     """.split()
 )
 PRONOUNS_M = frozenset({"he", "him", "his", "himself"})
@@ -90,7 +92,9 @@ def build_turns(story: Story) -> list[Turn]:
             prev = paragraphs[first.paragraph - 1]
             lead = text[prev.start : prev.end].rstrip()
             last_q = max((q.end for q in in_para.get(prev.id, []) if q.kind == "speech"), default=prev.start)
-            if prev.kind == "text" and lead and lead[-1] in ",:—–-" and last_q < prev.end - 2:
+            if prev.kind == "text" and lead and last_q < prev.end - 2 and (
+                lead[-1] in ",:—–-" or _ends_with_speech_sentence(lead[-160:])
+            ):
                 before = (max(_after_mark(text, last_q), prev.end - 300), prev.end)
         after = []
         for part in parts:
@@ -116,6 +120,13 @@ def build_turns(story: Story) -> list[Turn]:
                 narration.append((pos, pp.end))
         turns.append(Turn(len(turns), parts, first.paragraph, parts[-1].paragraph, before, after, narration))
     return turns
+
+
+def _ends_with_speech_sentence(tail: str) -> bool:
+    """Does this narration end with a sentence like "Mrs. Hurst began again."?"""
+    ends = [m.end() for m in _SENT_END.finditer(tail[:-1])]
+    last = tail[ends[-1] :] if ends else tail
+    return any(w.lower() in SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", last))
 
 
 def _after_mark(text: str, end: int) -> int:
@@ -205,6 +216,8 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
             break
     if verb_pos:
         for m in mentions:
+            if _OBJECT_BEFORE.search(text[max(a, m.start - 12) : m.start]):
+                continue  # "said to Darcy": Darcy is spoken to
             # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly said"
             for vs, ve in verb_pos:
                 gap = text[min(m.end, ve) : max(m.start, vs)]
@@ -226,6 +239,8 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
                     break
     return info
 
+
+_OBJECT_BEFORE = re.compile(r"\b(?:to|at|towards|toward|upon|on|with|of|from|for)\s+$", re.I)
 
 VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.I)
 

@@ -70,6 +70,12 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "same_para_prev_speaker",
     "tag_named_other",
     "no_tag",
+    "prev_tag_named",
+    "prev2_tag_named",
+    "next_tag_named",
+    "next2_tag_named",
+    "prev_vocative",
+    "next2_vocative",
 )
 
 ADDRESSEE_FEATURES: tuple[str, ...] = (
@@ -151,6 +157,8 @@ class _Context:
     para_scene: list[str]
     para_starts: list[int]
     canon: Any
+    tag_named: list[str | None]  # per turn: the character its speech tag names, read off the text
+    turn_vocatives: list[set[str]]  # per turn: characters addressed by name inside it
 
 
 class AttributionStage:
@@ -197,7 +205,17 @@ def make_context(story: Story) -> _Context:
     para_scene = [p.section for p in story.paragraphs]
     canon = story.layer("canon") if story.has_layer("canon") else None
     para_starts = [p.start for p in story.paragraphs]
-    return _Context(text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon)
+    tag_named: list[str | None] = []
+    turn_vocatives: list[set[str]] = []
+    for turn in turns:
+        after = [read_tag(text, span, index, after=True) for span in turn.after]
+        before = read_tag(text, turn.before, index, after=False)
+        tag_named.append(next((t.named for t in after if t.named), None) or before.named)
+        turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
+    return _Context(
+        text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon,
+        tag_named, turn_vocatives,
+    )
 
 
 def _narration_sample(story: Story, limit: int = 200_000) -> str:
@@ -307,9 +325,18 @@ def speaker_features(
     prev2_sp = history[-2][0] if len(history) >= 2 and in_conv and _in_conversation(ctx, prev_turn, ctx.turns[turn.index - 2]) else None  # type: ignore[arg-type]
     next_turn = ctx.turns[turn.index + 1] if turn.index + 1 < len(ctx.turns) else None
     next_voc: set[str] = set()
-    if next_turn is not None and _in_conversation(ctx, next_turn, turn):
-        for q in next_turn.quotes:
-            next_voc.update(vocatives(text, q, ctx.index))
+    k = turn.index
+    linked_next = next_turn is not None and _in_conversation(ctx, next_turn, turn)
+    if linked_next:
+        next_voc = ctx.turn_vocatives[k + 1]
+    linked_next2 = linked_next and k + 2 < len(ctx.turns) and _in_conversation(ctx, ctx.turns[k + 2], next_turn)
+    linked_prev2 = in_conv and k >= 2 and _in_conversation(ctx, prev_turn, ctx.turns[k - 2])  # type: ignore[arg-type]
+    prev_tag = ctx.tag_named[k - 1] if in_conv else None
+    prev2_tag = ctx.tag_named[k - 2] if linked_prev2 else None
+    next_tag = ctx.tag_named[k + 1] if linked_next else None
+    next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
+    prev_voc = ctx.turn_vocatives[k - 1] if in_conv else set()
+    next2_voc = ctx.turn_vocatives[k + 2] if linked_next2 else set()
     recent_speakers: list[str] = []
     for sp, _ in reversed(history[-8:]):
         if sp and sp not in recent_speakers:
@@ -408,6 +435,18 @@ def speaker_features(
             f["same_para_prev_speaker"] = 1
         if not tag_named and not pron and not before.verb and not any(t.verb for t in after):
             f["no_tag"] = 1
+        if prev_tag == c:
+            f["prev_tag_named"] = 1
+        if prev2_tag == c:
+            f["prev2_tag_named"] = 1
+        if next_tag == c:
+            f["next_tag_named"] = 1
+        if next2_tag == c:
+            f["next2_tag_named"] = 1
+        if c in prev_voc:
+            f["prev_vocative"] = 1
+        if c in next2_voc:
+            f["next2_vocative"] = 1
         feats[c] = f
     info = {"named": tag_named, "pronoun": pron, "after": after, "before": before}
     return feats, info

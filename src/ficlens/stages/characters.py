@@ -266,27 +266,15 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
             variants.setdefault(a.replace(".", "", 1), a)
         elif re.match(r"^(?:Mr|Mrs|Ms|Dr|St)\s", a):
             variants.setdefault(a.replace(" ", ". ", 1), a)
-    pattern = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+    pattern = "|".join(
+        r"\s+".join(re.escape(w) for w in v.split(" ")) for v in sorted(variants, key=len, reverse=True)
+    )
     rx = re.compile(rf"(?<![\w.])(?:{pattern})(?![\w])")
-    return [(m.start(), m.end(), variants[m.group(0)]) for m in rx.finditer(text)]
-
-
-_PLACE_PREP = re.compile(
-    r"(?:\b(?:at|in|into|from|near|towards?|through|round|reach(?:ed)?|leave|left|leaving|visit(?:ed|ing)?|"
-    r"of the)\s+(?:the\s+)?)$",
-    re.I,
-)
-
-
-def _place_like(text: str, where: dict[tuple[str | None, str], list[int]]) -> set[tuple[str | None, str]]:
-    """Untitled names that mostly follow "at", "in", "from", ... (Hartfield, Pemberley)."""
-    out = set()
-    for key, positions in where.items():
-        if key[0] is not None or len(positions) < 2:
-            continue
-        hits = sum(1 for p in positions if _PLACE_PREP.search(text[max(0, p - 20) : p]))
-        if hits >= 0.4 * len(positions):
-            out.add(key)
+    out = []
+    for m in rx.finditer(text):
+        key = " ".join(m.group(0).split())
+        if key in variants:
+            out.append((m.start(), m.end(), variants[key]))
     return out
 
 

@@ -100,36 +100,67 @@ def collect(
     return data
 
 
-def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2: float = 1e-3, steps: int = 400) -> np.ndarray:
-    """Fit a conditional logit: maximise log P(positive candidates) under a softmax per group."""
+def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2: float = 1e-3, steps: int = 30) -> np.ndarray:
+    """Fit a conditional logit: maximise log P(positive candidates) under a softmax per group.
+
+    Candidates of all groups are stacked into one matrix; per-group sums use
+    ``np.add.reduceat`` over the group boundaries.
+    """
+    groups = [(x, p) for x, p in groups if len(x)]
     if not groups:
         return np.zeros(n_features)
-    width = max(len(x) for x, _ in groups)
-    X = np.zeros((len(groups), width, n_features), dtype=np.float64)
-    mask = np.zeros((len(groups), width), dtype=bool)
-    pos = np.zeros((len(groups), width), dtype=bool)
-    for i, (x, p) in enumerate(groups):
-        X[i, : len(x)] = x
-        mask[i, : len(x)] = True
-        pos[i, : len(x)] = p
-    w = np.zeros(n_features)
-    m = np.zeros(n_features)
-    v = np.zeros(n_features)
-    lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-8
+    X = np.concatenate([x for x, _ in groups]).astype(np.float64)
+    pos = np.concatenate([p for _, p in groups])
+    sizes = np.array([len(x) for x, _ in groups])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    owner = np.repeat(np.arange(len(groups)), sizes)
+    X32 = X.astype(np.float32)
+    multi = np.add.reduceat(pos.astype(np.int64), starts) > 1
     n = len(groups)
-    for t in range(1, steps + 1):
+    w = np.zeros(n_features)
+
+    def stats(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         s = X @ w
-        s = np.where(mask, s, -np.inf)
-        s = s - s.max(axis=1, keepdims=True)
-        e = np.where(mask, np.exp(s), 0.0)
-        p_all = e / e.sum(axis=1, keepdims=True)
+        top = np.maximum.reduceat(s, starts)
+        e = np.exp(s - top[owner])
+        z_all = np.add.reduceat(e, starts)
         e_pos = np.where(pos, e, 0.0)
-        p_pos = e_pos / np.maximum(e_pos.sum(axis=1, keepdims=True), 1e-300)
-        # gradient of -mean log sum_{pos} softmax
-        grad = -(np.einsum("gc,gcf->f", p_pos - p_all, X)) / n + l2 * w
-        m = b1 * m + (1 - b1) * grad
-        v = b2 * v + (1 - b2) * grad * grad
-        w -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        z_pos = np.maximum(np.add.reduceat(e_pos, starts), 1e-300)
+        loss = float(-(np.log(z_pos) - np.log(z_all)).sum() / n + 0.5 * l2 * w @ w)
+        p_all = e / z_all[owner]
+        p_pos = e_pos / z_pos[owner]
+        grad = -((p_pos - p_all) @ X) / n + l2 * w
+        m_all = np.add.reduceat(p_all[:, None] * X, starts)
+        h_all = (X32 * p_all[:, None].astype(np.float32)).T @ X32 - m_all.T @ m_all
+        if multi.any():
+            # groups with one positive contribute nothing here; only the rest are computed
+            pm = np.where(multi[owner], p_pos, 0.0)
+            m_pos = np.add.reduceat(pm[:, None] * X, starts)
+            h_all = h_all - ((X32 * pm[:, None].astype(np.float32)).T @ X32 - m_pos.T @ m_pos)
+        hess = h_all / n + l2 * np.eye(n_features)
+        return loss, grad, hess
+
+    # Newton's method with a backtracking line search: a few dozen weights, a convex-ish loss.
+    loss, grad, hess = stats(w)
+    for _ in range(steps):
+        try:
+            step = np.linalg.solve(hess + 1e-6 * np.eye(n_features), grad)
+        except np.linalg.LinAlgError:
+            step = grad
+        t = 1.0
+        while t > 1e-4:
+            new_w = w - t * step
+            new_loss = stats(new_w)[0]
+            if new_loss <= loss - 1e-4 * t * float(grad @ step):
+                break
+            t /= 2
+        else:
+            break
+        w = new_w
+        prev = loss
+        loss, grad, hess = stats(w)
+        if prev - loss < 1e-7:
+            break
     return w
 
 

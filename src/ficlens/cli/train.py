@@ -1,0 +1,41 @@
+"""``ficlens train attribution``: rebuild the shipped attribution weights from PDNC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ficlens.cli._app import console, fail, user_errors
+
+train_app = typer.Typer(help="Train ficlens's models from annotated data.", no_args_is_help=True)
+
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "stages" / "attribution_weights.json"
+
+
+@train_app.command("attribution")
+def attribution(
+    root: Annotated[Path, typer.Argument(help="The PDNC folder (holding data/<Novel>/...).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the weights.")] = DEFAULT_OUT,
+) -> None:
+    """Train the speaker and addressee rankers on every PDNC novel and write their weights.
+
+    Example: ficlens train attribution ../shared/data/pdnc
+    """
+    from ficlens.training.attribution import train
+
+    if not root.is_dir():
+        fail(f"{root}: not a folder; give the PDNC folder that holds data/<Novel>/")
+    with user_errors():
+        with console.status("training…") as status:
+
+            def step(name: str, i: int, total: int) -> None:
+                status.update(f"{name} ({i + 1}/{total})")
+
+            payload = train(root, out, progress=step)
+    console.print(f"trained on {len(payload['novels'])} novels; wrote {out}")
+    for kind in ("speaker", "addressee"):
+        weights = payload[kind]["weights"]
+        top = sorted(weights.items(), key=lambda kv: -abs(kv[1]))[:8]
+        console.print(f"{kind}: " + ", ".join(f"{k} {v:+.2f}" for k, v in top))
