@@ -309,3 +309,22 @@ def test_ao3_html_random_tag_soup_gives_consistent_markup_or_an_input_error(part
         assert 0 <= m.start < m.end <= len(story.text)
         if m.kind in ("italic", "bold", "heading", "scene_break"):
             assert "\n\n" not in story.text[m.start : m.end]
+
+
+def test_ao3_html_reads_the_low_tide_example() -> None:
+    path = FIXTURES.parent.parent / "examples" / "low-tide.html"
+    story = read_html(path.read_bytes(), path)
+    meta = story.metadata
+    assert (meta.title, meta.rating, meta.categories) == ("Low Tide", "Teen And Up Audiences", ("F/M",))
+    assert meta.warnings == ("No Archive Warnings Apply",)
+    assert meta.fandoms == ("Harbour Lights (TV)",)
+    assert meta.relationships == ("Nora Vance/Dev Okafor",)
+    assert meta.characters == ("Nora Vance", "Dev Okafor", 'Marguerite "Mags" Fell')
+    assert "Episode: s01e08 The Long Night" in meta.additional_tags
+    assert meta.notes and "Nora Vance/Dev Okafor" in meta.notes[0] and "The Long Night" in meta.notes[0]
+    assert meta.end_notes and meta.summary
+    assert "Not again. Not tonight." in _marked(story, "italic")
+    assert "“Wait,” Dev said, pulling on his coat, “you forgot the keys.”" in story.text
+    assert _marked(story, "scene_break") == ["* * *"]
+    StructureStage()(story)
+    assert len([s for s in story.sections if s.kind == "scene"]) == 2
