@@ -280,6 +280,8 @@ class _Builder:
         self.body = 0
 
     def extend_title(self, more: str) -> None:
+        if self.title and (more == self.title or more in self.title):
+            return  # the reader's chapter label already says it
         self.title = f"{self.title}: {more}" if self.title else more
 
     def add(self, b: _Block, kind: str) -> None:
