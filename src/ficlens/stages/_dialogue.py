@@ -181,6 +181,8 @@ class TagInfo:
     verb: bool = False  # a speech verb is there at all
     first_named: str | None = None  # first character named in the stretch (any verb)
     first_pronoun: str | None = None  # first subject pronoun in the stretch
+    subject: str | None = None  # first character named as a subject in the speech-verb sentence
+    subject_pronoun: str | None = None  # or the first subject pronoun there, if it comes first
     span: tuple[int, int] | None = None
 
 
@@ -237,10 +239,40 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
                             break
                 if info.pronoun:
                     break
+        # The sentence holding the verb: its subject, however far from the verb
+        # ("Mr. Darcy, drawing near Elizabeth, said to her"; "accosted by Miss Bingley";
+        # "met Maria in the landing place, who, breathless, cried out").
+        vs = verb_pos[0][0] if not after else verb_pos[0][0]
+        lo = max([a] + [m.end() for m in _SENT_END.finditer(text, a, vs)] + [m.end() for m in _CLAUSE.finditer(text, a, vs)])
+        for m in mentions:
+            if m.start < lo or m.start > vs + 40:
+                continue
+            lead = text[max(lo, m.start - 12) : m.start]
+            if _OBJECT_BEFORE.search(lead) and not re.search(r"\bby\s+$", lead):
+                continue
+            info.subject = m.character
+            break
+        for s, e, w in words:
+            if s < lo or s > vs:
+                continue
+            if w.lower() in ("he", "she", "i") and (info.subject is None or s < _first_start(mentions, info.subject, lo)):
+                info.subject_pronoun = w.lower()
+                break
     return info
 
 
-_OBJECT_BEFORE = re.compile(r"\b(?:to|at|towards|toward|upon|on|with|of|from|for)\s+$", re.I)
+_CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")
+
+
+def _first_start(mentions: list[Mention], who: str, lo: int) -> int:
+    return next((m.start for m in mentions if m.character == who and m.start >= lo), 10**12)
+
+
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|at|towards|toward|upon|on|with|of|from|for|near|beside|behind|about|after|before|into|"
+    r"round|around|than|like|see|saw|watched|told|asked|tell|ask|answered|reminded|addressing)\s+$",
+    re.I,
+)
 
 VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.I)
 

@@ -55,7 +55,6 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "in_quote_mention",
     "prev_speaker",
     "prev2_speaker",
-    "prev_addressee",
     "next_vocative",
     "recency",
     "recent_speaker_rank0",
@@ -76,6 +75,8 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "next2_tag_named",
     "prev_vocative",
     "next2_vocative",
+    "tag_subject",
+    "tag_subject_pron_rank0",
 )
 
 ADDRESSEE_FEATURES: tuple[str, ...] = (
@@ -168,26 +169,83 @@ class AttributionStage:
     requires: tuple[str, ...] = ("paragraphs", "quotes", "characters", "mentions")
     provides: tuple[str, ...] = ("attributions",)
 
-    def __init__(self, *, min_confidence: float = 0.0, models: tuple[Model, Model] | None = None):
+    def __init__(self, *, min_confidence: float = 0.0, models: tuple[Model, Model] | None = None, beam: int = 6):
         if not 0.0 <= min_confidence <= 1.0:
             raise ValueError("min_confidence must be between 0 and 1")
         self.min_confidence = min_confidence
         self.models = models
+        self.beam = beam
 
     def __call__(self, story: Story) -> None:
         speaker_model, addressee_model = self.models or shipped_models()
         ctx = make_context(story)
+        speakers = beam_decode(ctx, speaker_model, width=self.beam)
         result: dict[str, Attribution] = {}
         history: list[tuple[str | None, tuple[str, ...]]] = []
-        for turn in ctx.turns:
+        for turn, chosen in zip(ctx.turns, speakers):
             cands = speaker_candidates(ctx, turn, history)
-            speaker, conf, cue, evidence = decide_speaker(ctx, turn, history, cands, speaker_model)
+            speaker, conf, cue, evidence = decide_speaker(ctx, turn, history, cands, speaker_model, chosen=chosen)
             addressees = decide_addressees(ctx, turn, history, speaker, addressee_model)
             history.append((speaker, addressees))
             shown = speaker if conf >= self.min_confidence else None
             for q in turn.quotes:
                 result[q.id] = Attribution(q.id, shown, addressees, cue if shown else "none", conf, evidence)
         story.add_layer("attributions", result)
+
+
+_HISTORY = 8  # turns of history any feature looks at
+
+
+def beam_decode(ctx: _Context, model: Model, *, width: int = 6, branch: int = 3) -> list[str | None]:
+    """The most probable sequence of speakers, by beam search over the turns.
+
+    The model scores a speaker given the speakers before it (turn-taking), so choosing each
+    turn greedily lets one mistake derail a conversation; the beam keeps the ``width`` best
+    partial sequences and extends each by its ``branch`` likeliest speakers.
+    """
+    # a beam entry: (log probability, last turns of history, path as a linked list)
+    Path = tuple[str | None, Any] | None
+    beams: list[tuple[float, tuple[tuple[str | None, tuple[str, ...]], ...], Path]] = [(0.0, (), None)]
+    memo: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[float]]] = {}
+    for turn in ctx.turns:
+        grown: list[tuple[float, tuple[tuple[str | None, tuple[str, ...]], ...], Path]] = []
+        for logp, hist, path in beams:
+            key = (turn.index, tuple(h[0] for h in hist))
+            if key not in memo:
+                cands = speaker_candidates(ctx, turn, hist)
+                if cands:
+                    feats, _ = speaker_features(ctx, turn, hist, cands)
+                    memo[key] = (cands, softmax([model.score(feats[c]) for c in cands]))
+                else:
+                    memo[key] = ([], [])
+            cands, probs = memo[key]
+            if not cands:
+                grown.append((logp, (*hist, (None, ()))[-_HISTORY:], (None, path)))
+                continue
+            order = sorted(range(len(cands)), key=lambda i: -probs[i])[:branch]
+            for i in order:
+                c = cands[i]
+                grown.append((logp + math.log(max(probs[i], 1e-12)), (*hist, (c, ()))[-_HISTORY:], (c, path)))
+        grown.sort(key=lambda b: -b[0])
+        # keep distinct recent histories only: two paths that agree on the last turns score alike from here
+        seen: set[tuple[str | None, ...]] = set()
+        beams = []
+        for b in grown:
+            sig = tuple(h[0] for h in b[1])
+            if sig in seen:
+                continue
+            seen.add(sig)
+            beams.append(b)
+            if len(beams) >= width:
+                break
+        memo = {k: v for k, v in memo.items() if k[0] == turn.index + 1}
+    out: list[str | None] = []
+    node = beams[0][2] if beams else None
+    while node is not None:
+        out.append(node[0])
+        node = node[1]
+    out.reverse()
+    return out
 
 
 # -- context ------------------------------------------------------------------------------
@@ -311,6 +369,10 @@ def speaker_features(
     tag_named = next((t.named for t in after if t.named), None) or before.named
     pron = next((t.pronoun for t in after if t.pronoun), None) or before.pronoun
     first_after = after[0].first_named if after else None
+    tag_subject = next((t.subject for t in after if t.subject), None) or before.subject
+    subj_pron = None
+    if not tag_subject:
+        subj_pron = next((t.subject_pronoun for t in after if t.subject_pronoun), None) or before.subject_pronoun
     beat_subjects = subjects(text, turn.para_narration, ctx.index)
     para_mentioned = {m.character for a, b in turn.para_narration for m in ctx.index.between(a, b)}
     voc = set()
@@ -321,7 +383,6 @@ def speaker_features(
     prev_turn = ctx.turns[turn.index - 1] if turn.index else None
     in_conv = _in_conversation(ctx, turn, prev_turn)
     prev_sp = history[-1][0] if history and in_conv else None
-    prev_addr = history[-1][1] if history and in_conv else ()
     prev2_sp = history[-2][0] if len(history) >= 2 and in_conv and _in_conversation(ctx, prev_turn, ctx.turns[turn.index - 2]) else None  # type: ignore[arg-type]
     next_turn = ctx.turns[turn.index + 1] if turn.index + 1 < len(ctx.turns) else None
     next_voc: set[str] = set()
@@ -355,6 +416,12 @@ def speaker_features(
         g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
         if m.character not in ranked_compatible and compatible(g, wanted):
             ranked_compatible.append(m.character)
+    ranked_subj: list[str] = []
+    if subj_pron in ("he", "she") and not pron:
+        for m in ctx.index.narration_before(tag_pos, limit=30):
+            g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
+            if m.character not in ranked_subj and compatible(g, pronoun_gender(subj_pron)):
+                ranked_subj.append(m.character)
     para_pron = None
     for a, b in turn.para_narration[:1]:
         head = text[a : min(b, a + 40)].lstrip(" \"'“”‘’—").split(" ", 1)[0].lower()
@@ -414,8 +481,6 @@ def speaker_features(
             f["prev2_speaker"] = 1
             if prev_sp and prev_sp != c:
                 f["alternation"] = 1
-        if c in prev_addr:
-            f["prev_addressee"] = 1
         if c in next_voc:
             f["next_vocative"] = 1
         dist = _distance(ctx, c, recent, turn)
@@ -435,6 +500,10 @@ def speaker_features(
             f["same_para_prev_speaker"] = 1
         if not tag_named and not pron and not before.verb and not any(t.verb for t in after):
             f["no_tag"] = 1
+        if tag_subject == c:
+            f["tag_subject"] = 1
+        if subj_pron in ("he", "she") and not pron and ranked_subj[:1] == [c]:
+            f["tag_subject_pron_rank0"] = 1
         if prev_tag == c:
             f["prev_tag_named"] = 1
         if prev2_tag == c:
@@ -484,13 +553,18 @@ def decide_speaker(
     history: Sequence[tuple[str | None, tuple[str, ...]]],
     cands: Sequence[str],
     model: Model,
+    *,
+    chosen: str | None = None,
 ) -> tuple[str | None, float, str, tuple[int, int] | None]:
+    """The likeliest speaker (or ``chosen``, when a search already picked it) and its confidence."""
     if not cands:
         return None, 0.0, "none", None
     feats, info = speaker_features(ctx, turn, history, cands)
     scores = [model.score(feats[c]) for c in cands]
     probs = softmax(scores)
     best = max(range(len(cands)), key=lambda i: probs[i])
+    if chosen in cands:
+        best = list(cands).index(chosen)
     speaker = cands[best]
     f = feats[speaker]
     if f.get("tag_after_named") or f.get("tag_before_named"):
