@@ -270,7 +270,7 @@ def _first_start(mentions: list[Mention], who: str, lo: int) -> int:
 
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|at|towards|toward|upon|on|with|of|from|for|near|beside|behind|about|after|before|into|"
-    r"round|around|than|like|see|saw|watched|told|asked|tell|ask|answered|reminded|addressing)\s+$",
+    r"round|around|see|saw|watched|told|asked|tell|ask|answered|reminded|addressing)\s+$",
     re.I,
 )
 

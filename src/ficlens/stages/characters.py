@@ -429,7 +429,7 @@ def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | No
 
 
 #: Titles used with a first name ("Lady Catherine", "Sir William", "Aunt Polly").
-_FIRST_NAME_TITLES = {"lady", "sir", "miss", "aunt", "uncle", "auntie", "master", "dame", "prince", "princess", "king", "queen"}
+_FIRST_NAME_TITLES = {"lady", "sir", "miss", "mrs", "aunt", "uncle", "auntie", "master", "dame", "prince", "princess", "king", "queen"}
 
 
 def _may_join(c: _Cluster, title: str, kept: dict[tuple[str | None, str], int]) -> bool:
@@ -455,16 +455,16 @@ def _cluster_gender(c: _Cluster) -> str:
 
 
 def _display_name(c: _Cluster) -> str:
-    untitled = [n for n in c.names if n.split(" ")[0].rstrip(".").lower() not in TITLES]
-    full_names = [n for n in untitled if " " in n]
-    if full_names:
-        return max(full_names, key=lambda n: (c.names[n], len(n)))
-    if untitled and c.first is None and len(untitled) < len(c.names):
-        # a surname on its own ("Knightley") reads better with its title ("Mr. Knightley")
-        return max((n for n in c.names if n not in untitled), key=lambda n: c.names[n])
-    if untitled:
-        return max(untitled, key=lambda n: c.names[n])
-    return max(c.names, key=lambda n: c.names[n])
+    """The name a reader knows the character by: a full name if the story uses it, else the
+    most frequent form ("Alice", not "Miss Alice"; "Mr. Knightley", not "Knightley")."""
+    top = max(c.names.values())
+    untitled_full = [
+        n for n in c.names
+        if " " in n and n.split(" ")[0].rstrip(".").lower() not in TITLES and c.names[n] >= 0.2 * top
+    ]
+    if untitled_full:
+        return max(untitled_full, key=lambda n: (c.names[n], len(n)))
+    return max(c.names, key=lambda n: (c.names[n], -len(n)))
 
 
 def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]]) -> str:
