@@ -1,0 +1,605 @@
+"""The canon alignment engine (private; the ``canon`` stage and the evaluations use it).
+
+Three steps, the way seed-and-extend aligners work:
+
+1. **Normalise.** Text is cut into words (letters and digits, inner apostrophes kept, so
+   "we'll" is not "well"). Each word gets two keys:
+
+   * a *strict* key: lower case, accents and curly apostrophes folded, a hand-written
+     variant map (US/UK spellings, old spellings such as "onely", "yt", "wt"), a few
+     spelling rules (colour/color, realise/realize, centre/center, dialogue/dialog,
+     lov'd/loved) and an old-spelling skeleton (``j``->``i``, ``v``->``u``, a ``y`` inside a
+     word ->``i``, doubled consonants single, a final ``e`` dropped from words of five
+     letters or more), so "sayde" and "said", "Iesus" and "Jesus", "sonne" and "son" agree;
+   * a *loose* key: the strict key with archaic forms folded onto modern ones (thou/thee/ye
+     -> you, thy -> your, art -> are, hath -> has, -eth -> -s, ...).
+
+   Punctuation, case, ellipses, dashes and line breaks never reach the keys, so verse
+   reflowed into prose and straight or curly quotes match.
+
+2. **Index and look up.** The canon is one stream of tokens (every source, speech lines in
+   file order, a book's narration after its dialogue). Loose-key bigrams and rare content
+   words are indexed. A query (a quotation, or a stretch of narration) looks up its
+   bigrams; hits are clustered by canon position, so reordered scenes and quotations from
+   anywhere in the canon are found, and each cluster opens a canon window.
+
+3. **Align locally.** Inside a window the query is aligned word by word with rapidfuzz
+   (longest common subsequence over word symbols); a word absent from the window is
+   matched to its closest window word when their keys are at least
+   ``FUZZY_MIN`` similar (rapidfuzz ``ratio``), which catches spellings no rule knows. The
+   best-scoring chain of matched words (a Kadane pass that charges every unmatched word
+   between two matches) is the block; blocks must pass :func:`CanonIndex.accept` to count.
+
+Scores (all in 0..1):
+
+* block *loose similarity* ``2 * matched / (query words + canon words)`` over the block,
+  archaic forms counting as equal; it decides whether a block is reuse at all;
+* *strict similarity*, the same with each matched pair weighted: 1 for equal strict keys,
+  the character ratio for a fuzzy spelling match, 0.5 for an archaic/modern pair. This is
+  the ``similarity`` a quotation reports, over the whole quotation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
+
+from ficlens.readers.canon import CanonLine, CanonText
+
+__all__ = [
+    "Tokens",
+    "Block",
+    "CanonIndex",
+    "tokenize",
+    "strict_key",
+    "loose_key",
+    "FUZZY_MIN",
+    "BLOCK_MIN_SIMILARITY",
+    "BLOCK_MIN_MATCHED",
+    "BLOCK_MIN_CONTENT",
+    "BLOCK_MIN_INFO",
+]
+
+# -- thresholds (documented in docs/canon.md) ------------------------------------------------
+
+#: Two different word keys count as one spelling when rapidfuzz ``ratio`` >= this (0..100),
+#: and the longer key has at least 4 letters.
+FUZZY_MIN = 80.0
+#: A block is reuse only with a loose similarity of at least this ...
+BLOCK_MIN_SIMILARITY = 0.5
+#: ... at least this many matched words ...
+BLOCK_MIN_MATCHED = 3
+#: ... of which at least this many are content words (not in STOPWORDS) ...
+BLOCK_MIN_CONTENT = 2
+#: ... and enough information: the sum over matched words of ln(canon words / occurrences).
+BLOCK_MIN_INFO = 18.0
+#: Bigrams occurring more often than this in the canon are not used as seeds.
+MAX_POSTINGS = 400
+#: A content word occurring at most this often in the canon is a seed on its own.
+RARE_WORD = 8
+#: Cost of each unmatched word between two matched ones, on either side.
+GAP_COST = 0.4
+#: Overlapping blocks scoring at least this share of the best are ties, settled by locality.
+TIE_MARGIN = 0.8
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+# Hand-written spelling variants (both directions map to one form). Kept small and general.
+VARIANTS: dict[str, str] = {
+    # US/UK
+    "grey": "gray", "greys": "grays", "mum": "mom", "mums": "moms", "tyre": "tire", "tyres": "tires",
+    "kerb": "curb", "cheque": "check", "cheques": "checks", "programme": "program", "programmes": "programs",
+    "gaol": "jail", "plough": "plow", "draught": "draft", "jewellery": "jewelry", "aluminium": "aluminum",
+    "mould": "mold", "smoulder": "smolder", "pyjamas": "pajamas", "sceptic": "skeptic",
+    "sceptical": "skeptical", "manoeuvre": "maneuver", "aeroplane": "airplane", "whilst": "while",
+    "amongst": "among", "towards": "toward", "afterwards": "afterward", "learnt": "learned",
+    "spelt": "spelled", "dreamt": "dreamed", "burnt": "burned", "leapt": "leaped", "spoilt": "spoiled",
+    "travelled": "traveled", "travelling": "traveling", "traveller": "traveler", "travellers": "travelers",
+    "cancelled": "canceled", "labelled": "labeled", "modelled": "modeled", "signalled": "signaled",
+    "fuelled": "fueled", "levelled": "leveled", "quarrelled": "quarreled", "marvellous": "marvelous",
+    "counsellor": "counselor", "jeweller": "jeweler", "woollen": "woolen", "defence": "defense",
+    "offence": "offense", "licence": "license", "pretence": "pretense", "practise": "practice",
+    "practised": "practiced", "storey": "story", "okay": "ok", "doughnut": "donut", "cosy": "cozy",
+    "ageing": "aging", "judgement": "judgment", "acknowledgement": "acknowledgment", "sulphur": "sulfur",
+    "axe": "ax", "moustache": "mustache", "colour": "color",
+    # old spellings
+    "onely": "only", "yt": "that", "wt": "with", "wyth": "with", "thorow": "through", "thorough": "through",
+    "thrugh": "through", "agayne": "again", "agaynst": "against", "sayd": "said", "sayde": "said",
+    "hym": "him", "hir": "her", "shee": "she", "hee": "he", "wee": "we", "mee": "me", "bee": "be",
+    "doe": "do", "goe": "go", "noe": "no", "soe": "so", "ioy": "joy", "vp": "up", "vs": "us",
+    "o'er": "over", "ne'er": "never", "e'er": "ever", "e'en": "even", "whate'er": "whatever",
+    "howe'er": "however", "than": "then", "an't": "and it", "musick": "music", "publick": "public",
+    "shew": "show", "shewed": "showed", "shewn": "shown", "shews": "shows", "cloaths": "clothes",
+    "chuse": "choose", "compleat": "complete", "encrease": "increase", "dutchess": "duchess",
+}
+
+# Archaic forms folded onto modern ones for the loose key only.
+LENIENT: dict[str, str] = {
+    "thou": "you", "thee": "you", "ye": "you", "thy": "your", "thine": "your", "yours": "your",
+    "art": "are", "wert": "were", "wast": "were", "hast": "have", "hath": "has", "doth": "does",
+    "dost": "do", "didst": "did", "shalt": "shall", "wilt": "will", "canst": "can", "couldst": "could",
+    "wouldst": "would", "shouldst": "should", "mayst": "may", "mightst": "might", "hadst": "had",
+    "unto": "to", "oh": "o", "ay": "yes", "aye": "yes", "yea": "yes", "nay": "no", "ere": "before",
+    "'tis": "it's", "tis": "it's", "'twas": "it was", "twas": "it was", "saith": "says", "spake": "spoke",
+    "mine": "my", "whilst": "while", "betwixt": "between", "oft": "often",
+}
+
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being am
+    i me my mine you your yours he him his she her hers it its we us our they them their this that these those
+    there here what which who whom whose when where why how not no nor so do does did done have has had will
+    would shall should can could may might must o oh ah ay thou thee thy thine ye art hath doth dost hast shalt
+    wilt unto then than up out down off over into about just now yes all any some such very too also only own
+    same again once i'm it's don't that's you're i'll let well there's he's she's we're they're can't won't
+    said say says go get got come came one two""".split()
+)
+
+
+def _deaccent(word: str) -> str:
+    word = word.replace("’", "'").replace("æ", "ae").replace("Æ", "ae").replace("œ", "oe").replace("Œ", "oe")
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_OUR = re.compile(r"^(\w{3,})our(s|ed|ing|able|ably|ite|ites|er|ers|less)?$")
+_ISE = re.compile(r"^(\w{3,})is(e|es|ed|ing|ation|ations)$")
+_YSE = re.compile(r"^(\w{2,})ys(e|es|ed|ing)$")
+_TRE = re.compile(r"^(\w{3,})(t|b)re(s|d)?$")
+_OGUE = re.compile(r"^(\w{3,})ogue(s)?$")
+_DOUBLE = re.compile(r"([b-df-hj-np-tv-z])\1+")
+
+
+def _spelling(word: str) -> str:
+    """Hand-written variant map, then the US/UK and elision rules."""
+    if word in VARIANTS:
+        return VARIANTS[word]
+    if len(word) > 3 and word.endswith("'d"):
+        word = word[:-2] + "ed"
+    elif len(word) > 4 and word.endswith("'st"):
+        word = word[:-3] + "est"
+    word = word.strip("'")
+    if word in VARIANTS:
+        return VARIANTS[word]
+    if "'" not in word and len(word) > 5:
+        word = _OUR.sub(r"\1or\2", word)
+        word = _ISE.sub(r"\1iz\2", word)
+        word = _YSE.sub(r"\1yz\2", word)
+        word = _TRE.sub(r"\1\2er\3", word)
+        word = _OGUE.sub(r"\1og\2", word)
+    return word
+
+
+def _skeleton(word: str) -> str:
+    """Old-spelling skeleton: j->i, v->u, inner y->i, doubled consonants single, final e off (5+ letters)."""
+    if "'" in word or word.isdigit():
+        return word
+    w = word.replace("j", "i").replace("v", "u")
+    if len(w) > 1:
+        w = w[0] + w[1:].replace("y", "i")
+    if len(w) >= 5 and w.endswith("e"):
+        w = w[:-1]
+    return _DOUBLE.sub(r"\1", w)
+
+
+def strict_key(word: str) -> str:
+    """The strict key of a word: case, accents, apostrophes, spelling variants folded."""
+    return _skeleton(_spelling(_deaccent(word)))
+
+
+def loose_key(word: str) -> str:
+    """The loose key: the strict key with archaic forms (thou, hath, -eth) folded onto modern ones."""
+    base = _deaccent(word)
+    base = base.strip("'") if base.strip("'") in LENIENT else base
+    if base in LENIENT:
+        return _skeleton(_spelling(LENIENT[base]))
+    spelled = _spelling(base)
+    if len(spelled) > 5 and spelled.endswith("eth") and "'" not in spelled:
+        spelled = spelled[:-3] + "es"
+    return _skeleton(spelled)
+
+
+_STOP_KEYS = frozenset(loose_key(w) for w in STOPWORDS)
+_VOWELS = re.compile(r"(?<!^)[aeiouy]+")
+
+
+def seed_key(loose: str) -> str:
+    """The coarse key used to find candidates: the loose key without its inner vowels.
+
+    "forgeve" and "forgive", "sayde" and "said" share a seed key, so heavily respelled text
+    still finds its region; the alignment itself then compares the loose keys.
+    """
+    if "'" in loose or len(loose) <= 2:
+        return loose
+    return _VOWELS.sub("", loose)
+
+
+@dataclass(slots=True)
+class Tokens:
+    """Words of a stretch of text: offsets into that text and their keys (parallel lists)."""
+
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    strict: list[str] = field(default_factory=list)
+    loose: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def extend(self, other: Tokens) -> None:
+        self.starts.extend(other.starts)
+        self.ends.extend(other.ends)
+        self.strict.extend(other.strict)
+        self.loose.extend(other.loose)
+
+
+_KEY_CACHE: dict[str, tuple[str, str]] = {}
+
+
+def _keys(word: str) -> tuple[str, str]:
+    got = _KEY_CACHE.get(word)
+    if got is None:
+        got = (strict_key(word), loose_key(word))
+        if len(_KEY_CACHE) < 500_000:
+            _KEY_CACHE[word] = got
+    return got
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None, skips: Sequence[tuple[int, int]] = ()) -> Tokens:
+    """The words of ``text[start:end]``, leaving out the ``skips`` stretches."""
+    stop = len(text) if end is None else end
+    out = Tokens()
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for a, b in skips:
+        if a > pos:
+            pieces.append((pos, min(a, stop)))
+        pos = max(pos, b)
+    pieces.append((pos, stop))
+    for a, b in pieces:
+        for m in _WORD.finditer(text, a, b):
+            s, k = _keys(m.group())
+            if not k:
+                continue
+            out.starts.append(m.start())
+            out.ends.append(m.end())
+            out.strict.append(s)
+            out.loose.append(k)
+    return out
+
+
+# -- the index -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Block:
+    """One aligned stretch: query tokens [q_lo, q_hi) against canon stream tokens [c_lo, c_hi).
+
+    ``pairs`` are the matched (query index, canon index, strict weight, loose weight).
+    """
+
+    q_lo: int
+    q_hi: int
+    c_lo: int
+    c_hi: int
+    pairs: list[tuple[int, int, float, float]]
+    score: float
+    similarity: float
+    info: float
+    content: int
+
+    @property
+    def matched(self) -> int:
+        return len(self.pairs)
+
+
+class CanonIndex:
+    """Every canon source as one token stream, with a seed index for look-ups.
+
+    Args:
+        canons: the canon texts, in the order given by the user.
+    """
+
+    def __init__(self, canons: Sequence[CanonText]):
+        self.canons = list(canons)
+        self.lines: list[tuple[int, CanonLine]] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        strict: list[str] = []
+        loose: list[int] = []
+        line_of: list[int] = []
+        self.bounds: list[tuple[int, int]] = []
+        self._sym: dict[str, int] = {}
+        self._keys: list[str] = []
+        self.line_tokens: list[tuple[int, int]] = []
+        for si, canon in enumerate(self.canons):
+            lo = len(starts)
+            ordered = [ln for ln in canon.lines if ln.kind == "speech"] + [
+                ln for ln in canon.lines if ln.kind != "speech"
+            ]
+            for line in ordered:
+                li = len(self.lines)
+                self.lines.append((si, line))
+                toks = tokenize(canon.text, line.start, line.end, line.skip)
+                a = len(starts)
+                starts.extend(toks.starts)
+                ends.extend(toks.ends)
+                strict.extend(toks.strict)
+                loose.extend(self.sym(k) for k in toks.loose)
+                line_of.extend([li] * len(toks))
+                self.line_tokens.append((a, len(starts)))
+            self.bounds.append((lo, len(starts)))
+        self.t_start, self.t_end, self.t_strict, self.t_loose, self.t_line = starts, ends, strict, loose, line_of
+        self.n = len(starts)
+        self.count: Counter[int] = Counter(loose)
+        self._stop_syms = frozenset(self._sym[k] for k in _STOP_KEYS if k in self._sym)
+        self._seed_of: dict[int, int] = {}
+        seeds = [self.seed(s) for s in loose]
+        self.seed_count: Counter[int] = Counter(seeds)
+        self.bigrams: dict[tuple[int, int], list[int]] = {}
+        for lo, hi in self.bounds:
+            for p in range(lo, hi - 1):
+                self.bigrams.setdefault((seeds[p], seeds[p + 1]), []).append(p)
+        self.rare: dict[int, list[int]] = {}
+        for p, s in enumerate(seeds):
+            if self.seed_count[s] <= RARE_WORD and loose[p] not in self._stop_syms:
+                self.rare.setdefault(s, []).append(p)
+        self.short_lines: dict[tuple[int, ...], list[int]] = {}
+        for li, (a, b) in enumerate(self.line_tokens):
+            if 0 < b - a <= 8:
+                self.short_lines.setdefault(tuple(loose[a:b]), []).append(li)
+
+    # -- symbols and weights ------------------------------------------------------------------
+
+    def sym(self, key: str) -> int:
+        """The integer symbol of a loose key (new keys get new symbols)."""
+        s = self._sym.get(key)
+        if s is None:
+            s = self._sym[key] = len(self._sym)
+        return s
+
+    def seed(self, s: int) -> int:
+        """The seed symbol of a loose symbol."""
+        got = self._seed_of.get(s)
+        if got is None:
+            got = self._seed_of[s] = self.sym("\x00" + seed_key(self._key_of(s)))
+        return got
+
+    def _key_of(self, s: int) -> str:
+        if len(self._keys) != len(self._sym):
+            self._keys = list(self._sym)
+        return self._keys[s]
+
+    def is_stop(self, s: int) -> bool:
+        return s in self._stop_syms
+
+    def idf(self, s: int) -> float:
+        """ln(canon words / occurrences of the symbol): rarer words carry more information."""
+        return math.log((self.n + 1) / (self.count.get(s, 0) + 1))
+
+    def source_of(self, p: int) -> int:
+        return self.lines[self.t_line[p]][0]
+
+    # -- look-up -------------------------------------------------------------------------------
+
+    def _clusters(self, loose_syms: list[int]) -> list[tuple[float, int, int, int, int]]:
+        """Candidate regions: (score, canon lo, canon hi, query lo, query hi), best first."""
+        qs = [self.seed(s) for s in loose_syms]
+        m = len(qs)
+        hits: list[tuple[int, int, float]] = []
+        for j in range(m - 1):
+            posts = self.bigrams.get((qs[j], qs[j + 1]))
+            if posts and len(posts) <= MAX_POSTINGS:
+                w = math.log((self.n + 1) / len(posts))
+                hits.extend((p, j, w) for p in posts)
+        for j, s in enumerate(qs):
+            posts = self.rare.get(s)
+            if posts:
+                w = math.log((self.n + 1) / len(posts)) * 0.6
+                hits.extend((p, j, w) for p in posts)
+        if not hits:
+            return []
+        hits.sort()
+        reach = max(12, m) + 8
+        out: list[tuple[float, int, int, int, int]] = []
+        group: list[tuple[int, int, float]] = [hits[0]]
+
+        def close(g: list[tuple[int, int, float]]) -> None:
+            best: dict[int, float] = {}
+            for _p, j, w in g:
+                if w > best.get(j, 0.0):
+                    best[j] = w
+            if len(best) < 2:
+                return
+            score = sum(best.values())
+            out.append((score, g[0][0], g[-1][0] + 2, min(best), max(best) + 2))
+
+        for h in hits[1:]:
+            prev = group[-1]
+            if h[0] - prev[0] <= reach and self.source_of(h[0]) == self.source_of(prev[0]):
+                group.append(h)
+            else:
+                close(group)
+                group = [h]
+        close(group)
+        out.sort(reverse=True)
+        return out
+
+    # -- local alignment ----------------------------------------------------------------------
+
+    def _pairs(
+        self, q: Tokens, qs: list[int], q_lo: int, q_hi: int, c_lo: int, c_hi: int
+    ) -> list[tuple[int, int, float, float]]:
+        """Word-level alignment of query[q_lo:q_hi] with canon[c_lo:c_hi] (pairs in order)."""
+        window = self.t_loose[c_lo:c_hi]
+        present = set(window)
+        sub = qs[q_lo:q_hi]
+        fuzzy: dict[int, float] = {}
+        missing = [j for j, s in enumerate(sub) if s not in present and len(q.strict[q_lo + j]) >= 3]
+        if missing:
+            vocab: dict[str, int] = {}
+            for p in range(c_lo, c_hi):
+                vocab.setdefault(self.t_strict[p], self.t_loose[p])
+            choices = [k for k in vocab if len(k) >= 3]
+            if choices:
+                sub = list(sub)
+                for j in missing:
+                    word = q.strict[q_lo + j]
+                    got = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+                    if got and max(len(word), len(got[0])) >= 4:
+                        sub[j] = vocab[got[0]]
+                        fuzzy[j] = got[1] / 100.0
+        blocks = LCSseq.editops(sub, window).as_matching_blocks()
+        raw = [(mb.a + k, mb.b + k) for mb in blocks for k in range(mb.size)]
+        # The LCS takes the first of repeated words; move each match as close to the next
+        # one as an equal word allows, so "Somebody had to. Somebody is ..." aligns compactly.
+        for k in range(len(raw) - 2, -1, -1):
+            j, p = raw[k]
+            nj, np_ = raw[k + 1]
+            for p2 in range(np_ - 1, p, -1):
+                if window[p2] == window[p]:
+                    raw[k] = (j, p2)
+                    break
+            j, p = raw[k]
+            for j2 in range(nj - 1, j, -1):
+                if sub[j2] == sub[j]:
+                    raw[k] = (j2, p)
+                    break
+        pairs: list[tuple[int, int, float, float]] = []
+        for j, p in raw:
+            qi, ci = q_lo + j, c_lo + p
+            if j in fuzzy:
+                strict_w = fuzzy[j]
+            elif q.strict[qi] == self.t_strict[ci]:
+                strict_w = 1.0
+            else:
+                strict_w = 0.5  # archaic and modern forms: equal only loosely
+            pairs.append((qi, ci, strict_w, 1.0))
+        return pairs
+
+    def _chains(
+        self, pairs: list[tuple[int, int, float, float]], depth: int = 0
+    ) -> list[list[tuple[int, int, float, float]]]:
+        """Best-scoring chains of pairs (Kadane), then the best ones left and right of it."""
+        if not pairs:
+            return []
+        best, best_lo, best_hi = -1.0, 0, 0
+        cur, cur_lo = 0.0, 0
+        for k, (qi, ci, _sw, _lw) in enumerate(pairs):
+            gain = 0.5 if self.is_stop(self.t_loose[ci]) else 1.0
+            if k == 0:
+                cur, cur_lo = gain, 0
+            else:
+                pq, pc = pairs[k - 1][0], pairs[k - 1][1]
+                cost = GAP_COST * ((qi - pq - 1) + (ci - pc - 1))
+                if cur - cost > 0:
+                    cur = cur - cost + gain
+                else:
+                    cur, cur_lo = gain, k
+            if cur > best:
+                best, best_lo, best_hi = cur, cur_lo, k + 1
+        chain = pairs[best_lo:best_hi]
+        out = [chain]
+        if depth < 3:
+            out.extend(self._chains(pairs[:best_lo], depth + 1))
+            out.extend(self._chains(pairs[best_hi:], depth + 1))
+        return out
+
+    def _block(self, chain: list[tuple[int, int, float, float]]) -> Block:
+        q_lo, q_hi = chain[0][0], chain[-1][0] + 1
+        c_lo, c_hi = chain[0][1], chain[-1][1] + 1
+        loose_matched = sum(p[3] for p in chain)
+        sim = 2 * loose_matched / ((q_hi - q_lo) + (c_hi - c_lo))
+        info = sum(self.idf(self.t_loose[ci]) for _qi, ci, _s, _l in chain)
+        content = sum(1 for _qi, ci, _s, _l in chain if not self.is_stop(self.t_loose[ci]))
+        score = 0.0
+        for k, (qi, ci, _s, _l) in enumerate(chain):
+            score += 0.5 if self.is_stop(self.t_loose[ci]) else 1.0
+            if k:
+                score -= GAP_COST * ((qi - chain[k - 1][0] - 1) + (ci - chain[k - 1][1] - 1))
+        return Block(q_lo, q_hi, c_lo, c_hi, chain, score, sim, info, content)
+
+    @staticmethod
+    def accept(block: Block) -> bool:
+        """Is a block reuse rather than chance? See the BLOCK_* thresholds."""
+        return (
+            block.matched >= BLOCK_MIN_MATCHED
+            and block.content >= BLOCK_MIN_CONTENT
+            and block.similarity >= BLOCK_MIN_SIMILARITY
+            and block.info >= BLOCK_MIN_INFO
+        )
+
+    def align(self, q: Tokens, *, hint: int | None = None, max_regions: int | None = None) -> list[Block]:
+        """Accepted blocks of the query, non-overlapping in the query, in query order.
+
+        Args:
+            q: the query's tokens.
+            hint: a canon stream position the query is likely near (where the previous
+                quotation aligned); among overlapping blocks scoring within
+                ``TIE_MARGIN`` of the best, the one nearest the hint wins.
+            max_regions: how many candidate regions to align (default grows with length).
+        """
+        m = len(q)
+        if m < 2:
+            return []
+        qs = [self.sym(k) for k in q.loose]
+        regions = self._clusters(qs)
+        if not regions:
+            return []
+        limit = max_regions or (3 + m // 12)
+        found: list[Block] = []
+        for _score, c_lo, c_hi, j_lo, j_hi in regions[:limit]:
+            src_lo, src_hi = self.bounds[self.source_of(c_lo)]
+            slack = 12
+            q_lo, q_hi = max(0, j_lo - slack * 2), min(m, j_hi + slack * 2)
+            w_lo = max(src_lo, c_lo - (j_lo - q_lo) - slack)
+            w_hi = min(src_hi, c_hi + (q_hi - j_hi) + slack)
+            pairs = self._pairs(q, qs, q_lo, q_hi, w_lo, w_hi)
+            for chain in self._chains(pairs):
+                if chain:
+                    block = self._block(chain)
+                    if self.accept(block):
+                        found.append(block)
+        return self._choose(found, hint)
+
+    def _choose(self, found: list[Block], hint: int | None) -> list[Block]:
+        found.sort(key=lambda b: (-b.score, b.q_lo, b.c_lo))
+        chosen: list[Block] = []
+
+        def free(b: Block) -> bool:
+            return all(b.q_hi <= c.q_lo or b.q_lo >= c.q_hi for c in chosen)
+
+        def distance(b: Block) -> float:
+            if hint is None or self.source_of(b.c_lo) != self.source_of(hint):
+                return math.inf
+            return abs(b.c_lo - hint)
+
+        for b in found:
+            if not free(b):
+                continue
+            rivals = [
+                r for r in found
+                if r.score >= b.score * TIE_MARGIN and free(r) and not (r.q_hi <= b.q_lo or r.q_lo >= b.q_hi)
+            ]
+            chosen.append(min(rivals, key=lambda r: (distance(r), -r.score)) if hint is not None else b)
+        chosen.sort(key=lambda b: b.q_lo)
+        return chosen
+
+    def short_candidates(self, q: Tokens) -> list[int]:
+        """Canon lines whose words equal the query's (loose keys), for quotations too short to align."""
+        key = tuple(self._sym.get(k, -1) for k in q.loose)
+        return list(self.short_lines.get(key, ()))
+
+    def strict_similarity(self, q_len: int, c_len: int, pairs: Sequence[tuple[int, int, float, float]]) -> float:
+        """``2 * sum(strict weights) / (q_len + c_len)``, clipped to 0..1."""
+        if q_len + c_len == 0:
+            return 0.0
+        return max(0.0, min(1.0, 2 * sum(p[2] for p in pairs) / (q_len + c_len)))
