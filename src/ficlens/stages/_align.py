@@ -8,7 +8,7 @@ Three steps, the way seed-and-extend aligners work:
    * a *strict* key: lower case, accents and curly apostrophes folded, a hand-written
      variant map (US/UK spellings, old spellings such as "onely", "yt", "wt"), a few
      spelling rules (colour/color, realise/realize, centre/center, dialogue/dialog,
-     lov'd/loved) and an old-spelling skeleton (``j``->``i``, ``v``->``u``, a ``y`` inside a
+     lov'd/loved, generacion/generation) and an old-spelling skeleton (``j``->``i``, ``v``->``u``, a ``y`` inside a
      word ->``i``, doubled consonants single, a final ``e`` dropped from words of five
      letters or more), so "sayde" and "said", "Iesus" and "Jesus", "sonne" and "son" agree;
    * a *loose* key: the strict key with archaic forms folded onto modern ones (thou/thee/ye
@@ -138,7 +138,9 @@ STOPWORDS = frozenset(
     would shall should can could may might must o oh ah ay thou thee thy thine ye art hath doth dost hast shalt
     wilt unto then than up out down off over into about just now yes all any some such very too also only own
     same again once i'm it's don't that's you're i'll let well there's he's she's we're they're can't won't
-    said say says go get got come came one two""".split()
+    said say says go get got come came one two more most much many other each every still yet even ever
+    never always thus hence thither hither upon make made give gave take took know knew see saw tell told
+    think thought good well like way thing things man men time sir let use used put look looked""".split()
 )
 
 
@@ -155,6 +157,7 @@ _ISE = re.compile(r"^(\w{3,})is(e|es|ed|ing|ation|ations)$")
 _YSE = re.compile(r"^(\w{2,})ys(e|es|ed|ing)$")
 _TRE = re.compile(r"^(\w{3,})(t|b)re(s|d)?$")
 _OGUE = re.compile(r"^(\w{3,})ogue(s)?$")
+_CION = re.compile(r"^(\w{2,}[aeiou])cion(s)?$")
 _DOUBLE = re.compile(r"([b-df-hj-np-tv-z])\1+")
 
 
@@ -175,6 +178,7 @@ def _spelling(word: str) -> str:
         word = _YSE.sub(r"\1yz\2", word)
         word = _TRE.sub(r"\1\2er\3", word)
         word = _OGUE.sub(r"\1og\2", word)
+        word = _CION.sub(r"\1tion\2", word)
     return word
 
 
@@ -283,7 +287,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None, skips: Sequence[
 class Block:
     """One aligned stretch: query tokens [q_lo, q_hi) against canon stream tokens [c_lo, c_hi).
 
-    ``pairs`` are the matched (query index, canon index, strict weight, loose weight).
+    ``pairs`` are the matched (query index, canon index, strict weight, loose weight): the
+    strict weight is 1 for equal strict keys, the character ratio for a fuzzy match and 0.5
+    for an archaic/modern pair; the loose weight is 1 except for a fuzzy match that changes
+    the word's consonants (father/farther), which weighs its ratio and is no evidence.
     """
 
     q_lo: int
@@ -459,30 +466,41 @@ class CanonIndex:
                         fuzzy[j] = got[1] / 100.0
         blocks = LCSseq.editops(sub, window).as_matching_blocks()
         raw = [(mb.a + k, mb.b + k) for mb in blocks for k in range(mb.size)]
-        # The LCS takes the first of repeated words; move each match as close to the next
-        # one as an equal word allows, so "Somebody had to. Somebody is ..." aligns compactly.
-        for k in range(len(raw) - 2, -1, -1):
+        # The LCS takes the first of repeated words; move each match to the equal word that
+        # keeps it on the diagonal of its neighbours, so "Somebody had to. Somebody is ..."
+        # aligns compactly and "gaze upon" does not reach for a later "upon".
+        for k in range(len(raw) - 1, -1, -1):
             j, p = raw[k]
-            nj, np_ = raw[k + 1]
-            for p2 in range(np_ - 1, p, -1):
-                if window[p2] == window[p]:
-                    raw[k] = (j, p2)
-                    break
-            j, p = raw[k]
-            for j2 in range(nj - 1, j, -1):
-                if sub[j2] == sub[j]:
-                    raw[k] = (j2, p)
-                    break
+            pj, pp = raw[k - 1] if k else (None, None)
+            nj, np_ = raw[k + 1] if k + 1 < len(raw) else (None, None)
+            lo = pp + 1 if pp is not None else max(0, p - (j + 1))
+            hi = np_ if np_ is not None else p + 1
+            if hi - lo <= 1:
+                continue
+
+            def skew(c: int) -> int:
+                cost = 0
+                if pp is not None and pj is not None:
+                    cost += abs((c - pp) - (j - pj))
+                if np_ is not None and nj is not None:
+                    cost += abs((np_ - c) - (nj - j))
+                return cost
+
+            raw[k] = (j, min((c for c in range(lo, hi) if window[c] == window[p]), key=lambda c: (skew(c), c)))
         pairs: list[tuple[int, int, float, float]] = []
         for j, p in raw:
             qi, ci = q_lo + j, c_lo + p
+            loose_w = 1.0
             if j in fuzzy:
                 strict_w = fuzzy[j]
+                # a respelling keeps its consonants (forgeve/forgive); father/farther does not
+                if seed_key(q.loose[qi]) != seed_key(self._key_of(self.t_loose[ci])):
+                    loose_w = fuzzy[j]
             elif q.strict[qi] == self.t_strict[ci]:
                 strict_w = 1.0
             else:
                 strict_w = 0.5  # archaic and modern forms: equal only loosely
-            pairs.append((qi, ci, strict_w, 1.0))
+            pairs.append((qi, ci, strict_w, loose_w))
         return pairs
 
     def _chains(
@@ -518,8 +536,9 @@ class CanonIndex:
         c_lo, c_hi = chain[0][1], chain[-1][1] + 1
         loose_matched = sum(p[3] for p in chain)
         sim = 2 * loose_matched / ((q_hi - q_lo) + (c_hi - c_lo))
-        info = sum(self.idf(self.t_loose[ci]) for _qi, ci, _s, _l in chain)
-        content = sum(1 for _qi, ci, _s, _l in chain if not self.is_stop(self.t_loose[ci]))
+        # fuzzy matches that are not plain respellings align, but are no evidence of reuse
+        info = sum(self.idf(self.t_loose[ci]) for _qi, ci, _s, lw in chain if lw == 1.0)
+        content = sum(1 for _qi, ci, _s, lw in chain if lw == 1.0 and not self.is_stop(self.t_loose[ci]))
         score = 0.0
         for k, (qi, ci, _s, _l) in enumerate(chain):
             score += 0.5 if self.is_stop(self.t_loose[ci]) else 1.0

@@ -260,13 +260,16 @@ class CanonStage:
             g.blocks = self.index.align(g.tokens, hint=hint)
             if g.blocks:
                 hint = g.blocks[-1].c_hi
-            elif len(g.tokens) <= SHORT_MAX:
+        groups = self._split_uncovered(story, groups)
+        for g in groups:
+            if not g.blocks and len(g.tokens) <= SHORT_MAX:
                 g.short = self.index.short_candidates(g.tokens)
         self._resolve_short(groups)
         matches: dict[str, CanonMatch] = {}
         for g in groups:
             for q, part in zip(g.quotes, g.parts):
                 matches[q.id] = self._match(story, g, part)
+        matches = {q.id: matches[q.id] for q in story.speech()}
         narration = tuple(self._narration(story)) if self.align_narration else ()
         summary = summarize(story, matches)
         story.add_layer(
@@ -289,6 +292,35 @@ class CanonStage:
             g.tokens.extend(toks)
             g.quotes.append(q)
             g.parts.append((a, len(g.tokens)))
+        return out
+
+    def _split_uncovered(self, story: Story, groups: list[_Group]) -> list[_Group]:
+        """Parts of a group that its alignment left untouched are aligned again on their own.
+
+        (A speech tag can join two utterances the canon keeps apart: "'Ah me!' ... she said:
+        'O Romeo, Romeo!'")
+        """
+        out: list[_Group] = []
+        for g in groups:
+            if len(g.quotes) == 1 or not g.blocks:
+                out.append(g)
+                continue
+            kept = _Group([], Tokens(), [], g.order, g.blocks, [])
+            loose: list[_Group] = []
+            for q, (a, b) in zip(g.quotes, g.parts):
+                if any(blk.q_lo < b and a < blk.q_hi for blk in g.blocks):
+                    kept.quotes.append(q)
+                    kept.parts.append((a, b))
+                    continue
+                toks = tokenize(story.text, q.start, q.end)
+                sub = _Group([q], toks, [(0, len(toks))], g.order, [], [])
+                sub.blocks = self.index.align(toks, hint=g.blocks[0].c_lo)
+                loose.append(sub)
+            kept.tokens = g.tokens
+            out.append(kept)
+            out.extend(loose)
+        for k, g in enumerate(out):
+            g.order = k
         return out
 
     def _anchor_lines(self, g: _Group) -> list[int]:
@@ -366,7 +398,7 @@ class CanonStage:
         best = max(range(len(blocks)), key=lambda k: len(inside[k]), default=None)
         if best is None or len(inside[best]) < min(2, n):
             return CanonMatch("original")
-        pp = inside[best]
+        pp = _trim_edges(idx, inside[best])
         c_lo, c_hi = pp[0][1], pp[-1][1] + 1
         similarity = idx.strict_similarity(n, c_hi - c_lo, pp)
         covered = sum(max(0, min(b, blk.q_hi) - max(a, blk.q_lo)) for blk in blocks)
@@ -422,6 +454,26 @@ class CanonStage:
                         line.location,
                         round(sim, 4),
                     )
+
+
+def _trim_edges(idx: CanonIndex, pairs: list[tuple[int, int, float, float]]) -> list[tuple[int, int, float, float]]:
+    """Drop a function word matched at either end of a part when it sits far from the rest.
+
+    ("... gaze upon." against "... gaze on him ... And sails upon": the part's canon span
+    should end at "gaze".)
+    """
+    out = list(pairs)
+    while len(out) > 2 and idx.is_stop(idx.t_loose[out[-1][1]]):
+        (qa, ca, *_r1), (qb, cb, *_r2) = out[-2], out[-1]
+        if (cb - ca) - (qb - qa) <= 3:
+            break
+        out.pop()
+    while len(out) > 2 and idx.is_stop(idx.t_loose[out[0][1]]):
+        (qa, ca, *_r1), (qb, cb, *_r2) = out[0], out[1]
+        if (cb - ca) - (qb - qa) <= 3:
+            break
+        out.pop(0)
+    return out
 
 
 # -- summary and the attribution hook ------------------------------------------------------------
