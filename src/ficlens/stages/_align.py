@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -82,8 +83,13 @@ BLOCK_MIN_CONTENT = 2
 BLOCK_MIN_INFO = 18.0
 #: Bigrams occurring more often than this in the canon are not used as seeds.
 MAX_POSTINGS = 400
+#: ... and bigrams of two function words more often than this.
+MAX_STOP_POSTINGS = 40
 #: A content word occurring at most this often in the canon is a seed on its own.
 RARE_WORD = 8
+#: Seed hits whose diagonals (canon position - query position) differ by at most this
+#: chain into one candidate region.
+DIAGONAL_BAND = 16
 #: Cost of each unmatched word between two matched ones, on either side.
 GAP_COST = 0.4
 #: Overlapping blocks scoring at least this share of the best are ties, settled by locality.
@@ -280,6 +286,16 @@ def tokenize(text: str, start: int = 0, end: int | None = None, skips: Sequence[
     return out
 
 
+def _skew(c: int, j: int, prev: tuple[int, int] | None, nxt: tuple[int, int] | None) -> int:
+    """How far placing query word ``j`` at canon ``c`` bends the alignment off its neighbours' diagonal."""
+    cost = 0
+    if prev is not None:
+        cost += abs((c - prev[1]) - (j - prev[0]))
+    if nxt is not None:
+        cost += abs((nxt[1] - c) - (nxt[0] - j))
+    return cost
+
+
 # -- the index -------------------------------------------------------------------------------
 
 
@@ -352,9 +368,14 @@ class CanonIndex:
         seeds = [self.seed(s) for s in loose]
         self.seed_count: Counter[int] = Counter(seeds)
         self.bigrams: dict[tuple[int, int], list[int]] = {}
+        stop = self._stop_syms
         for lo, hi in self.bounds:
             for p in range(lo, hi - 1):
                 self.bigrams.setdefault((seeds[p], seeds[p + 1]), []).append(p)
+        # two function words say little about where a quotation is from: seeds only when rare
+        for (a, b), posts in list(self.bigrams.items()):
+            if len(posts) > MAX_STOP_POSTINGS and loose[posts[0]] in stop and loose[posts[0] + 1] in stop:
+                del self.bigrams[(a, b)]
         self.rare: dict[int, list[int]] = {}
         for p, s in enumerate(seeds):
             if self.seed_count[s] <= RARE_WORD and loose[p] not in self._stop_syms:
@@ -371,6 +392,7 @@ class CanonIndex:
         s = self._sym.get(key)
         if s is None:
             s = self._sym[key] = len(self._sym)
+            self._keys.append(key)
         return s
 
     def seed(self, s: int) -> int:
@@ -381,8 +403,6 @@ class CanonIndex:
         return got
 
     def _key_of(self, s: int) -> str:
-        if len(self._keys) != len(self._sym):
-            self._keys = list(self._sym)
         return self._keys[s]
 
     def is_stop(self, s: int) -> bool:
@@ -414,12 +434,15 @@ class CanonIndex:
                 hits.extend((p, j, w) for p in posts)
         if not hits:
             return []
-        hits.sort()
-        reach = max(12, m) + 8
+        # group hits lying near one diagonal (canon position - query position): one region
+        # each, however long the query; insertions and cuts drift the diagonal slowly
+        hits.sort(key=lambda h: (h[0] - h[1], h[1]))
         out: list[tuple[float, int, int, int, int]] = []
         group: list[tuple[int, int, float]] = [hits[0]]
 
         def close(g: list[tuple[int, int, float]]) -> None:
+            if len(g) < 2:
+                return
             best: dict[int, float] = {}
             for _p, j, w in g:
                 if w > best.get(j, 0.0):
@@ -427,11 +450,11 @@ class CanonIndex:
             if len(best) < 2:
                 return
             score = sum(best.values())
-            out.append((score, g[0][0], g[-1][0] + 2, min(best), max(best) + 2))
+            out.append((score, min(h[0] for h in g), max(h[0] for h in g) + 2, min(best), max(best) + 2))
 
         for h in hits[1:]:
             prev = group[-1]
-            if h[0] - prev[0] <= reach and self.source_of(h[0]) == self.source_of(prev[0]):
+            if (h[0] - h[1]) - (prev[0] - prev[1]) <= DIAGONAL_BAND and self.source_of(h[0]) == self.source_of(prev[0]):
                 group.append(h)
             else:
                 close(group)
@@ -458,35 +481,34 @@ class CanonIndex:
             choices = [k for k in vocab if len(k) >= 3]
             if choices:
                 sub = list(sub)
-                for j in missing:
-                    word = q.strict[q_lo + j]
-                    got = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
-                    if got and max(len(word), len(got[0])) >= 4:
-                        sub[j] = vocab[got[0]]
-                        fuzzy[j] = got[1] / 100.0
+                words = [q.strict[q_lo + j] for j in missing]
+                scores = process.cdist(words, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+                for row, j in enumerate(missing):
+                    best = int(scores[row].argmax())
+                    score = float(scores[row][best])
+                    if score >= FUZZY_MIN and max(len(words[row]), len(choices[best])) >= 4:
+                        sub[j] = vocab[choices[best]]
+                        fuzzy[j] = score / 100.0
         blocks = LCSseq.editops(sub, window).as_matching_blocks()
         raw = [(mb.a + k, mb.b + k) for mb in blocks for k in range(mb.size)]
         # The LCS takes the first of repeated words; move each match to the equal word that
         # keeps it on the diagonal of its neighbours, so "Somebody had to. Somebody is ..."
         # aligns compactly and "gaze upon" does not reach for a later "upon".
+        where: dict[int, list[int]] = {}
+        for c, sym in enumerate(window):
+            where.setdefault(sym, []).append(c)
         for k in range(len(raw) - 1, -1, -1):
             j, p = raw[k]
-            pj, pp = raw[k - 1] if k else (None, None)
-            nj, np_ = raw[k + 1] if k + 1 < len(raw) else (None, None)
-            lo = pp + 1 if pp is not None else max(0, p - (j + 1))
-            hi = np_ if np_ is not None else p + 1
-            if hi - lo <= 1:
+            same = where[window[p]]
+            if len(same) == 1:
                 continue
-
-            def skew(c: int) -> int:
-                cost = 0
-                if pp is not None and pj is not None:
-                    cost += abs((c - pp) - (j - pj))
-                if np_ is not None and nj is not None:
-                    cost += abs((np_ - c) - (nj - j))
-                return cost
-
-            raw[k] = (j, min((c for c in range(lo, hi) if window[c] == window[p]), key=lambda c: (skew(c), c)))
+            prev = raw[k - 1] if k else None
+            nxt = raw[k + 1] if k + 1 < len(raw) else None
+            lo = prev[1] + 1 if prev is not None else max(0, p - (j + 1))
+            hi = nxt[1] if nxt is not None else p + 1
+            options = same[bisect_left(same, lo) : bisect_left(same, hi)]
+            if len(options) > 1:
+                raw[k] = (j, min(options, key=lambda c: (_skew(c, j, prev, nxt), c)))
         pairs: list[tuple[int, int, float, float]] = []
         for j, p in raw:
             qi, ci = q_lo + j, c_lo + p

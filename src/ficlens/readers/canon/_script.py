@@ -57,16 +57,15 @@ def script_score(text: str) -> int:
             score += 3
             continue
         prefix = _PREFIX.match(row)
-        if prefix and _is_name(prefix.group("name")):
-            score += 1
-        elif (
-            _NAME_LINE.match(row)
+        speaker_prefix = prefix is not None and _is_name(prefix.group("name"))
+        name_line = (
+            _NAME_LINE.match(row) is not None
             and not row.rstrip().endswith(".")
             and i + 1 < len(rows)
-            and rows[i + 1].strip()
+            and bool(rows[i + 1].strip())
             and _is_name(row.strip())
-        ):
-            score += 1
+        )
+        score += speaker_prefix or name_line
     return score if score >= max(3, len(nonblank) // 20) else 0
 
 
