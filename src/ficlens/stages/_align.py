@@ -612,6 +612,8 @@ class CanonIndex:
         return self._choose(found, hint)
 
     def _choose(self, found: list[Block], hint: int | None) -> list[Block]:
+        if hint is not None:
+            hint = min(max(hint, 0), self.n - 1)
         found.sort(key=lambda b: (-b.score, b.q_lo, b.c_lo))
         chosen: list[Block] = []
 

@@ -259,7 +259,7 @@ class CanonStage:
         for g in groups:
             g.blocks = self.index.align(g.tokens, hint=hint)
             if g.blocks:
-                hint = g.blocks[-1].c_hi
+                hint = g.blocks[-1].c_hi - 1
         groups = self._split_uncovered(story, groups)
         for g in groups:
             if not g.blocks and len(g.tokens) <= SHORT_MAX:
@@ -439,7 +439,7 @@ class CanonStage:
                 if len(toks) < NARRATION_MIN_WORDS:
                     continue
                 for blk in idx.align(toks, hint=hint):
-                    hint = blk.c_hi
+                    hint = blk.c_hi - 1
                     sim = idx.strict_similarity(blk.q_hi - blk.q_lo, blk.c_hi - blk.c_lo, blk.pairs)
                     line_no = Counter(idx.t_line[c] for _q, c, _s, _l in blk.pairs).most_common(1)[0][0]
                     src, line = idx.lines[line_no]

@@ -39,7 +39,8 @@ _DIRECTION = re.compile(
 )
 _INLINE_SKIP = re.compile(r"\[[^\]]*\]|(?<!\w)_[^_\r\n]+_(?!\w)")
 _NOT_NAMES = frozenset(
-    {"ACT", "SCENE", "THE", "END", "FINIS", "EPILOGUE", "PROLOGUE", "CONTENTS", "INDUCTION", "SONG", "THE END"}
+    {"ACT", "SCENE", "THE", "END", "FINIS", "EPILOGUE", "PROLOGUE", "CONTENTS", "INDUCTION", "SONG", "THE END",
+     "CURTAIN", "FINIS."}
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
@@ -189,14 +190,19 @@ def parse_play(text: str) -> list[CanonLine]:
         in_direction = False
         label: re.Match[str] | None = None
         own = _OWN.match(row)
+        if own and own.group("name").strip().upper() in _NOT_NAMES:  # THE END, FINIS
+            flush()
+            speaker = None
+            prev_blank = False
+            continue
         if own and _name_ok(own.group("name")) and (row.rstrip().endswith(".") or prev_blank):
             flush()
             speaker = own.group("name").strip()
             prev_blank = False
             continue
         label = _INLINE.match(row)
-        if not (label and _name_ok(label.group("name"))) and prev_blank and known_rx is not None:
-            label = known_rx.match(row)
+        if not (label and _name_ok(label.group("name"))) and known_rx is not None:
+            label = known_rx.match(row)  # a known name whose full stop is missing
         if label and _name_ok(label.group("name")) and (prev_blank or label.group("name").strip() in known):
             flush()
             speaker = label.group("name").strip()
