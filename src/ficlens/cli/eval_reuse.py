@@ -168,6 +168,7 @@ def reuse_cli(
     folder: Annotated[Path, typer.Argument(help="The reuse data folder (lamb-shakespeare/, tyndale-kjv-gospels/).")] = DEFAULT_FOLDER,
     sample: Annotated[int, typer.Option("--sample", help="Print this many random quotations per tale to check by hand.")] = 0,
     no_controls: Annotated[bool, typer.Option("--no-controls", help="Skip aligning each tale with the other plays.")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the --sample draw.")] = 7,
 ) -> None:
     """Tyndale/KJV verse precision and recall, and the canon share of each Lamb tale's dialogue.
 
@@ -177,7 +178,7 @@ def reuse_cli(
         fail(f"{folder}: not the reuse data folder (expected lamb-shakespeare/ and tyndale-kjv-gospels/ inside)")
     with user_errors():
         kjv = evaluate_tyndale_kjv(folder)
-        tales = evaluate_lamb(folder, controls=not no_controls, sample=sample)
+        tales = evaluate_lamb(folder, controls=not no_controls, sample=sample, seed=seed)
     console.print(
         f"Tyndale -> KJV Gospels: {kjv.verses:,} verses, {kjv.aligned:,} aligned ({kjv.verbatim} verbatim), "
         f"{kjv.correct:,} to their own verse: precision {kjv.precision:.3f}, recall {kjv.recall:.3f} "

@@ -146,7 +146,7 @@ STOPWORDS = frozenset(
     same again once i'm it's don't that's you're i'll let well there's he's she's we're they're can't won't
     said say says go get got come came one two more most much many other each every still yet even ever
     never always thus hence thither hither upon make made give gave take took know knew see saw tell told
-    think thought good well like way thing things man men time sir let use used put look looked""".split()
+    think thought good well like sir let use used put""".split()
 )
 
 

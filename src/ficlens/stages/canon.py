@@ -396,7 +396,8 @@ class CanonStage:
             blocks = g.blocks
         inside = [[p for p in blk.pairs if a <= p[0] < b] for blk in blocks]
         best = max(range(len(blocks)), key=lambda k: len(inside[k]), default=None)
-        if best is None or len(inside[best]) < min(2, n):
+        # a part needs two aligned words, or half its words when it is shorter ("Sleep, then,")
+        if best is None or (len(inside[best]) < 2 and len(inside[best]) * 2 < n) or not inside[best]:
             return CanonMatch("original")
         pp = _trim_edges(idx, inside[best])
         c_lo, c_hi = pp[0][1], pp[-1][1] + 1

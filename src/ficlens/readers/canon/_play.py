@@ -190,10 +190,11 @@ def parse_play(text: str) -> list[CanonLine]:
         in_direction = False
         label: re.Match[str] | None = None
         own = _OWN.match(row)
-        if own and own.group("name").strip().upper() in _NOT_NAMES:  # THE END, FINIS
+        bare = own.group("name").strip(" .\t").upper() if own else ""
+        if (own and bare in _NOT_NAMES) or re.fullmatch(r"[ \t]*[IVXL]+\.?[ \t]*", row):  # THE END, SONG., "II."
             flush()
             speaker = None
-            prev_blank = False
+            prev_blank = True  # a separator: the next line may be a speaker label
             continue
         if own and _name_ok(own.group("name")) and (row.rstrip().endswith(".") or prev_blank):
             flush()
