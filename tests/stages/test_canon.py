@@ -393,3 +393,21 @@ def test_canon_cli_bad_canon_file_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(bad) in lines[0] and lines[0].startswith("error:")
+
+
+def test_canon_short_quotation_inside_a_longer_line() -> None:
+    canon = canon_of(
+        ("IAGO", "Ha! I like not that."),
+        ("OTHELLO", "What dost thou say? I know thou think'st there is some monster in thy thought."),
+        ("IAGO", "Cassio, my lord? No, sure, I cannot think it, that he would steal away so guilty-like."),
+    )
+    text = (
+        '"I like not that," muttered Iago.\n\n'
+        '"I know," said Othello.\n\n'
+        '"Cassio, my lord? No, sure, I cannot think it, that he would steal away so guilty-like," said Iago.'
+    )
+    story = run(text, [canon])
+    got = [story.layer("canon").matches[q.id] for q in story.speech()]
+    assert got[0].status == "verbatim" and got[0].location == "line 1"  # words inside a longer line
+    assert got[1].status == "original"  # two function words inside a line are not enough
+    assert got[2].status == "verbatim"

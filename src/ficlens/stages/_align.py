@@ -380,10 +380,9 @@ class CanonIndex:
         for p, s in enumerate(seeds):
             if self.seed_count[s] <= RARE_WORD and loose[p] not in self._stop_syms:
                 self.rare.setdefault(s, []).append(p)
-        self.short_lines: dict[tuple[int, ...], list[int]] = {}
-        for li, (a, b) in enumerate(self.line_tokens):
-            if 0 < b - a <= 8:
-                self.short_lines.setdefault(tuple(loose[a:b]), []).append(li)
+        self.postings: dict[int, list[int]] = {}
+        for p, s in enumerate(loose):
+            self.postings.setdefault(s, []).append(p)
 
     # -- symbols and weights ------------------------------------------------------------------
 
@@ -636,10 +635,31 @@ class CanonIndex:
         chosen.sort(key=lambda b: b.q_lo)
         return chosen
 
-    def short_candidates(self, q: Tokens) -> list[int]:
-        """Canon lines whose words equal the query's (loose keys), for quotations too short to align."""
-        key = tuple(self._sym.get(k, -1) for k in q.loose)
-        return list(self.short_lines.get(key, ()))
+    def short_candidates(self, q: Tokens) -> list[tuple[int, int, bool]]:
+        """Where the query's words occur, in order and inside one canon line (loose keys).
+
+        For quotations too short to align. RETURNS a list of (line index, stream position of
+        the first word, whether the words are the whole line).
+        """
+        keys = [self._sym.get(k, -1) for k in q.loose]
+        if not keys or -1 in keys:
+            return []
+        rarest = min(range(len(keys)), key=lambda k: len(self.postings.get(keys[k], ())))
+        posts = self.postings.get(keys[rarest], [])
+        if len(posts) > 5000:
+            return []
+        out: list[tuple[int, int, bool]] = []
+        m = len(keys)
+        for p in posts:
+            start = p - rarest
+            if start < 0 or start + m > self.n or self.t_loose[start : start + m] != keys:
+                continue
+            line = self.t_line[start]
+            if self.t_line[start + m - 1] != line:
+                continue
+            a, b = self.line_tokens[line]
+            out.append((line, start, a == start and b == start + m))
+        return out
 
     def strict_similarity(self, q_len: int, c_len: int, pairs: Sequence[tuple[int, int, float, float]]) -> float:
         """``2 * sum(strict weights) / (q_len + c_len)``, clipped to 0..1."""

@@ -15,9 +15,11 @@ together, so a canon line split by "Dev said" still aligns, and a quotation may 
 several canon lines (subtitle cues, speeches). Nothing assumes the story follows the canon's
 order; when two canon places fit a quotation almost equally well, the one nearest the
 previous quotation's wins. Quotations too short to align on their own (up to
-``SHORT_MAX`` words: "You're soaked.") match a canon line with exactly their words, and only
-next to other canon matches (within ``CONTEXT_QUOTES`` quotations in the story and
-``CONTEXT_LINES`` lines in the canon), or next to each other.
+``SHORT_MAX`` words: "You're soaked.") match a canon line with exactly their words, or those
+words inside a longer line (not for a single word), and only next to other canon matches
+(within ``CONTEXT_QUOTES`` quotations and ``CONTEXT_CHARS`` characters in the story, and
+``CONTEXT_LINES`` canon lines for a whole line, ``CONTEXT_LINES_PART`` for words inside one),
+or next to each other. Words inside a longer line need a content word or three words.
 
 Canon speaker names are mapped to the story's characters ("NORA (V.O.)" -> Nora Vance) by
 name and alias, titles and parentheticals ignored; :func:`canon_speaker_for` gives the
@@ -62,8 +64,12 @@ VERBATIM_MIN = 0.97
 SHORT_MAX = 6
 #: Context for short quotations: another canon match within this many quotations ...
 CONTEXT_QUOTES = 4
-#: ... aligned within this many canon lines.
+#: ... aligned within this many canon lines (when the quotation is a whole canon line) ...
 CONTEXT_LINES = 12
+#: ... or this many (when it is a few words inside a longer line) ...
+CONTEXT_LINES_PART = 6
+#: ... and within this many characters of it in the story.
+CONTEXT_CHARS = 1500
 #: Narration stretches shorter than this many words are not aligned.
 NARRATION_MIN_WORDS = 6
 
@@ -222,8 +228,10 @@ class _Group:
     parts: list[tuple[int, int]]  # token range of each quote
     order: int
     blocks: list[Block]
-    short: list[int]  # candidate canon lines for a short quotation
-    line: int | None = None  # the canon line a short quotation matched
+    short: list[tuple[int, int, bool]]  # where a short quotation's words occur: (line, position, whole line?)
+    hit: tuple[int, int] | None = None  # the (line, position) a short quotation matched
+    family: int = -1  # the utterance (first group) a split-off part came from
+    at: int = 0  # story offset of its first quotation
 
 
 class CanonStage:
@@ -263,7 +271,8 @@ class CanonStage:
         groups = self._split_uncovered(story, groups)
         for g in groups:
             if not g.blocks and len(g.tokens) <= SHORT_MAX:
-                g.short = self.index.short_candidates(g.tokens)
+                # a single word matches whole lines only ("Indeed!" is not any "indeed")
+                g.short = [c for c in self.index.short_candidates(g.tokens) if c[2] or len(g.tokens) > 1]
         self._resolve_short(groups)
         matches: dict[str, CanonMatch] = {}
         for g in groups:
@@ -284,7 +293,7 @@ class CanonStage:
         for q in story.speech():
             g = by_id.get(q.group)
             if g is None:
-                g = _Group([], Tokens(), [], len(out), [], [])
+                g = _Group([], Tokens(), [], len(out), [], [], family=len(out), at=q.start)
                 by_id[q.group] = g
                 out.append(g)
             toks = tokenize(story.text, q.start, q.end)
@@ -305,7 +314,7 @@ class CanonStage:
             if len(g.quotes) == 1 or not g.blocks:
                 out.append(g)
                 continue
-            kept = _Group([], Tokens(), [], g.order, g.blocks, [])
+            kept = _Group([], Tokens(), [], g.order, g.blocks, [], family=g.family, at=g.at)
             loose: list[_Group] = []
             for q, (a, b) in zip(g.quotes, g.parts):
                 if any(blk.q_lo < b and a < blk.q_hi for blk in g.blocks):
@@ -313,7 +322,7 @@ class CanonStage:
                     kept.parts.append((a, b))
                     continue
                 toks = tokenize(story.text, q.start, q.end)
-                sub = _Group([q], toks, [(0, len(toks))], g.order, [], [])
+                sub = _Group([q], toks, [(0, len(toks))], g.order, [], [], family=g.family, at=q.start)
                 sub.blocks = self.index.align(toks, hint=g.blocks[0].c_lo)
                 loose.append(sub)
             kept.tokens = g.tokens
@@ -324,17 +333,24 @@ class CanonStage:
         return out
 
     def _anchor_lines(self, g: _Group) -> list[int]:
-        if g.line is not None:
-            return [g.line]
+        if g.hit is not None:
+            return [g.hit[0]]
         return [self.index.t_line[c] for b in g.blocks for c in (b.c_lo, b.c_hi - 1)]
 
     def _resolve_short(self, groups: list[_Group]) -> None:
-        """Accept short quotations' whole-line matches that have canon matches around them."""
+        """Accept short quotations' matches that have canon matches around them.
+
+        A whole canon line needs a match within ``CONTEXT_LINES`` lines; words inside a
+        longer line ("I like not that." in "Ha! I like not that.") within ``CONTEXT_LINES_PART``.
+        Two neighbouring short quotations matching neighbouring whole lines support each other.
+        """
         idx = self.index
         pending = [g for g in groups if g.short]
 
-        def near(line: int, other: int) -> bool:
-            return idx.lines[line][0] == idx.lines[other][0] and abs(line - other) <= CONTEXT_LINES
+        def near(cand: tuple[int, int, bool], other: int) -> bool:
+            line = cand[0]
+            reach = CONTEXT_LINES if cand[2] else CONTEXT_LINES_PART
+            return idx.lines[line][0] == idx.lines[other][0] and abs(line - other) <= reach
 
         changed = True
         while changed and pending:
@@ -342,36 +358,45 @@ class CanonStage:
             for g in list(pending):
                 lo, hi = max(0, g.order - CONTEXT_QUOTES), min(len(groups), g.order + CONTEXT_QUOTES + 1)
                 anchors = [
-                    (abs(h.order - g.order), h.order, line)
+                    (abs(h.order - g.order), h.order, line, h.family == g.family)
                     for h in groups[lo:hi]
-                    if h is not g
+                    if h is not g and abs(h.at - g.at) <= CONTEXT_CHARS
                     for line in self._anchor_lines(h)
                 ]
-                best: tuple[int, int] | None = None
+                best: tuple[int, tuple[int, int]] | None = None
                 for cand in g.short:
-                    for dist, h_order, line in anchors:
-                        if not near(cand, line):
+                    # words inside a longer line need a content word or three words, unless the
+                    # rest of the same utterance aligned right there ("Nay, then," ... "I will set")
+                    weak = not cand[2] and len(g.tokens) < 3 and all(idx.is_stop(idx.t_loose[p]) for p in
+                                                                      range(cand[1], cand[1] + len(g.tokens)))
+                    for dist, h_order, line, sibling in anchors:
+                        if not near(cand, line) or (weak and not (sibling and cand[0] == line)):
                             continue
                         # the story's order is a weak hint: a later quotation, a later line
-                        wrong_side = (h_order < g.order and cand < line) or (h_order > g.order and cand > line)
-                        key = (dist * 100 + abs(cand - line) + (50 if wrong_side else 0), cand)
+                        c = cand[0]
+                        wrong_side = (h_order < g.order and c < line) or (h_order > g.order and c > line)
+                        key = (dist * 100 + abs(c - line) + (50 if wrong_side else 0) + (0 if cand[2] else 5), (c, cand[1]))
                         if best is None or key < best:
                             best = key
                 if best is not None:
-                    g.line = best[1]
+                    g.hit = best[1]
                     pending.remove(g)
                     changed = True
             if not changed:
-                # neighbouring short quotations that match neighbouring lines support each other
                 for g1, g2 in pairwise(pending):
                     if g2.order - g1.order > 2:
                         continue
                     pair = next(
-                        ((c1, c2) for c1 in g1.short for c2 in g2.short if c1 < c2 <= c1 + 3 and near(c1, c2)),
+                        (
+                            (c1, c2)
+                            for c1 in g1.short
+                            for c2 in g2.short
+                            if c1[2] and c2[2] and c1[0] < c2[0] <= c1[0] + 3 and near(c1, c2[0])
+                        ),
                         None,
                     )
                     if pair:
-                        g1.line, g2.line = pair
+                        g1.hit, g2.hit = (pair[0][0], pair[0][1]), (pair[1][0], pair[1][1])
                         pending.remove(g1)
                         pending.remove(g2)
                         changed = True
@@ -385,13 +410,13 @@ class CanonStage:
         idx = self.index
         if n == 0:
             return CanonMatch("original")
-        if g.line is not None:
-            la, lb = idx.line_tokens[g.line]
+        if g.hit is not None:
+            la = g.hit[1]
             pairs = [
-                (j, la + j - 0, 1.0 if g.tokens.strict[j] == idx.t_strict[la + j] else 0.5, 1.0)
+                (j, la + j, 1.0 if g.tokens.strict[j] == idx.t_strict[la + j] else 0.5, 1.0)
                 for j in range(len(g.tokens))
             ]
-            blocks = [Block(0, len(g.tokens), la, lb, pairs, 0.0, 1.0, 0.0, 0)]
+            blocks = [Block(0, len(g.tokens), la, la + len(g.tokens), pairs, 0.0, 1.0, 0.0, 0)]
         else:
             blocks = g.blocks
         inside = [[p for p in blk.pairs if a <= p[0] < b] for blk in blocks]
