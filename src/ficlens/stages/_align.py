@@ -90,8 +90,11 @@ RARE_WORD = 8
 #: Seed hits whose diagonals (canon position - query position) differ by at most this
 #: chain into one candidate region.
 DIAGONAL_BAND = 16
-#: Cost of each unmatched word between two matched ones, on either side.
+#: Cost of each unmatched word between two matched ones, on either side ...
 GAP_COST = 0.4
+#: ... against the gain of a matched content word and of a matched function word.
+CONTENT_GAIN = 1.5
+STOP_GAIN = 0.5
 #: Overlapping blocks scoring at least this share of the best are ties, settled by locality.
 TIE_MARGIN = 0.8
 
@@ -533,7 +536,7 @@ class CanonIndex:
         best, best_lo, best_hi = -1.0, 0, 0
         cur, cur_lo = 0.0, 0
         for k, (qi, ci, _sw, _lw) in enumerate(pairs):
-            gain = 0.5 if self.is_stop(self.t_loose[ci]) else 1.0
+            gain = STOP_GAIN if self.is_stop(self.t_loose[ci]) else CONTENT_GAIN
             if k == 0:
                 cur, cur_lo = gain, 0
             else:
@@ -562,7 +565,7 @@ class CanonIndex:
         content = sum(1 for _qi, ci, _s, lw in chain if lw == 1.0 and not self.is_stop(self.t_loose[ci]))
         score = 0.0
         for k, (qi, ci, _s, _l) in enumerate(chain):
-            score += 0.5 if self.is_stop(self.t_loose[ci]) else 1.0
+            score += STOP_GAIN if self.is_stop(self.t_loose[ci]) else CONTENT_GAIN
             if k:
                 score -= GAP_COST * ((qi - chain[k - 1][0] - 1) + (ci - chain[k - 1][1] - 1))
         return Block(q_lo, q_hi, c_lo, c_hi, chain, score, sim, info, content)
