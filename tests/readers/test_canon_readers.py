@@ -179,3 +179,30 @@ def test_canon_readers_real_plays(name: str, first_speaker: str, first_words: st
     assert first.speaker == first_speaker
     assert canon.line_text(first).startswith(first_words)
     assert not any("Gutenberg" in canon.line_text(line) for line in canon.lines)
+
+
+@pytest.mark.parametrize("suffix", [".srt", ".vtt", ".txt"])
+def test_canon_readers_never_crash_on_random_text(tmp_path: Path, suffix: str) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from([
+        "1\n", "00:00:01,000 --> 00:00:02,000\n", "00:01.000 --> 00:02.000\n", "WEBVTT\n", "\n", "NORA: ",
+        "DEV.\n", "ACT I\n", "SCENE II.\n", "[Exit.]\n", "(beat)\n", "INT. HOUSE - DAY\n", "Chapter 3\n",
+        '"Hello," she said.\n', "<i>", "</i>", "- ", "Enter MAGS.\n", "I.\n", "Some words here. ", "’", "\r\n", "\r",
+    ])
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(pieces, max_size=40))
+    def check(parts: list[str]) -> None:
+        path = tmp_path / f"random{suffix}"
+        path.write_text("".join(parts), encoding="utf-8")
+        try:
+            canon = read_canon(path)
+        except FicLensError:
+            return
+        for line in canon.lines:
+            assert 0 <= line.start < line.end <= len(canon.text)
+            assert canon.line_text(line)
+
+    check()

@@ -411,3 +411,34 @@ def test_canon_short_quotation_inside_a_longer_line() -> None:
     assert got[0].status == "verbatim" and got[0].location == "line 1"  # words inside a longer line
     assert got[1].status == "original"  # two function words inside a line are not enough
     assert got[2].status == "verbatim"
+
+
+def test_canon_stage_never_crashes_on_random_stories() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from ficlens.pipeline import Pipeline, stage_by_name
+    from ficlens.readers import read_text
+
+    stage = CanonStage(sources=[SCENES, TRANSCRIPT])
+    words = st.sampled_from(
+        ["the", "radar", "lost", "you", "twice", "Somebody", "had", "to", "Good", "swell", "Nora", "said", "Dev",
+         "soaked", "You're", "I'm", "coxswain", "sea", "It's", "does", "that", ",", ".", "?", "—", "…"]
+    )
+    quote = st.lists(words, min_size=1, max_size=14).map(lambda w: '"' + " ".join(w) + '"')
+    para = st.lists(st.one_of(quote, words), min_size=1, max_size=8).map(" ".join)
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(para, min_size=1, max_size=6))
+    def check(paras: list[str]) -> None:
+        text = "\n\n".join(paras)
+        if not text.strip():
+            return
+        story = Pipeline([stage_by_name(n, use_ner=False) if n == "characters" else stage_by_name(n)
+                          for n in STAGES] + [stage])(read_text(text))
+        layer = story.layer("canon")
+        assert set(layer.matches) == {q.id for q in story.speech()}
+        for m in layer.matches.values():
+            assert 0.0 <= m.similarity <= 1.0 and 0.0 <= m.coverage <= 1.0
+
+    check()
