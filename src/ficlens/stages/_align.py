@@ -8,27 +8,33 @@ Three steps, the way seed-and-extend aligners work:
    * a *strict* key: lower case, accents and curly apostrophes folded, a hand-written
      variant map (US/UK spellings, old spellings such as "onely", "yt", "wt"), a few
      spelling rules (colour/color, realise/realize, centre/center, dialogue/dialog,
-     lov'd/loved, generacion/generation) and an old-spelling skeleton (``j``->``i``, ``v``->``u``, a ``y`` inside a
-     word ->``i``, doubled consonants single, a final ``e`` dropped from words of five
-     letters or more), so "sayde" and "said", "Iesus" and "Jesus", "sonne" and "son" agree;
+     lov'd/loved, generacion/generation) and an old-spelling skeleton (``j``->``i``,
+     ``v``->``u``, a ``y`` inside a word ->``i``, a final ``e`` dropped from words of five
+     letters or more, doubled consonants single), so "sayde" and "said", "Iesus" and
+     "Jesus", "sonne" and "son" agree;
    * a *loose* key: the strict key with archaic forms folded onto modern ones (thou/thee/ye
-     -> you, thy -> your, art -> are, hath -> has, -eth -> -s, ...).
+     -> you, thy -> your, art -> are, hath -> has, -eth -> -es, ...).
 
    Punctuation, case, ellipses, dashes and line breaks never reach the keys, so verse
    reflowed into prose and straight or curly quotes match.
 
 2. **Index and look up.** The canon is one stream of tokens (every source, speech lines in
-   file order, a book's narration after its dialogue). Loose-key bigrams and rare content
-   words are indexed. A query (a quotation, or a stretch of narration) looks up its
-   bigrams; hits are clustered by canon position, so reordered scenes and quotations from
-   anywhere in the canon are found, and each cluster opens a canon window.
+   file order, a book's narration after its dialogue). Seeds are bigrams of *seed keys*
+   (the loose key without inner vowels, so "forgeve" finds "forgive") and rare content
+   words; bigrams of two function words are dropped unless rare. A query (a quotation, or
+   a stretch of narration) looks up its seeds; hits near one diagonal (canon position minus
+   query position, within ``DIAGONAL_BAND``) form a candidate region, so reordered scenes
+   and quotations from anywhere in the canon are found, and each region opens a window.
 
 3. **Align locally.** Inside a window the query is aligned word by word with rapidfuzz
    (longest common subsequence over word symbols); a word absent from the window is
-   matched to its closest window word when their keys are at least
-   ``FUZZY_MIN`` similar (rapidfuzz ``ratio``), which catches spellings no rule knows. The
-   best-scoring chain of matched words (a Kadane pass that charges every unmatched word
-   between two matches) is the block; blocks must pass :func:`CanonIndex.accept` to count.
+   matched to its closest window word when their keys are at least ``FUZZY_MIN`` similar
+   (rapidfuzz ``ratio``), which catches spellings no rule knows. Matches of repeated words
+   are moved to keep the alignment on its diagonal. The best-scoring chain of matched words
+   (a Kadane pass: ``CONTENT_GAIN`` or ``STOP_GAIN`` per match, ``GAP_COST`` per skipped
+   word on either side) is a block; more chains are looked for on either side of it.
+   Blocks must pass :meth:`CanonIndex.accept` to count; overlapping ones are settled by
+   score, and near-ties (``TIE_MARGIN``) by closeness to the previous match.
 
 Scores (all in 0..1):
 
