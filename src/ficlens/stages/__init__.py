@@ -33,9 +33,16 @@ def _attribution(**kw: Any) -> Any:
     return AttributionStage(**kw)
 
 
+def _canon(**kw: Any) -> Any:
+    from ficlens.stages.canon import CanonStage
+
+    return CanonStage(**kw)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {
     "structure": _structure,
     "quotations": _quotations,
     "characters": _characters,
     "attribution": _attribution,
+    "canon": _canon,
 }

@@ -16,7 +16,9 @@ from ficlens.story import Story
 SCHEMA_VERSION = "1.0"
 
 #: Layers written by dedicated code below, or not written at all.
-_SPECIAL = {"metadata", "markup", "sections", "paragraphs", "quotes", "characters", "mentions", "attributions"}
+_SPECIAL = {
+    "metadata", "markup", "sections", "paragraphs", "quotes", "characters", "mentions", "attributions", "canon",
+}
 
 
 def _plain(value: Any) -> Any:
@@ -34,6 +36,7 @@ def _plain(value: Any) -> Any:
 def story_to_dict(story: Story) -> dict[str, Any]:
     text = story.text
     attributions = story.attributions
+    canon = story.layer("canon") if story.has_layer("canon") else None
     quote_counts: dict[str, int] = {}
     for a in attributions.values():
         if a.speaker:
@@ -56,6 +59,9 @@ def story_to_dict(story: Story) -> dict[str, Any]:
                 "confidence": round(a.confidence, 4) if a else 0.0,
             }
         )
+        if canon is not None:
+            match = canon.matches.get(q.id)
+            quotes[-1]["canon"] = _plain(match) if match is not None else None
     characters = [
         {
             "id": c.id,
@@ -79,6 +85,14 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "mentions": _plain(story.mentions),
         "quotes": quotes,
     }
+    if canon is not None:
+        from ficlens.stages.canon import summarize
+
+        out["canon"] = {
+            "sources": list(canon.sources),
+            "summary": _plain(summarize(story)),
+            "narration": _plain(canon.narration),
+        }
     for name, layer in story.layers.items():
         if name not in _SPECIAL:
             out[name] = _plain(layer)
