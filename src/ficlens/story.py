@@ -150,7 +150,7 @@ class Mention:
     kind: MentionKind = "name"
 
 
-Cue = Literal["explicit", "anaphoric", "implicit", "none"]
+Cue = Literal["explicit", "anaphoric", "implicit", "canon", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +163,9 @@ class Attribution:
     cue: Cue
     confidence: float
     evidence: tuple[int, int] | None = None
+    #: Set when evidence disagrees and ficlens did not overrule the text, e.g. a verbatim canon
+    #: line spoken by someone other than the character the speech tag names.
+    conflict: str | None = None
 
 
 class Story:

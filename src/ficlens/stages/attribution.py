@@ -185,12 +185,29 @@ class AttributionStage:
         for turn, chosen in zip(ctx.turns, speakers):
             cands = speaker_candidates(ctx, turn, history)
             speaker, conf, cue, evidence = decide_speaker(ctx, turn, history, cands, speaker_model, chosen=chosen)
+            speaker, conf, cue, conflict = _apply_canon(ctx, turn, speaker, conf, cue)
             addressees = decide_addressees(ctx, turn, history, speaker, addressee_model)
             history.append((speaker, addressees))
             shown = speaker if conf >= self.min_confidence else None
             for q in turn.quotes:
-                result[q.id] = Attribution(q.id, shown, addressees, cue if shown else "none", conf, evidence)
+                result[q.id] = Attribution(
+                    q.id, shown, addressees, cue if shown else "none", conf, evidence, conflict  # type: ignore[arg-type]
+                )
         story.add_layer("attributions", result)
+
+
+def _apply_canon(
+    ctx: _Context, turn: Turn, speaker: str | None, conf: float, cue: str
+) -> tuple[str | None, float, str, str | None]:
+    """A canon line's speaker outranks weak cues; against an explicit tag it is reported, not forced."""
+    canon = _canon_character(ctx, turn)
+    if canon is None or canon[0] == speaker:
+        return speaker, conf, cue, None
+    who, verbatim = canon
+    if cue == "explicit":
+        name = ctx.chars[who].name if who in ctx.chars else who
+        return speaker, conf, cue, f"the canon gives this line to {name} ({who}); the speech tag names another speaker"
+    return who, max(conf, 0.9 if verbatim else 0.75), "canon", None
 
 
 _HISTORY = 8  # turns of history any feature looks at

@@ -57,6 +57,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
                 "addressees": list(a.addressees) if a else [],
                 "cue": a.cue if a else "none",
                 "confidence": round(a.confidence, 4) if a else 0.0,
+                "conflict": a.conflict if a else None,
             }
         )
         if canon is not None:
