@@ -518,6 +518,7 @@ def create_app(
             limits=limits,
             story_accept=",".join(STORY_TYPES),
             canon_accept=",".join(CANON_TYPES),
+            canon_kinds=", ".join(CANON_TYPES),
             version=_version(),
         )
 
