@@ -128,7 +128,7 @@ def test_app_upload_txt_runs_in_background_and_reports(client: TestClient) -> No
     r = upload(client, "low-tide.txt", EXAMPLE.read_bytes(), "text/plain")
     assert r.status_code == 202, r.text
     body = r.json()
-    assert body["status"] in ("queued", "running", "done")
+    assert body["ok"] is True and body["status"] in ("queued", "running", "done")
     assert r.headers["location"] == f"/analyses/{body['id']}" == body["links"]["self"]
     done = wait(client, body["id"])
     assert done["status"] == "done" and done["progress"] == 1.0

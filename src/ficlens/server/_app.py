@@ -119,6 +119,10 @@ class AnalysisSummary(BaseModel):
     links: dict[str, str]
 
 
+class Accepted(AnalysisSummary):
+    ok: Literal[True] = True
+
+
 class AnalysisList(BaseModel):
     ok: Literal[True] = True
     analyses: list[AnalysisSummary]
@@ -535,7 +539,7 @@ def create_app(
         "/analyses",
         status_code=202,
         summary="Analyse a story",
-        response_model=AnalysisSummary,
+        response_model=Accepted,
         responses={
             202: {"description": "Accepted: the analysis runs in the background; poll links.self."},
             413: {"model": ErrorBody, "description": "Too large (story, canon file or request)."},
@@ -603,7 +607,9 @@ def create_app(
             return RedirectResponse(f"/analyses/{analysis_id}/report", status_code=303)
         row = store.get(analysis_id)
         assert row is not None
-        return JSONResponse(_summary(row), status_code=202, headers={"Location": f"/analyses/{analysis_id}"})
+        return JSONResponse(
+            {"ok": True, **_summary(row)}, status_code=202, headers={"Location": f"/analyses/{analysis_id}"}
+        )
 
     @app.get("/analyses", response_model=AnalysisList, summary="List stored analyses")
     def list_analyses() -> dict[str, Any]:
