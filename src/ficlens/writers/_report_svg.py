@@ -14,13 +14,17 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from ficlens.writers._report_model import N_COLOURS, N_STYLES, Char, Edge, ReportModel
+from ficlens.writers._report_model import N_COLOURS, N_STYLES, Char, ReportModel
 
 __all__ = ["canon_svg", "layout", "network_svg", "scenes_svg", "share_svg"]
 
-#: Characters drawn in the network at most (by lines spoken); the table lists every edge.
-MAX_NODES = 30
-_W, _H = 480, 400
+#: Characters drawn in the network at most (those who speak most); the table lists every edge.
+MAX_NODES = 12
+#: Above this many arrows their counts are left to the tooltips and the table.
+MAX_EDGE_LABELS = 16
+#: Arrows drawn at most (the strongest); the table lists every pair.
+MAX_EDGES = 30
+_W, _H = 520, 440
 
 
 def _f(x: float) -> str:
@@ -55,72 +59,27 @@ def _pattern_overlay(prefix: str, c: Char | None, tag: str, geometry: str) -> st
     return f'<{tag} {geometry} fill="url(#{prefix}-p{k})" class="overlay"/>'
 
 
-def layout(
-    ids: Sequence[str], edges: Sequence[Edge], *, width: float = _W, height: float = _H
-) -> dict[str, tuple[float, float]]:
-    """Node positions: a circle for up to ten characters, else a small force layout.
+def layout(ids: Sequence[str], *, width: float = _W, height: float = _H) -> dict[str, tuple[float, float]]:
+    """Node positions on a circle, the first id at the top and the rest clockwise.
 
-    Deterministic (no randomness), so the same story gives the same picture.
+    Deterministic, so the same story gives the same picture; scaled to fill the picture with
+    room for the names outside the circle.
     """
     n = len(ids)
-    cx, cy = width / 2, height / 2
-    radius = min(width, height) / 2 - 64
     if n == 0:
         return {}
     if n == 1:
-        return {ids[0]: (cx, cy)}
+        return {ids[0]: (width / 2, height / 2)}
     pos = {
-        cid: [
-            cx + radius * math.cos(-math.pi / 2 + 2 * math.pi * i / n),
-            cy + radius * math.sin(-math.pi / 2 + 2 * math.pi * i / n),
-        ]
+        cid: [math.cos(-math.pi / 2 + 2 * math.pi * i / n), math.sin(-math.pi / 2 + 2 * math.pi * i / n)]
         for i, cid in enumerate(ids)
     }
-    if n <= 10:
-        return _fit(pos, width, height)
-    # Fruchterman–Reingold from the circle, edges weighted by speech counts
-    weight: dict[tuple[str, str], float] = {}
-    for e in edges:
-        if e.source in pos and e.target in pos:
-            key = (min(e.source, e.target), max(e.source, e.target))
-            weight[key] = weight.get(key, 0.0) + e.count
-    wmax = max(weight.values(), default=1.0)
-    k = math.sqrt((width - 120) * (height - 120) / n)
-    temp = width / 10
-    for _ in range(150):
-        disp = {c: [0.0, 0.0] for c in ids}
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-                dist = max(math.hypot(dx, dy), 0.01)
-                force = k * k / dist
-                disp[a][0] += dx / dist * force
-                disp[a][1] += dy / dist * force
-                disp[b][0] -= dx / dist * force
-                disp[b][1] -= dy / dist * force
-        for (a, b), w in weight.items():
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            dist = max(math.hypot(dx, dy), 0.01)
-            force = dist * dist / k * (0.3 + w / wmax)
-            disp[a][0] -= dx / dist * force
-            disp[a][1] -= dy / dist * force
-            disp[b][0] += dx / dist * force
-            disp[b][1] += dy / dist * force
-        for c in ids:
-            dx, dy = disp[c]
-            dist = max(math.hypot(dx, dy), 0.01)
-            pos[c][0] += dx / dist * min(dist, temp)
-            pos[c][1] += dy / dist * min(dist, temp)
-            # a weak pull to the centre keeps loose characters on the page
-            pos[c][0] += (cx - pos[c][0]) * 0.01
-            pos[c][1] += (cy - pos[c][1]) * 0.01
-        temp *= 0.97
     return _fit(pos, width, height)
 
 
 def _fit(pos: dict[str, list[float]], width: float, height: float) -> dict[str, tuple[float, float]]:
     """Scale and centre the positions into the picture, leaving room for names beside the nodes."""
-    mx, my = 110.0, 50.0
+    mx, my = 130.0, 50.0
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
@@ -150,18 +109,24 @@ def network_svg(model: ReportModel) -> Markup | None:
     ids = [c.id for c in nodes]
     keep = set(ids)
     edges = [e for e in edges if e.source in keep and e.target in keep]
+    edges = sorted(edges, key=lambda e: (-e.count, e.source, e.target))[:MAX_EDGES]
     co = [e for e in co if e.source in keep and e.target in keep]
-    pos = layout(ids, edges)
+    pos = layout(ids)
     max_words = max((c.words for c in nodes), default=1) or 1
-    radius = {c.id: 12 + 16 * math.sqrt(c.words / max_words) for c in nodes}
+    small = len(nodes) > 6
+    radius = {
+        c.id: (8 if small else 12) + (12 if small else 16) * math.sqrt(c.words / max_words) for c in nodes
+    }
     max_count = max((e.count for e in edges), default=1)
     pairs = {(e.source, e.target) for e in edges}
     out: list[str] = [
-        f'<svg class="network" viewBox="0 0 {_W} {_H}" role="img" aria-labelledby="net-title net-desc">',
+        f'<svg class="network{" crowded" if len(edges) > MAX_EDGE_LABELS else ""}" viewBox="0 0 {_W} {_H}" role="img" aria-labelledby="net-title net-desc">',
         '<title id="net-title">Who talks to whom</title>',
-        (f'<desc id="net-desc">{len(nodes)} characters; an arrow from A to B means A speaks to B, '
-        "thicker arrows for more quotations; circle size shows words spoken. The table below gives the "
-        "same figures.</desc>"),
+        (
+            f'<desc id="net-desc">{len(nodes)} characters; an arrow from A to B means A speaks to B, '
+            "thicker arrows for more quotations; circle size shows words spoken. The table below gives the "
+            "same figures.</desc>"
+        ),
         _pattern_defs("net"),
         "<defs>",
     ]
@@ -201,8 +166,13 @@ def network_svg(model: ReportModel) -> Markup | None:
             f'<g class="edge" data-source="{escape(e.source)}" data-target="{escape(e.target)}">'
             f'<path d="M{_f(sx)} {_f(sy)}Q{_f(mx)} {_f(my)} {_f(ex)} {_f(ey)}" class="edge-line ink {slot}" '
             f'stroke-width="{_f(w)}" marker-end="url(#{marker})"><title>{escape(label)}</title></path>'
-            f'<text x="{_f((sx + 2 * mx + ex) / 4)}" y="{_f((sy + 2 * my + ey) / 4 + 4)}" class="edge-label">{e.count}</text>'
-            "</g>"
+            + (
+                f'<text x="{_f((sx + 2 * mx + ex) / 4)}" y="{_f((sy + 2 * my + ey) / 4 + 4)}" class="edge-label">'
+                f"{e.count}</text>"
+                if len(edges) <= MAX_EDGE_LABELS
+                else ""
+            )
+            + "</g>"
         )
     for c in nodes:
         x, y = pos[c.id]
