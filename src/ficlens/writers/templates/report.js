@@ -169,7 +169,12 @@
     if (!link) {
       return;
     }
-    var id = decodeURIComponent(link.getAttribute("href").slice(1));
+    var id;
+    try {
+      id = decodeURIComponent(link.getAttribute("href").slice(1));
+    } catch (err) {
+      return;
+    }
     var el = id ? document.getElementById(id) : null;
     if (el && story.contains(el)) {
       window.setTimeout(function () {
