@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ficlens import analyze
 from ficlens.writers import FORMATS, render
@@ -371,3 +373,63 @@ def test_html_report_cli_all_writes_html_and_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "low-tide.ficlens.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     assert json.loads((tmp_path / "low-tide.ficlens.json").read_text(encoding="utf-8"))["quotes"]
+
+
+# -- fuzzing: any text, any spans -> a well-formed page that keeps the text --------------------
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab <>&\"'\n/=:;\u2028é")), min_size=0, max_size=120)
+_OFFSET = st.integers(min_value=-5, max_value=130)
+_SPAN = st.tuples(_OFFSET, _OFFSET)
+
+
+@st.composite
+def _story_dicts(draw: st.DrawFn) -> dict[str, Any]:
+    text = draw(_TEXT)
+    cuts = sorted(set(draw(st.lists(st.integers(0, max(len(text), 0)), max_size=6))))
+    bounds = [0, *cuts, len(text)]
+    paragraphs = [
+        {"id": i, "start": a, "end": b, "section": "s1", "kind": "text"}
+        for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))
+        if b > a and draw(st.booleans())
+    ]
+    spans = draw(st.lists(_SPAN, max_size=8))
+    return {
+        "text": text,
+        "sections": [{"id": "s1", "kind": "scene", "start": 0, "end": len(text)}],
+        "paragraphs": paragraphs,
+        "characters": [{"id": "c1", "name": "<Ann>"}, {"id": "c2", "name": "B&b"}],
+        "quotes": [
+            {"id": f"q{i}", "start": s, "end": e, "speaker": ("c1", "c2", None)[i % 3], "kind": "speech"}
+            for i, (s, e) in enumerate(spans[:4])
+        ],
+        "thoughts": [{"start": s, "end": e, "thinker": "c1"} for s, e in spans[4:6]],
+        "tags": [{"value": "<t>", "evidence": [list(x) for x in spans[5:]]}],
+        "markup": [{"kind": "italic", "start": s, "end": e} for s, e in spans[2:4]],
+    }
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_story_dicts())
+def test_html_report_fuzz_keeps_text_and_nesting(d: dict[str, Any]) -> None:
+    import html as html_lib
+
+    from ficlens.writers._report_model import build_model
+
+    page = render_html_from_dict(d)
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    for p in build_model(d).paragraphs:
+        m = re.search(rf'<p class="para" id="p-{p["id"]}">(.*?)</p>', main, re.DOTALL)
+        assert m, p
+        body = m.group(1)
+        stack: list[str] = []
+        for t in re.finditer(r"<(/?)([a-z]+)\b[^>]*>", body):
+            assert t.group(2) in ("span", "mark", "em", "strong"), t.group(0)
+            if t.group(1):
+                assert stack and stack[-1] == t.group(2)
+                stack.pop()
+            else:
+                stack.append(t.group(2))
+        assert not stack
+        assert html_lib.unescape(re.sub(r"<[^>]+>", "", body)) == d["text"][p["start"] : p["end"]]
+    parsed = _parse(page)
+    assert [a.get("type") for a, _ in parsed.scripts] == ["application/json", None]
