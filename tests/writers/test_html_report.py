@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -389,7 +390,7 @@ def _story_dicts(draw: st.DrawFn) -> dict[str, Any]:
     bounds = [0, *cuts, len(text)]
     paragraphs = [
         {"id": i, "start": a, "end": b, "section": "s1", "kind": "text"}
-        for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))
+        for i, (a, b) in enumerate(itertools.pairwise(bounds))
         if b > a and draw(st.booleans())
     ]
     spans = draw(st.lists(_SPAN, max_size=8))
