@@ -467,3 +467,24 @@ def test_app_canon_files_are_accepted(client: TestClient) -> None:
         ),
         413,
     )
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_app_serve_command_binds_loopback_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from ficlens.cli import app
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: calls.append(kw))
+    result = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path / "d"), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert calls and calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
+    assert (tmp_path / "d" / "ficlens.sqlite3").exists()
+    assert "warning" not in result.output
+    result = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path / "d"), "--host", "0.0.0.0"])
+    assert result.exit_code == 0 and calls[-1]["host"] == "0.0.0.0"
+    assert "warning" in result.output
