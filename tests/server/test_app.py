@@ -488,3 +488,17 @@ def test_app_serve_command_binds_loopback_by_default(tmp_path: Path, monkeypatch
     result = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path / "d"), "--host", "0.0.0.0"])
     assert result.exit_code == 0 and calls[-1]["host"] == "0.0.0.0"
     assert "warning" in result.output
+
+
+def test_app_streamed_request_over_the_limit_is_413(client: TestClient) -> None:
+    """A chunked body (no Content-Length) is counted while it arrives."""
+
+    def body() -> Iterator[bytes]:
+        yield b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n'
+        for _ in range(120):
+            yield b"x" * 10_000
+        yield b"\r\n--zz--\r\n"
+
+    r = client.post("/analyses", content=body(), headers={"content-type": "multipart/form-data; boundary=zz"})
+    assert r.request.headers.get("content-length") is None
+    assert_error(r, 413, "limit")

@@ -157,6 +157,11 @@ def _wants_html(request: Request) -> bool:
     return first in ("text/html", "application/xhtml+xml")
 
 
+def _size(n: int) -> str:
+    """A byte limit for people: "10 MB", "200 KB"."""
+    return f"{n / 1048576:.0f} MB" if n >= 1048576 else f"{max(n // 1024, 1)} KB"
+
+
 def _error(status: int, message: str) -> HTTPException:
     return HTTPException(status_code=status, detail=message)
 
@@ -215,9 +220,7 @@ class _BodyLimit:
                 except ValueError:
                     too_big = False
                 if too_big:
-                    await _send_json(
-                        send, 413, f"the upload is over the {self.limit // (1024 * 1024)} MB limit"
-                    )
+                    await _send_json(send, 413, f"the upload is over the {_size(self.limit)} limit")
                     return
         seen = 0
 
@@ -227,7 +230,7 @@ class _BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise _error(413, f"the upload is over the {self.limit // (1024 * 1024)} MB limit")
+                    raise _error(413, f"the upload is over the {_size(self.limit)} limit")
             return message
 
         await self.app(scope, counted, send)
@@ -329,7 +332,7 @@ def _check_story_file(upload: UploadFile, data: bytes, limits: Limits) -> tuple[
     if ctype not in types and ctype not in _GENERIC_TYPES:
         raise _error(415, f"{display}: sent as {ctype}, which is not a {suffix} file; check the file")
     if len(data) > limits.story_bytes:
-        raise _error(413, f"{display}: the story is over the {limits.story_bytes // (1024 * 1024)} MB limit")
+        raise _error(413, f"{display}: the story is over the {_size(limits.story_bytes)} limit")
     kind = _binary_kind(data)
     if fmt != "epub" and kind:
         raise _error(415, f"{display}: this is {kind}, not a {suffix} story")
@@ -345,7 +348,7 @@ def _check_canon_file(upload: UploadFile, data: bytes, limits: Limits) -> str:
     if ctype not in CANON_TYPES[suffix] and ctype not in _GENERIC_TYPES and not ctype.startswith("text/"):
         raise _error(415, f"{display}: sent as {ctype}, which is not a {suffix} file")
     if len(data) > limits.canon_bytes:
-        raise _error(413, f"{display}: a canon file may be at most {limits.canon_bytes // (1024 * 1024)} MB")
+        raise _error(413, f"{display}: a canon file may be at most {_size(limits.canon_bytes)}")
     kind = _binary_kind(data)
     if kind:
         raise _error(415, f"{display}: this is {kind}, not a {suffix} canon file")
@@ -409,9 +412,7 @@ async def _parse_request(request: Request, limits: Limits) -> _Upload:
         else:
             assert isinstance(text, str)
             if len(text.encode("utf-8")) > limits.story_bytes:
-                raise _error(
-                    413, f"the pasted text is over the {limits.story_bytes // (1024 * 1024)} MB limit"
-                )
+                raise _error(413, f"the pasted text is over the {_size(limits.story_bytes)} limit")
             job.text, job.format = text, fmt
         uploads = [c for c in canon_files if isinstance(c, UploadFile) and c.filename]
         if len(uploads) > limits.canon_files:
