@@ -20,8 +20,14 @@ def _json(story: Story) -> str:
     return story.to_json()
 
 
+def _html(story: Story) -> str:
+    from ficlens.writers.html_report import render_html
+
+    return render_html(story)
+
+
 #: Output formats by name: each renders a Story to text. Other writers register here.
-FORMATS: dict[str, Callable[[Story], str]] = {"json": _json}
+FORMATS: dict[str, Callable[[Story], str]] = {"json": _json, "html": _html}
 
 #: The file suffix each format is written with.
 SUFFIXES: dict[str, str] = {"json": ".json", "html": ".html", "csv": ".csv", "graphml": ".graphml"}
