@@ -65,7 +65,9 @@ def novels_in(root: str | Path) -> list[Path]:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"\s+", " ", name.replace(".", "").strip().lower())
+    """Names compared loosely: case, full stops, spacing and a leading "the" don't matter."""
+    out = re.sub(r"\s+", " ", name.replace(".", "").strip().lower())
+    return out[4:] if out.startswith("the ") else out
 
 
 def load_novel(path: str | Path) -> Novel:

@@ -180,6 +180,7 @@ class AttributionStage:
         speaker_model, addressee_model = self.models or shipped_models()
         ctx = make_context(story)
         speakers = beam_decode(ctx, speaker_model, width=self.beam)
+
         result: dict[str, Attribution] = {}
         history: list[tuple[str | None, tuple[str, ...]]] = []
         for turn, chosen in zip(ctx.turns, speakers):
@@ -533,6 +534,7 @@ def speaker_features(
             f["prev_vocative"] = 1
         if c in next2_voc:
             f["next2_vocative"] = 1
+
         feats[c] = f
     info = {"named": tag_named, "pronoun": pron, "after": after, "before": before}
     return feats, info

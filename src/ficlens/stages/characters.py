@@ -184,7 +184,11 @@ class CharacterStage:
         for i, member in enumerate(cast):
             cid = f"c{i + 1}"
             found = mentions_by.get(i, [])
-            chars.append(Character(cid, member.name, member.aliases, member.gender, len(found), "cast"))  # type: ignore[arg-type]
+            gender = member.gender
+            if gender == "unknown":
+                # the cast leaves it open: the story's pronouns may tell
+                gender = _title_gender(member) or pronoun_gender(text, found)
+            chars.append(Character(cid, member.name, member.aliases, gender, len(found), "cast"))  # type: ignore[arg-type]
             for s, e, alias in found:
                 kind = "title" if alias.split(" ")[0].rstrip(".").lower() in TITLES else "name"
                 mentions.append(Mention(s, e, cid, kind))  # type: ignore[arg-type]
@@ -220,6 +224,7 @@ class CharacterStage:
             for key in _ner_reject(text, doubtful, where):
                 kept.pop(key, None)
         clusters = _cluster(kept, where)
+        clusters.extend(_nominal_speakers(text, {n for c in clusters for n in c.names}))
         chars, mentions = self._characters(text, story, clusters)
         return chars, mentions
 
@@ -253,6 +258,13 @@ class CharacterStage:
                 mentions.append(Mention(s, e, cid, kind))  # type: ignore[arg-type]
         mentions.sort(key=lambda m: m.start)
         return chars, mentions
+
+
+def _title_gender(member: CastMember) -> str | None:
+    genders = {TITLES.get(n.split(" ")[0].rstrip(".").lower()) for n in (member.name, *member.aliases)}
+    genders.discard(None)
+    genders.discard("unknown")
+    return genders.pop() if len(genders) == 1 else None
 
 
 def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
@@ -294,6 +306,35 @@ def _place_like(text: str, where: dict[tuple[str | None, str], list[int]]) -> se
         hits = sum(1 for p in positions if _PLACE_PREP.search(text[max(0, p - 20) : p]))
         if hits >= 0.4 * len(positions):
             out.add(key)
+    return out
+
+
+_NOMINAL = re.compile(
+    rf"\b{_SPEECH_VERB}\s+the\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\b"
+    rf"|\b[Tt]he\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\s+{_SPEECH_VERB}\b"
+)
+_NOT_NOMINAL = frozenset("other others first second last same one two rest whole former latter voice".split())
+_GENERIC = frozenset("man woman men women people girl boy child children lady gentleman person".split())
+
+
+def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cluster]:
+    """Speakers known by a description ("said the Invisible Man", "the stranger asked")."""
+    counts: Counter[str] = Counter()
+    for m in _NOMINAL.finditer(text):
+        noun = m.group(1) or m.group(2)
+        if noun and noun.split()[-1].lower() not in _NOT_NOMINAL and noun.split()[0] not in STOPWORDS and not (
+            " " not in noun and noun.lower() in _GENERIC
+        ):
+            counts[noun] += 1
+    out = []
+    for noun, n in counts.items():
+        if n < min_tags or noun in taken or noun.lower() in (t.lower() for t in taken):
+            continue
+        c = _Cluster(f"the {noun}")
+        total = len(re.findall(rf"\b[Tt]he\s+{re.escape(noun)}\b", text))
+        c.names[f"the {noun}"] = total
+        c.names[f"The {noun}"] = 0
+        out.append(c)
     return out
 
 
@@ -471,6 +512,11 @@ def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]]) -> str:
     g = _cluster_gender(c)
     if g != "unknown":
         return g
+    return pronoun_gender(text, found)
+
+
+def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]]) -> str:
+    """Gender from the pronouns that follow a character's mentions in the same sentence."""
     votes: Counter[str] = Counter()
     for _, e, _alias in found[:400]:
         window = text[e : e + 80]

@@ -55,8 +55,15 @@ def collect(
     *,
     with_cast: bool,
     models: tuple[Model, Model] | None = None,
+    history_noise: float = 0.2,
+    seed: int = 0,
 ) -> NovelData:
-    """Ranking examples from one PDNC novel (gold history, or the history ``models`` predict)."""
+    """Ranking examples from one PDNC novel (gold history, or the history ``models`` predict).
+
+    With gold history, a share ``history_noise`` of the previous speakers is replaced by
+    another candidate at random, so the model learns not to trust turn-taking blindly: at
+    run time the history is its own guesses.
+    """
     from ficlens._api import build_pipeline
     from ficlens.eval.pdnc import NON_CHARACTERS, iter_gold_turns, load_novel, map_characters
     from ficlens.readers import read_text
@@ -71,8 +78,10 @@ def collect(
     for cid in sorted(mapping, key=lambda c: -(ctx.chars[c].mention_count if c in ctx.chars else 0)):
         reverse.setdefault(mapping[cid], cid)
     data = NovelData(novel.name)
+    rng = np.random.default_rng(seed)
     history: list[tuple[str | None, tuple[str, ...]]] = []
-    for turn, gold in iter_gold_turns(story, novel):
+    turns = list(iter_gold_turns(story, novel))
+    for turn, gold in turns:
         gold_id = reverse.get(gold.speaker) if gold and gold.speaker not in NON_CHARACTERS else None
         gold_addr = tuple(reverse[a] for a in (gold.addressees if gold else ()) if a in reverse)
         cands = speaker_candidates(ctx, turn, history)
@@ -82,6 +91,8 @@ def collect(
             addressees = decide_addressees(ctx, turn, history, speaker, models[1])
         else:
             speaker, addressees = gold_id, gold_addr
+            if cands and history_noise and rng.random() < history_noise:
+                speaker = cands[int(rng.integers(len(cands)))]
         if gold_id is not None and cands:
             feats, _ = speaker_features(ctx, turn, history, cands)
             pos = np.array([c == gold_id for c in cands])

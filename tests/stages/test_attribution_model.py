@@ -1,0 +1,114 @@
+"""The attribution model's machinery: training recovers a ranking, the beam beats greed,
+confidence thresholds, and canon evidence against speech tags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ficlens
+from ficlens.stages.attribution import SPEAKER_FEATURES, Model, models_from_dict, shipped_models, softmax
+from ficlens.training.attribution import fit, models_to_dict
+
+
+def test_training_fit_recovers_the_informative_feature() -> None:
+    rng = np.random.default_rng(7)
+    groups = []
+    for _ in range(400):
+        n = int(rng.integers(2, 6))
+        x = rng.random((n, 3))
+        x[:, 0] = 0.0
+        gold = int(rng.integers(n))
+        x[gold, 0] = 1.0  # feature 0 marks the right candidate
+        groups.append((x, np.arange(n) == gold))
+    w = fit(groups, 3)
+    assert w[0] > 2.0
+    assert abs(w[0]) > 5 * max(abs(w[1]), abs(w[2]))
+
+
+def test_training_weights_round_trip_through_json() -> None:
+    speaker, addressee = shipped_models()
+    payload = models_to_dict((speaker, addressee), novels=["A", "B"])
+    again = models_from_dict(payload)
+    assert again[0].features == speaker.features
+    assert np.allclose(again[0].weights, speaker.weights, atol=1e-4)
+
+
+def test_attribution_shipped_weights_cover_every_feature() -> None:
+    speaker, _ = shipped_models()
+    assert speaker.features == SPEAKER_FEATURES
+    # a name in the speech tag must be the strongest single cue the model knows
+    weights = dict(zip(speaker.features, speaker.weights))
+    assert weights["tag_after_named"] > 0
+    assert weights["vocative"] < 0
+
+
+def test_softmax_is_a_distribution() -> None:
+    p = softmax([3.0, 1.0, -2.0])
+    assert abs(sum(p) - 1.0) < 1e-9
+    assert p[0] > p[1] > p[2]
+
+
+STORY = """Nora came in from the rain.
+
+"Where were you?" Dev asked.
+
+"Out," said Nora.
+
+"Out where?"
+
+"Just out, Dev."
+"""
+
+
+def test_attribution_min_confidence_leaves_doubtful_quotes_unattributed() -> None:
+    everything = ficlens.analyze(STORY)
+    assert all(a.speaker for a in everything.attributions.values())
+    strict = ficlens.analyze(STORY, min_confidence=1.0)
+    assert all(a.speaker is None and a.cue == "none" for a in strict.attributions.values())
+
+
+def test_attribution_model_can_be_swapped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a model that only trusts vocatives the wrong way round changes the answer
+    from ficlens.pipeline import Pipeline, stage_by_name
+    from ficlens.readers import read_text
+
+    features = SPEAKER_FEATURES
+    weights = tuple(5.0 if f == "vocative" else 0.0 for f in features)
+    odd = (Model(features, weights), shipped_models()[1])
+    stages = [stage_by_name(n) for n in ("structure", "quotations", "characters")]
+    attribution = stage_by_name("attribution")
+    attribution.models = odd  # type: ignore[attr-defined]
+    story = Pipeline([*stages, attribution])(read_text(STORY))
+    last = story.quotes[-1]
+    dev = next(c.id for c in story.characters if c.name.startswith("Dev"))
+    assert story.attributions[last.id].speaker == dev  # "Just out, Dev." given to Dev himself
+
+
+CANON_STORY = """Nora and Dev stood on the slipway, and Nora watched Dev shiver.
+
+"You're soaked," Nora said.
+
+"It's the sea," he said.
+
+"Same time tomorrow?"
+"""
+
+CANON = """DEV: You're soaked.
+NORA: It's the sea.
+DEV: Same time tomorrow?
+"""
+
+
+def test_attribution_canon_speaker_wins_over_weak_cues_and_conflicts_are_reported(tmp_path) -> None:
+    canon = tmp_path / "episode-transcript.txt"
+    canon.write_text(CANON, encoding="utf-8")
+    story = ficlens.analyze(CANON_STORY, canon=[canon])
+    ids = {c.name.split()[0]: c.id for c in story.characters}
+    by_text = {story.text[q.start : q.end]: story.attributions[q.id] for q in story.speech()}
+    tagged = by_text["You're soaked,"]
+    assert tagged.speaker == ids["Nora"]  # the tag names Nora: it is kept ...
+    assert tagged.conflict and "Dev" in tagged.conflict  # ... and the disagreement is reported
+    untagged = by_text["Same time tomorrow?"]
+    assert untagged.speaker == ids["Dev"]
+    assert untagged.cue == "canon"
