@@ -278,6 +278,25 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+_PLACE_PREP = re.compile(
+    r"(?:\b(?:at|in|into|from|near|towards?|through|round|reach(?:ed)?|leave|left|leaving|visit(?:ed|ing)?|"
+    r"of the)\s+(?:the\s+)?)$",
+    re.I,
+)
+
+
+def _place_like(text: str, where: dict[tuple[str | None, str], list[int]]) -> set[tuple[str | None, str]]:
+    """Untitled names that mostly follow "at", "in", "from", ... (Hartfield, Pemberley)."""
+    out = set()
+    for key, positions in where.items():
+        if key[0] is not None or len(positions) < 2:
+            continue
+        hits = sum(1 for p in positions if _PLACE_PREP.search(text[max(0, p - 20) : p]))
+        if hits >= 0.4 * len(positions):
+            out.add(key)
+    return out
+
+
 def _speech_tagged(text: str) -> set[str]:
     names: set[str] = set()
     for m in re.finditer(rf"\b{_SPEECH_VERB}\s+((?:[A-Z][a-z]+\s?){{1,3}})", text):
