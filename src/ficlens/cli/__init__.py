@@ -6,6 +6,7 @@ from __future__ import annotations
 from ficlens.cli import analyze as _analyze  # noqa: F401
 from ficlens.cli import bench as _bench  # noqa: F401
 from ficlens.cli import eval_pdnc as _eval_pdnc  # noqa: F401
+from ficlens.cli import eval_thought as _eval_thought  # noqa: F401
 from ficlens.cli._app import app
 from ficlens.cli.train import train_app
 

@@ -33,9 +33,16 @@ def _attribution(**kw: Any) -> Any:
     return AttributionStage(**kw)
 
 
+def _thought(**kw: Any) -> Any:
+    from ficlens.stages.thought import ThoughtStage
+
+    return ThoughtStage(**kw)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {
     "structure": _structure,
     "quotations": _quotations,
     "characters": _characters,
     "attribution": _attribution,
+    "thought": _thought,
 }

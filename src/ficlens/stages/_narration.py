@@ -1,0 +1,447 @@
+"""What the narrative stages read off the narration: body text, sentences, mode, focus.
+
+Private to the thought, pov, relationships and tags stages. Everything here is a cheap,
+pure function of the Story's layers (regular expressions and counts, no spaCy), so the
+stages can call it on a whole novel.
+
+* :func:`narration` cuts the body paragraphs (those inside chapters and scenes, never author's
+  notes or front matter) into stretches outside speech quotations, and marks the stretches that
+  are speech tags ("Dev said,");
+* :func:`sentences` splits a stretch into sentences;
+* :func:`narration_mode` says whether the narration is in the first, second or third person,
+  past or present tense, from pronoun and verb counts;
+* :func:`focal_scores` scores, per scene, the characters whose perceptions and thoughts the
+  narration reports ("Nora knew", "she wondered") and who is the subject of its sentences;
+* :func:`find_narrator` finds who "I" is in a first-person story.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ficlens.stages._dialogue import SPEECH_VERBS, MentionIndex, compatible, read_tag, vocatives
+from ficlens.story import Character, Paragraph, Quote, Span, Story
+
+Person = Literal["first", "second", "third"]
+Tense = Literal["past", "present"]
+
+#: Section kinds that hold the story itself (not notes, summary or front matter).
+BODY_KINDS = frozenset({"chapter", "scene"})
+#: Section kinds that hold what the author says about the work.
+NOTE_KINDS = frozenset({"notes", "end_notes", "front_matter", "summary"})
+
+_QUOTE_CHARS = "\"'“”‘’«»‹›"
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+# A sentence ends at . ! ? or … (and any closing quotes or brackets) before white space or the end.
+_SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|St|Jr|Sr|Prof|Capt|Col|Lt|Sgt|Rev|vs|etc|No)|\b[A-Z])\.$")
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_FIRST = frozenset("I I'm I’m I'd I’d I'll I’ll I've I’ve me my myself mine Me My Myself".split())
+_SECOND = frozenset(
+    "you your yours yourself you're you’re you'd you’d you'll you’ll you've you’ve You Your Yours Yourself "
+    "You're You’re You'd You’d You'll You’ll You've You’ve".split()
+)
+_THIRD = frozenset("he she him his her hers himself herself He She His Her".split())
+_PAST_WORDS = frozenset(
+    """was were had did said went came saw knew thought looked took made got felt told asked turned stood
+    sat found wanted seemed began kept left heard gave held let put ran walked smiled laughed nodded""".split()
+)
+_PRESENT_WORDS = frozenset(
+    """is are am has does says goes comes sees knows thinks looks takes makes gets feels tells asks turns
+    stands sits finds wants seems begins keeps leaves hears gives holds lets puts runs walks smiles laughs
+    nods""".split()
+)
+
+#: Verbs of perception and cognition: the narration is reporting this character's mind.
+PERCEPTION_VERBS = frozenset(
+    """
+    thought thinks knew knows felt feels wondered wonders saw sees noticed notices realised realized realises
+    realizes remembered remembers wanted wants hoped hopes feared fears watched watches heard hears understood
+    understands decided decides wished wishes imagined imagines supposed guessed guesses suspected suspects
+    recognised recognized missed misses needed needs worried worries dreaded forgot forgets believed believes
+    doubted considered pictured sensed senses smelled smelt tasted liked hated loved
+    """.split()
+)
+#: After "could" / "would": the perception or cognition it modalises ("she could see").
+_MODAL_PERCEPTION = frozenset("see hear feel smell taste tell remember imagine think sense understand".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """Narration in one body paragraph between speech quotations (marks excluded).
+
+    ``tag`` is true for a stretch attached to a quotation as its speech tag: between two
+    parts of one utterance, after a quotation ending in a comma, or starting in lower case.
+    """
+
+    start: int
+    end: int
+    paragraph: int
+    scene: str
+    tag: bool
+
+
+@dataclass(slots=True)
+class Narration:
+    """The body of a story, cut into narration stretches, with lookups by position."""
+
+    story: Story
+    body: list[Paragraph]
+    stretches: list[Stretch]
+    scene_of_paragraph: dict[int, str]
+    _starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._starts = [s.start for s in self.stretches]
+
+    def stretch_at(self, pos: int) -> Stretch | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0 and self.stretches[i].start <= pos < self.stretches[i].end:
+            return self.stretches[i]
+        return None
+
+    def index_before(self, pos: int) -> int:
+        """Index of the last stretch starting before ``pos`` (-1 if none)."""
+        return bisect.bisect_left(self._starts, pos) - 1
+
+    def words(self) -> int:
+        text = self.story.text
+        return sum(len(text[s.start : s.end].split()) for s in self.stretches)
+
+
+def body_paragraphs(story: Story) -> list[Paragraph]:
+    """Text paragraphs inside chapters and scenes."""
+    kinds = {s.id: s.kind for s in story.sections}
+    return [p for p in story.paragraphs if p.kind == "text" and kinds.get(p.section) in BODY_KINDS]
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in _QUOTE_CHARS):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in _QUOTE_CHARS):
+        b -= 1
+    return a, b
+
+
+def narration(story: Story) -> Narration:
+    """Cut the body paragraphs into narration stretches outside speech quotations."""
+    text = story.text
+    body = body_paragraphs(story)
+    by_para: dict[int, list[Quote]] = {}
+    for q in story.speech():
+        by_para.setdefault(q.paragraph, []).append(q)
+    stretches: list[Stretch] = []
+    for p in body:
+        quotes = sorted(by_para.get(p.id, ()), key=lambda q: q.start)
+        pos = p.start
+        prev: Quote | None = None
+        pieces: list[tuple[int, int, Quote | None, Quote | None]] = []
+        for q in quotes:
+            pieces.append((pos, q.start, prev, q))
+            pos = q.end
+            prev = q
+        pieces.append((pos, p.end, prev, None))
+        for a, b, before, after in pieces:
+            a, b = _trim(text, a, b)
+            if b <= a:
+                continue
+            piece = text[a:b]
+            tag = False
+            if before is not None and after is not None and before.group == after.group:
+                tag = True
+            elif before is not None and (text[before.end - 1 : before.end] in ",—–-" or piece[:1].islower()):
+                tag = True
+            elif after is not None and piece.rstrip()[-1:] in ",:—–" and not _SENT_END.search(piece):
+                tag = True
+            stretches.append(Stretch(a, b, p.id, p.section, tag))
+    scene_of = {p.id: p.section for p in body}
+    return Narration(story, body, stretches, scene_of)
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]`` as (start, end) offsets, white space trimmed."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _SENT_END.finditer(text, start, end):
+        if _ABBREV.search(text, max(start, m.start() - 6), m.end()) and m.group(0) == ".":
+            continue
+        a, b = pos, m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        if b > a:
+            out.append((a, b))
+        pos = m.end()
+    a, b = pos, end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a:
+        out.append((a, b))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """How a stretch of narration is told: grammatical person and tense, and the counts behind it."""
+
+    person: Person
+    tense: Tense
+    first: int
+    second: int
+    third: int
+    past: int
+    present: int
+    words: int
+
+
+def word_counts(text: str, spans: Iterable[tuple[int, int]]) -> Counter[str]:
+    """Counts of the words (case kept) in these stretches of text."""
+    counts: Counter[str] = Counter()
+    for a, b in spans:
+        counts.update(_TOKEN.findall(text, a, b))
+    return counts
+
+
+def narration_mode(counts: Counter[str]) -> Mode:
+    """Person and tense of narration from its word counts (see :func:`word_counts`)."""
+    first = sum(counts[w] for w in _FIRST)
+    second = sum(counts[w] for w in _SECOND)
+    third = sum(counts[w] for w in _THIRD)
+    past = sum(counts[w] for w in _PAST_WORDS)
+    present = sum(counts[w] for w in _PRESENT_WORDS)
+    words = max(1, sum(counts.values()))
+    person: Person = "third"
+    if second >= 0.02 * words and second > 1.5 * first and second >= 0.5 * third:
+        person = "second"
+    elif first >= 0.01 * words and first >= 0.35 * third:
+        person = "first"
+    tense: Tense = "present" if present >= 5 and present > 1.2 * past else "past"
+    return Mode(person, tense, first, second, third, past, present, words)
+
+
+def scene_modes(story: Story, narr: Narration, *, min_words: int = 150) -> tuple[Mode, dict[str, Mode]]:
+    """The narration's mode overall and per scene (a scene under ``min_words`` takes the overall one)."""
+    text = story.text
+    per_scene: dict[str, Counter[str]] = {}
+    for st in narr.stretches:
+        if not st.tag:
+            per_scene.setdefault(st.scene, Counter()).update(_TOKEN.findall(text, st.start, st.end))
+    total: Counter[str] = Counter()
+    for c in per_scene.values():
+        total.update(c)
+    overall = narration_mode(total)
+    modes = {}
+    for scene, c in per_scene.items():
+        m = narration_mode(c)
+        modes[scene] = m if m.words >= min_words else overall
+    return overall, modes
+
+
+# -- focus: whose mind the narration reports -------------------------------------------------
+
+
+@dataclass(slots=True)
+class Focus:
+    """Per scene: a score per character, and the sentences that earned it (best first)."""
+
+    scores: dict[str, Counter[str]]
+    evidence: dict[str, dict[str, list[Span]]]
+
+    @property
+    def overall(self) -> Counter[str]:
+        """Scores summed over the whole story."""
+        total: Counter[str] = Counter()
+        for c in self.scores.values():
+            total.update(c)
+        return total
+
+    def story_focal(self, *, min_score: float = 3.0, margin: float = 1.5) -> str | None:
+        """The story's focal character over all scenes (same test as :meth:`focal`)."""
+        ranked = self.overall.most_common(2)
+        if not ranked or ranked[0][1] < min_score:
+            return None
+        if len(ranked) > 1 and ranked[0][1] < margin * ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+    def focal(self, scene: str, *, min_score: float = 3.0, margin: float = 1.5) -> str | None:
+        """The scene's focal character: a clear leader with enough evidence, else None."""
+        ranked = self.scores.get(scene, Counter()).most_common(2)
+        if not ranked or ranked[0][1] < min_score:
+            return None
+        if len(ranked) > 1 and ranked[0][1] < margin * ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+
+_SUBJECT_PRONOUN = re.compile(r"^(?:[\"'“‘(]?\s*)(?:(?:And|But|Then|So|Now|Still|Later)\s+)?(He|She)\b")
+
+
+def resolve_pronoun(
+    pronoun: str, pos: int, index: MentionIndex, chars: dict[str, Character], *, limit: int = 12
+) -> str | None:
+    """The character a subject pronoun ("he", "she") at ``pos`` most likely refers to.
+
+    The nearest character named before it whose gender matches; failing that, the nearest
+    whose gender is unknown.
+    """
+    wanted = "male" if pronoun.lower() == "he" else "female" if pronoun.lower() == "she" else None
+    fallback = None
+    for m in index.narration_before(pos, limit=limit):
+        ch = chars.get(m.character)
+        if ch is None or not compatible(ch.gender, wanted):
+            continue
+        if wanted is None or ch.gender == wanted:
+            return m.character
+        if fallback is None:
+            fallback = m.character
+    return fallback
+
+
+def sentence_subject(
+    text: str, a: int, b: int, index: MentionIndex, chars: dict[str, Character]
+) -> tuple[str | None, int]:
+    """The character a sentence starts with (a name, or a resolved he/she) and where its verb may start."""
+    head = text[a : min(b, a + 60)]
+    m = _SUBJECT_PRONOUN.match(head)
+    if m:
+        return resolve_pronoun(m.group(1), a, index, chars), a + m.end()
+    mentions = index.between(a, min(b, a + 40))
+    if mentions:
+        first = mentions[0]
+        lead = text[a : first.start]
+        if len(_WORD.findall(lead)) <= 1 and not re.search(r"[,;]", lead):
+            return first.character, first.end
+    return None, a
+
+
+def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
+    """Score each scene's characters by the perceptions and thoughts the narration gives them.
+
+    A sentence whose subject (a name, or he/she resolved to the nearest compatible character
+    named before) comes with a verb of perception or cognition within four words scores 3;
+    any other sentence with that subject scores 1.
+    """
+    text = story.text
+    chars = {c.id: c for c in story.characters}
+    scores: dict[str, Counter[str]] = {}
+    evidence: dict[str, dict[str, list[Span]]] = {}
+    for st in narr.stretches:
+        if st.tag:
+            continue
+        sc = scores.setdefault(st.scene, Counter())
+        ev = evidence.setdefault(st.scene, {})
+        for a, b in sentences(text, st.start, st.end):
+            who, after = sentence_subject(text, a, b, index, chars)
+            if who is None:
+                continue
+            verbs = [w.lower() for w in _WORD.findall(text[after : min(b, after + 50)])[:4]]
+            perceives = any(v in PERCEPTION_VERBS for v in verbs) or any(
+                v in ("could", "would", "can") and n in _MODAL_PERCEPTION for v, n in zip(verbs, verbs[1:])
+            )
+            if perceives:
+                sc[who] += 3
+                ev.setdefault(who, []).append(Span(a, b))
+            else:
+                sc[who] += 1
+    return Focus(scores, evidence)
+
+
+# -- the first-person narrator ----------------------------------------------------------------
+
+_SELF_NAME = re.compile(r"\b(?:my name is|my name was|I am|I'm|I was|call me)\s+([A-Z][a-z]+)\b")
+
+
+def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> tuple[str | None, list[Span]]:
+    """Who "I" (or "you", with ``pronoun="you"``) is: votes from the dialogue around them.
+
+    * the quotation right after one the narrator speaks ("..." I said) names them as a
+      vocative ("Clutch, Bea"), and so may the one before;
+    * a character named inside quotations far more often than in the narration;
+    * "my name is X" / "I'm X" in the narration.
+
+    Returns the character id (or None) and the spans that voted for it.
+    """
+    from ficlens.stages._dialogue import build_turns
+
+    text = story.text
+    chars = {c.id: c for c in story.characters}
+    votes: Counter[str] = Counter()
+    why: dict[str, list[Span]] = {}
+    turns = build_turns(story)
+    said_by_narrator: list[bool] = []
+    for turn in turns:
+        tags = [read_tag(text, span, index, after=True) for span in turn.after] + [
+            read_tag(text, turn.before, index, after=False)
+        ]
+        if pronoun == "i":
+            said_by_narrator.append(any(t.pronoun == "i" and not t.named for t in tags))
+        else:
+            said_by_narrator.append(_you_tag(text, turn.after, turn.before))
+    for k, turn in enumerate(turns):
+        if not said_by_narrator[k]:
+            continue
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(turns) and not said_by_narrator[j]:
+                for q in turns[j].quotes:
+                    for cid in vocatives(text, q, index):
+                        votes[cid] += 2
+                        why.setdefault(cid, []).append(Span(q.start, q.end))
+    inside: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    for m, in_q in zip(index.mentions, index.in_quote):
+        (inside if in_q else outside)[m.character] += 1
+    for cid, n in inside.items():
+        if n >= 3 and n / (1 + outside[cid]) >= 1.5:
+            votes[cid] += 1
+    if pronoun == "i":
+        names = {c.name.split(" ")[0]: c.id for c in chars.values()}
+        for m in _SELF_NAME.finditer(text):
+            stretch_quote = index._inside(m.start())
+            cid = names.get(m.group(1))
+            if cid and not stretch_quote:
+                votes[cid] += 3
+                why.setdefault(cid, []).append(Span(m.start(), m.end()))
+    if not votes:
+        return None, []
+    ranked = votes.most_common(2)
+    best, n = ranked[0]
+    if n < 2 or (len(ranked) > 1 and ranked[1][1] * 1.5 > n):
+        return None, []
+    return best, why.get(best, [])[:5]
+
+
+_YOU_AFTER = re.compile(r"^\W*(?:you|You)\s+(?:\w+ly\s+)?(\w+)")
+_YOU_BEFORE = re.compile(r"\b(?:you|You)\s+(?:\w+ly\s+)?(\w+)[^.!?]{0,40}$")
+
+
+def _you_tag(text: str, after: Sequence[tuple[int, int]], before: tuple[int, int]) -> bool:
+    """Does a speech tag say "you said" / "you ask"?"""
+    for a, b in after[:1]:
+        m = _YOU_AFTER.match(text[a : min(b, a + 40)])
+        if m and m.group(1).lower() in SPEECH_VERBS:
+            return True
+    a, b = before
+    m = _YOU_BEFORE.search(text[max(a, b - 60) : b])
+    return bool(m and m.group(1).lower() in SPEECH_VERBS)
+
+
+def scene_ids(story: Story) -> list[str]:
+    """Scene section ids in text order."""
+    return [s.id for s in sorted(story.sections, key=lambda s: s.start) if s.kind == "scene"]
+
+
+def note_spans(story: Story) -> list[tuple[int, int]]:
+    """Author's notes, summary and front matter sections, in text order."""
+    return [(s.start, s.end) for s in sorted(story.sections, key=lambda s: s.start) if s.kind in NOTE_KINDS]
+
+
+def chars_by_id(story: Story) -> dict[str, Character]:
+    return {c.id: c for c in story.characters}
