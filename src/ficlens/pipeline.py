@@ -35,6 +35,9 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "quotations",
     "characters",
     "attribution",
+    "thought",
+    "pov",
+    "network",
 )
 
 

@@ -39,10 +39,24 @@ def _thought(**kw: Any) -> Any:
     return ThoughtStage(**kw)
 
 
+def _pov(**kw: Any) -> Any:
+    from ficlens.stages.pov import PovStage
+
+    return PovStage(**kw)
+
+
+def _network(**kw: Any) -> Any:
+    from ficlens.stages.network import NetworkStage
+
+    return NetworkStage(**kw)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {
     "structure": _structure,
     "quotations": _quotations,
     "characters": _characters,
     "attribution": _attribution,
     "thought": _thought,
+    "pov": _pov,
+    "network": _network,
 }

@@ -281,7 +281,7 @@ class Focus:
         return ranked[0][0]
 
 
-_SUBJECT_PRONOUN = re.compile(r"^(?:[\"'“‘(]?\s*)(?:(?:And|But|Then|So|Now|Still|Later)\s+)?(He|She)\b")
+_SUBJECT_PRONOUN = re.compile(r"(?:[\"'“‘(]?\s*)(?:(?:And|But|Then|So|Now|Still|Later)\s+)?(He|She)\b")
 
 
 def resolve_pronoun(
@@ -325,23 +325,38 @@ def sentence_subject(
 def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
     """Score each scene's characters by the perceptions and thoughts the narration gives them.
 
-    A sentence whose subject (a name, or he/she resolved to the nearest compatible character
-    named before) comes with a verb of perception or cognition within four words scores 3;
-    any other sentence with that subject scores 1.
+    A sentence's subject is a name at its start, or "he"/"she", taken to continue the last
+    subject of that gender in the scene (characters of unknown gender are never "the last") ("Tamsin ran. She heard Juno shouting. She knew ..."
+    are all Tamsin's), else the nearest compatible character named before. A subject with a
+    verb of perception or cognition within four words scores 3; any other subject scores 1.
     """
     text = story.text
     chars = {c.id: c for c in story.characters}
     scores: dict[str, Counter[str]] = {}
     evidence: dict[str, dict[str, list[Span]]] = {}
+    last: dict[str, str] = {}
+    scene = None
     for st in narr.stretches:
         if st.tag:
             continue
+        if st.scene != scene:
+            scene = st.scene
+            last = {}
         sc = scores.setdefault(st.scene, Counter())
         ev = evidence.setdefault(st.scene, {})
         for a, b in sentences(text, st.start, st.end):
-            who, after = sentence_subject(text, a, b, index, chars)
+            m = _SUBJECT_PRONOUN.match(text, a, min(b, a + 60))
+            if m:
+                gender = "male" if m.group(1) == "He" else "female"
+                who = last.get(gender) or resolve_pronoun(m.group(1), a, index, chars)
+                after = m.end()
+            else:
+                who, after = sentence_subject(text, a, b, index, chars)
             if who is None:
                 continue
+            g = chars[who].gender if who in chars else "unknown"
+            if g in ("male", "female"):
+                last[g] = who
             verbs = [w.lower() for w in _WORD.findall(text[after : min(b, after + 50)])[:4]]
             perceives = any(v in PERCEPTION_VERBS for v in verbs) or any(
                 v in ("could", "would", "can") and n in _MODAL_PERCEPTION for v, n in zip(verbs, verbs[1:])
@@ -376,16 +391,24 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
     votes: Counter[str] = Counter()
     why: dict[str, list[Span]] = {}
     turns = build_turns(story)
+    para_start = {p.id: p.start for p in story.paragraphs}
     said_by_narrator: list[bool] = []
     for turn in turns:
-        tags = [read_tag(text, span, index, after=True) for span in turn.after] + [
-            read_tag(text, turn.before, index, after=False)
-        ]
+        # the tag after the quotation, or one before it in the same paragraph (not the
+        # previous paragraph's "I said.", which build_turns may take as a lead-in)
+        spans = list(turn.after)
+        if turn.before[0] >= para_start.get(turn.paragraph, 0):
+            spans.append(turn.before)
         if pronoun == "i":
+            tags = [read_tag(text, span, index, after=span is not turn.before) for span in spans]
             said_by_narrator.append(any(t.pronoun == "i" and not t.named for t in tags))
         else:
             said_by_narrator.append(_you_tag(text, turn.after, turn.before))
+    addressed: Counter[str] = Counter()
     for k, turn in enumerate(turns):
+        for q in turn.quotes:
+            for cid in vocatives(text, q, index):
+                addressed[cid] += 1
         if not said_by_narrator[k]:
             continue
         for j in (k - 1, k + 1):
@@ -401,6 +424,10 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
     for cid, n in inside.items():
         if n >= 3 and n / (1 + outside[cid]) >= 1.5:
             votes[cid] += 1
+    for cid, n in addressed.items():
+        # called by name again and again, hardly ever named by the narration
+        if n >= 2 and outside[cid] * 2 <= n:
+            votes[cid] += 2
     if pronoun == "i":
         names = {c.name.split(" ")[0]: c.id for c in chars.values()}
         for m in _SELF_NAME.finditer(text):

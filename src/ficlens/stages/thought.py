@@ -157,6 +157,10 @@ _READING = frozenset(
     said says post tweet banner title titled called
     """.split()
 )
+_ITALIC_TAG_AFTER = re.compile(
+    r"^[,—–]?\s*([A-Z][a-z]+|he|she|I)\s+(?:thought|wondered|told\s+(?:her|him|my)self)\b"
+)
+_THINKING = frozenset("thought think thinks thinking wondered wonder wonders realised realized knew decided".split())
 _READING_ONLY = frozenset("read reads reading reread rereads".split())
 _INCOMPLETE_END = frozenset("was is were are be been it that the a an and but of to as".split())
 
@@ -264,26 +268,19 @@ def _self_gender(passage: str) -> str | None:
 
 
 def _thinker(ctx: _Context, pos: int, scene: str, passage: str = "") -> str | None:
-    """Who thinks a thought at ``pos``: the narrator, the scene's focal character, or the
-    subject named nearest before; a thought calling its thinker "she" rules out the men."""
+    """Who thinks a thought at ``pos``: the narrator, the scene's (or the story's) focal
+    character, else the subject named nearest before, preferring one whose gender fits how a
+    past-tense thought names its thinker ("what was she supposed to do?")."""
     if ctx.narrator:
         return ctx.narrator
-    wanted = _self_gender(passage)
-
-    def fits(cid: str | None) -> bool:
-        ch = ctx.chars.get(cid or "")
-        return ch is not None and compatible(ch.gender, wanted)
-
     focal = ctx.focus.focal(scene)
-    if fits(focal):
+    if focal:
         return focal
     main = ctx.story_focal
-    if main is not None and fits(main) and ctx.focus.scores.get(scene, Counter())[main] > 0:
+    if main is not None and ctx.focus.scores.get(scene, Counter())[main] > 0:
         return main
-    for cid, score in ctx.focus.scores.get(scene, Counter()).most_common(3):
-        if score >= 3 and fits(cid) and wanted is not None:
-            return cid
-    # the subject named nearest before, in this paragraph or the one before
+    wanted = _self_gender(passage)
+    candidates: list[str] = []
     k = ctx.narr.index_before(pos)
     para = ctx.narr.stretches[k].paragraph if k >= 0 else -1
     while k >= 0 and ctx.narr.stretches[k].paragraph >= para - 1:
@@ -292,13 +289,15 @@ def _thinker(ctx: _Context, pos: int, scene: str, passage: str = "") -> str | No
             break
         for a, b in reversed(sentences(ctx.text, st.start, min(st.end, pos))):
             who, _ = sentence_subject(ctx.text, a, b, ctx.index, ctx.chars)
-            if who and fits(who):
-                return who
+            if who:
+                candidates.append(who)
         k -= 1
-    for m in ctx.index.narration_before(pos, limit=8):
-        if fits(m.character):
-            return m.character
-    return None
+    candidates.extend(m.character for m in ctx.index.narration_before(pos, limit=8))
+    for cid in candidates:
+        ch = ctx.chars.get(cid)
+        if ch is not None and compatible(ch.gender, wanted):
+            return cid
+    return candidates[0] if candidates else None
 
 
 def _make(ctx: _Context, a: int, b: int, thinker: str | None, cue: ThoughtCue) -> Thought:
@@ -337,6 +336,11 @@ def _italic_thoughts(ctx: _Context) -> list[Thought]:
         if not starts_sentence:
             if re.search(r"\b(?:thought|wondered|told (?:her|him)self)\s*[,:]?\s*$", lead):
                 out.append(_make(ctx, m.start, m.end, _tag_thinker(ctx, para.start, m.start), "italic"))
+            continue
+        tagged = _ITALIC_TAG_AFTER.match(after) if run[-1] in ",—–" or not ends_sentence else None
+        if tagged:
+            who = _who(ctx, tagged.group(1), m.end + (len(text[m.end : para.end]) - len(after)) + tagged.start(1))
+            out.append(_make(ctx, m.start, m.end, who, "italic"))
             continue
         if not ends_sentence:
             continue
@@ -378,10 +382,11 @@ def _frame_before(text: str, para_start: int, pos: int, ctx: _Context, paragraph
         if lead.endswith(":"):
             return True
         vocabulary = _READING_ONLY
-    if lead.endswith(":"):
-        words_back = 6
     last_sentence = re.split(r"(?<=[.!?…])\s+", lead.rstrip(".!?…"))[-1]
     tail = [w.lower() for w in _WORDS.findall(last_sentence)][-words_back:]
+    if lead.endswith(":"):
+        # "A text from Juno lit up her phone: *where r u??*" is being read; "One thought: *run*" is not
+        return not any(w in _THINKING for w in _WORDS.findall(last_sentence.lower())[-6:])
     return any(w in vocabulary for w in tail)
 
 

@@ -20,8 +20,20 @@ def _json(story: Story) -> str:
     return story.to_json()
 
 
+def _graphml(story: Story) -> str:
+    from ficlens.writers.graphml import to_graphml
+
+    return to_graphml(story)
+
+
+def _csv(story: Story) -> str:
+    from ficlens.writers.csv_out import to_csv
+
+    return to_csv(story)
+
+
 #: Output formats by name: each renders a Story to text. Other writers register here.
-FORMATS: dict[str, Callable[[Story], str]] = {"json": _json}
+FORMATS: dict[str, Callable[[Story], str]] = {"json": _json, "graphml": _graphml, "csv": _csv}
 
 #: The file suffix each format is written with.
 SUFFIXES: dict[str, str] = {"json": ".json", "html": ".html", "csv": ".csv", "graphml": ".graphml"}
