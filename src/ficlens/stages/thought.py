@@ -128,10 +128,22 @@ _PAST = re.compile(
 )
 _FINITE_HINT = re.compile(
     r"\b(?:am|is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|shall|should|may|might|"
-    r"must)\b|n['’]t\b|['’](?:s|re|m|ll|ve|d)\b|\b[a-z]{3,}ed\b",
+    r"must|made|took|came|went|said|saw|knew|thought|felt|got|gave|told|stood|sat|ran|held|kept|left|found|"
+    r"put|let|began|heard|brought|bought|caught|fell|grew|drew|threw|wore|wrote|spoke|broke|chose|rose|"
+    r"drove|ate|lay|led|lost|meant|met|paid|sent|spent|sold|sang|won|understood|stopped|looked|turned)\b"
+    r"|n['’]t\b|['’](?:s|re|m|ll|ve|d)\b",
     re.I,
 )
+#: "-ed" words: finite past verbs or mere participles and adjectives ("Tired of being angry").
+_ED_WORD = re.compile(r"\b[a-z]{3,}ed\b", re.I)
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+# "we"/"us"/"our" in third-person narration: a thought when the sentence is short ("Here we go
+# again."); long ones are a narrator's generalisations ("We know that we come from the winds").
+_FIRST_PLURAL = re.compile(r"\b(?:[Ww]e|[Uu]s|[Oo]ur|[Ww]e['’](?:re|ll|ve|d))\b")
+#: Interjections that make a sentence inner speech when they open it ("God, she was tired.").
+_INTERJECTIONS = frozenset(
+    "oh ah god christ jesus damn hell ugh wow great brilliant typical honestly seriously okay ok".split()
+)
 # a quotation mark at a sentence's edge, or a double one anywhere: unrecognised dialogue
 _STRAY_QUOTE = re.compile(r"^[\"'“‘]|[.!?…,][\"'”’]\s*$|[\"“”]")
 
@@ -157,6 +169,7 @@ _READING = frozenset(
     said says post tweet banner title titled called
     """.split()
 )
+_SALUTATION = re.compile(r"^(?:Dear(?:est)?|My dear(?:est)?|To|Hi|Hello|Hey)\b[^.!?]{0,40},$")
 _ITALIC_TAG_AFTER = re.compile(
     r"^[,—–]?\s*([A-Z][a-z]+|he|she|I)\s+(?:thought|wondered|told\s+(?:her|him|my)self)\b"
 )
@@ -176,6 +189,7 @@ class _Sentence:
     flag: str | None = None  # "fp", "q", "ex", "pres", "opener"
     needs_tag: str | None = None  # "pres" or "fragment": confirm with the tagger
     fragment: bool = False  # no finite verb (by the rules, confirmed by the tagger when asked)
+    ed_only: bool = False  # verbless but for "-ed" words, which only the tagger can judge
 
 
 class ThoughtStage:
@@ -333,6 +347,9 @@ def _italic_thoughts(ctx: _Context) -> list[Thought]:
         starts_sentence = not lead or lead[-1] in ".!?…:—–\"”’'"
         after = text[m.end : para.end].lstrip()
         ends_sentence = run[-1] in ".!?…—–" or not after or after[0] in ".!?…"
+        if starts_sentence and _SALUTATION.match(run):
+            read_runs.append(m)  # "*Dear Margo,* it began": a letter; its italics are read, not thought
+            continue
         if not starts_sentence:
             if re.search(r"\b(?:thought|wondered|told (?:her|him)self)\s*[,:]?\s*$", lead):
                 out.append(_make(ctx, m.start, m.end, _tag_thinker(ctx, para.start, m.start), "italic"))
@@ -539,14 +556,19 @@ def _classify(ctx: _Context, s: _Sentence) -> None:
     if first_word == "of" and low[1:2] == ["course"]:
         opener = True
     s.fragment = not _FINITE_HINT.search(body)
+    s.ed_only = s.fragment and _ED_WORD.search(body) is not None
+    if s.ed_only:
+        s.fragment = False  # the tagger may say otherwise
     if end in "?":
         s.flag = "q"
     elif end == "!":
         s.flag = "ex"
     elif mode.person != "third":
         return  # in first- and second-person narration only questions and exclamations stand out
-    elif _FIRST_PERSON.search(body):
+    elif _FIRST_PERSON.search(body) or (len(words) <= 8 and _FIRST_PLURAL.search(body)):
         s.flag = "fp"
+    elif first_word in _INTERJECTIONS and len(words) > 1 and re.match(r"^\W*\w+(?:\s+no)?\s*[,!.]", body):
+        s.flag = "opener"
     elif s.fragment and opener and len(words) <= 8:
         s.needs_tag = "fragment"
         s.flag = "opener"
@@ -563,15 +585,19 @@ def _free_direct(
     live = [s for s in sents if not _overlaps(s.start, s.end, taken) and s.paragraph not in indented]
     for s in live:
         _classify(ctx, s)
-    # verbless neighbours of a candidate may join it ("Nine. Eight. This is ridiculous.")
-    neighbours: list[_Sentence] = []
+    # verbless neighbours of a candidate may join it ("Nine. Eight. This is ridiculous."); mark
+    # the runs of possible fragments next to each candidate for the tagger
+    def maybe_fragment(s: _Sentence) -> bool:
+        return s.flag is None and s.words <= _ABSORB_WORDS and (s.fragment or (use_tagger and s.ed_only))
+
     for i, s in enumerate(live):
-        if s.flag is None and s.fragment and s.words <= 5:
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(live) and live[j].flag and live[j].stretch == s.stretch:
-                    neighbours.append(s)
-                    s.needs_tag = "fragment"
-                    break
+        if not s.flag:
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(live) and live[j].stretch == s.stretch and maybe_fragment(live[j]):
+                live[j].needs_tag = "fragment"
+                j += step
     if use_tagger:
         _confirm(ctx, [s for s in live if s.needs_tag], budget)
     flagged = [s.flag is not None for s in live]
@@ -580,7 +606,7 @@ def _free_direct(
     while changed:
         changed = False
         for i, s in enumerate(live):
-            if flagged[i] or not s.fragment or s.words > 5 or s.needs_tag == "rejected":
+            if flagged[i] or not s.fragment or s.words > _ABSORB_WORDS or s.needs_tag != "fragment":
                 continue
             if any(0 <= j < len(live) and flagged[j] and live[j].stretch == s.stretch for j in (i - 1, i + 1)):
                 flagged[i] = True
@@ -617,6 +643,8 @@ def _from_run(ctx: _Context, run: list[_Sentence]) -> Thought:
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+#: Verbless sentences up to this long join a thought next to them.
+_ABSORB_WORDS = 10
 
 
 def _confirm(ctx: _Context, cands: list[_Sentence], budget: int) -> None:
@@ -659,6 +687,8 @@ def _confirm(ctx: _Context, cands: list[_Sentence], budget: int) -> None:
                     break
                 if t.tag_ in _FINITE_TAGS:
                     break
+            if not finite or imperative:
+                s.fragment = True
             if finite and not imperative:
                 s.fragment = False
                 if s.flag == "opener":
