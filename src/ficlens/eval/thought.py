@@ -19,7 +19,7 @@ from typing import Any
 
 from ficlens.story import Markup, Story
 
-__all__ = ["OPEN", "CLOSE", "load_annotated", "evaluate_thought", "ThoughtScore", "score_thoughts"]
+__all__ = ["CLOSE", "OPEN", "ThoughtScore", "evaluate_thought", "load_annotated", "score_thoughts"]
 
 OPEN = "⟦"
 CLOSE = "⟧"

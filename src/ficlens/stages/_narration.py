@@ -12,7 +12,8 @@ stages can call it on a whole novel.
   past or present tense, from pronoun and verb counts;
 * :func:`focal_scores` scores, per scene, the characters whose perceptions and thoughts the
   narration reports ("Nora knew", "she wondered") and who is the subject of its sentences;
-* :func:`find_narrator` finds who "I" is in a first-person story.
+* :func:`find_narrator` finds who "I" is in a first-person story;
+* :class:`Lexicon` and :func:`scan` find hand-written word lists in a novel quickly.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
-from ficlens.stages._dialogue import SPEECH_VERBS, MentionIndex, compatible, read_tag, vocatives
+from ficlens.stages._dialogue import SPEECH_VERBS, MentionIndex, build_turns, compatible, read_tag, vocatives
 from ficlens.story import Character, Paragraph, Quote, Span, Story
 
 Person = Literal["first", "second", "third"]
@@ -91,10 +93,8 @@ class Stretch:
 class Narration:
     """The body of a story, cut into narration stretches, with lookups by position."""
 
-    story: Story
     body: list[Paragraph]
     stretches: list[Stretch]
-    scene_of_paragraph: dict[int, str]
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -109,10 +109,6 @@ class Narration:
     def index_before(self, pos: int) -> int:
         """Index of the last stretch starting before ``pos`` (-1 if none)."""
         return bisect.bisect_left(self._starts, pos) - 1
-
-    def words(self) -> int:
-        text = self.story.text
-        return sum(len(text[s.start : s.end].split()) for s in self.stretches)
 
 
 def body_paragraphs(story: Story) -> list[Paragraph]:
@@ -152,16 +148,13 @@ def narration(story: Story) -> Narration:
             if b <= a:
                 continue
             piece = text[a:b]
-            tag = False
-            if before is not None and after is not None and before.group == after.group:
-                tag = True
-            elif before is not None and (text[before.end - 1 : before.end] in ",—–-" or piece[:1].islower()):
-                tag = True
-            elif after is not None and piece.rstrip()[-1:] in ",:—–" and not _SENT_END.search(piece):
-                tag = True
+            tag = (
+                (before is not None and after is not None and before.group == after.group)
+                or (before is not None and (text[before.end - 1 : before.end] in ",—–-" or piece[:1].islower()))
+                or (after is not None and piece.rstrip()[-1:] in ",:—–" and not _SENT_END.search(piece))
+            )
             stretches.append(Stretch(a, b, p.id, p.section, tag))
-    scene_of = {p.id: p.section for p in body}
-    return Narration(story, body, stretches, scene_of)
+    return Narration(body, stretches)
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -201,16 +194,8 @@ class Mode:
     words: int
 
 
-def word_counts(text: str, spans: Iterable[tuple[int, int]]) -> Counter[str]:
-    """Counts of the words (case kept) in these stretches of text."""
-    counts: Counter[str] = Counter()
-    for a, b in spans:
-        counts.update(_TOKEN.findall(text, a, b))
-    return counts
-
-
 def narration_mode(counts: Counter[str]) -> Mode:
-    """Person and tense of narration from its word counts (see :func:`word_counts`)."""
+    """Person and tense of narration from the counts of its words (case kept)."""
     first = sum(counts[w] for w in _FIRST)
     second = sum(counts[w] for w in _SECOND)
     third = sum(counts[w] for w in _THIRD)
@@ -281,6 +266,11 @@ class Focus:
         return ranked[0][0]
 
 
+#: "Her hands would not stop shaking": the narration feels this character's body from inside.
+_OWN_BODY = re.compile(
+    r"(?:[\"'“‘(]?\s*)(Her|His)\s+(?:own\s+)?(?:hands?|heart|chest|throat|stomach|head|eyes|back|legs|face|"
+    r"voice|breath|breathing|mind|thoughts|pulse|skin|mouth|jaw|shoulders|knees|fingers)\b"
+)
 _SUBJECT_PRONOUN = re.compile(r"(?:[\"'“‘(]?\s*)(?:(?:And|But|Then|So|Now|Still|Later)\s+)?(He|She)\b")
 
 
@@ -329,6 +319,8 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
     subject of that gender in the scene (characters of unknown gender are never "the last") ("Tamsin ran. She heard Juno shouting. She knew ..."
     are all Tamsin's), else the nearest compatible character named before. A subject with a
     verb of perception or cognition within four words scores 3; any other subject scores 1.
+    A sentence opening on the body felt from inside ("Her hands would not stop shaking")
+    scores 2 for its owner.
     """
     text = story.text
     chars = {c.id: c for c in story.characters}
@@ -345,6 +337,14 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
         sc = scores.setdefault(st.scene, Counter())
         ev = evidence.setdefault(st.scene, {})
         for a, b in sentences(text, st.start, st.end):
+            body = _OWN_BODY.match(text, a, min(b, a + 60))
+            if body:
+                gender = "male" if body.group(1) == "His" else "female"
+                owner = last.get(gender) or resolve_pronoun("he" if gender == "male" else "she", a, index, chars)
+                if owner is not None:
+                    sc[owner] += 2
+                    ev.setdefault(owner, []).append(Span(a, b))
+                continue
             m = _SUBJECT_PRONOUN.match(text, a, min(b, a + 60))
             if m:
                 gender = "male" if m.group(1) == "He" else "female"
@@ -359,7 +359,7 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
                 last[g] = who
             verbs = [w.lower() for w in _WORD.findall(text[after : min(b, after + 50)])[:4]]
             perceives = any(v in PERCEPTION_VERBS for v in verbs) or any(
-                v in ("could", "would", "can") and n in _MODAL_PERCEPTION for v, n in zip(verbs, verbs[1:])
+                v in ("could", "would", "can") and n in _MODAL_PERCEPTION for v, n in pairwise(verbs)
             )
             if perceives:
                 sc[who] += 3
@@ -379,13 +379,12 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
 
     * the quotation right after one the narrator speaks ("..." I said) names them as a
       vocative ("Clutch, Bea"), and so may the one before;
+    * a character addressed by name again and again but hardly named by the narration;
     * a character named inside quotations far more often than in the narration;
     * "my name is X" / "I'm X" in the narration.
 
     Returns the character id (or None) and the spans that voted for it.
     """
-    from ficlens.stages._dialogue import build_turns
-
     text = story.text
     chars = {c.id: c for c in story.characters}
     votes: Counter[str] = Counter()
@@ -430,12 +429,12 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
             votes[cid] += 2
     if pronoun == "i":
         names = {c.name.split(" ")[0]: c.id for c in chars.values()}
-        for m in _SELF_NAME.finditer(text):
-            stretch_quote = index._inside(m.start())
-            cid = names.get(m.group(1))
-            if cid and not stretch_quote:
-                votes[cid] += 3
-                why.setdefault(cid, []).append(Span(m.start(), m.end()))
+        quotes = sorted((q.start, q.end) for q in story.quotes)
+        for hit in _SELF_NAME.finditer(text):
+            named = names.get(hit.group(1))
+            if named and not _in_quote(quotes, hit.start()):
+                votes[named] += 3
+                why.setdefault(named, []).append(Span(hit.start(), hit.end()))
     if not votes:
         return None, []
     ranked = votes.most_common(2)
@@ -443,6 +442,12 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
     if n < 2 or (len(ranked) > 1 and ranked[1][1] * 1.5 > n):
         return None, []
     return best, why.get(best, [])[:5]
+
+
+def _in_quote(quotes: Sequence[tuple[int, int]], pos: int) -> bool:
+    """Is ``pos`` inside one of these (sorted, non-overlapping) quotation spans?"""
+    i = bisect.bisect_right([a for a, _ in quotes], pos) - 1
+    return i >= 0 and pos < quotes[i][1]
 
 
 _YOU_AFTER = re.compile(r"^\W*(?:you|You)\s+(?:\w+ly\s+)?(\w+)")
@@ -472,3 +477,67 @@ def note_spans(story: Story) -> list[tuple[int, int]]:
 
 def chars_by_id(story: Story) -> dict[str, Character]:
     return {c.id: c for c in story.characters}
+
+
+def lower_keep_offsets(text: str) -> str:
+    """``text.lower()``, except characters whose lower case is longer ("İ") stay as they are,
+    so every offset into the result is an offset into ``text``."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+# -- lexicons ------------------------------------------------------------------------------------
+
+_LEAD_GROUP = re.compile(r"^\(\?:([a-z|]+)\)")
+_LEAD_WORD = re.compile(r"^[a-z]+")
+_WORD_START = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """A hand-written list of word patterns (case-insensitive regular expressions).
+
+    Each pattern starts with a literal word or a group of them ("kiss(?:ed)?",
+    "(?:held|took)\\s+her\\s+hand"); :func:`scan` tries the patterns only where a word with
+    the same first three letters starts, so a novel costs one pass over its words.
+    """
+
+    rx: re.Pattern[str]
+    keys: frozenset[str]
+
+    @classmethod
+    def of(cls, *patterns: str) -> Lexicon:
+        keys: set[str] = set()
+        for p in patterns:
+            group = _LEAD_GROUP.match(p)
+            words = group.group(1).split("|") if group else [w.group(0) for w in [_LEAD_WORD.match(p)] if w]
+            if not words:
+                raise ValueError(f"lexicon pattern {p!r} must start with a lower-case word or a (?:a|b) group")
+            keys.update(w[:3] for w in words)
+        rx = re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.I)
+        return cls(rx, frozenset(keys))
+
+
+def scan(lexicons: Mapping[str, Lexicon], text: str, spans: Iterable[tuple[int, int]]) -> dict[str, list[Span]]:
+    """Every match of every lexicon inside ``spans``, by lexicon name, in text order."""
+    by_key: dict[str, list[tuple[str, Lexicon]]] = {}
+    for name, lex in lexicons.items():
+        for k in lex.keys:
+            by_key.setdefault(k, []).append((name, lex))
+    out: dict[str, list[Span]] = {name: [] for name in lexicons}
+    lower = lower_keep_offsets(text)
+    for a, b in spans:
+        for w in _WORD_START.finditer(lower, a, b):
+            start = w.start()
+            if start > 0 and lower[start - 1].isalnum():
+                continue
+            hits = by_key.get(w.group(0)[:3])
+            if not hits:
+                continue
+            for name, lex in hits:
+                m = lex.rx.match(text, start, b)
+                if m:
+                    out[name].append(Span(m.start(), m.end()))
+    return out

@@ -26,7 +26,7 @@ from typing import Literal
 from ficlens.stages._dialogue import MentionIndex, vocatives
 from ficlens.story import Story
 
-__all__ = ["NetworkStage", "Network", "Node", "Edge", "build_network"]
+__all__ = ["Edge", "Network", "NetworkStage", "Node", "build_network"]
 
 EdgeKind = Literal["speech", "mention", "copresence"]
 

@@ -32,9 +32,10 @@ else the character named as the subject nearest before.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -46,6 +47,7 @@ from ficlens.stages._narration import (
     chars_by_id,
     find_narrator,
     focal_scores,
+    lower_keep_offsets,
     narration,
     resolve_pronoun,
     scene_modes,
@@ -54,7 +56,7 @@ from ficlens.stages._narration import (
 )
 from ficlens.story import Character, Markup, Story
 
-__all__ = ["Thought", "ThoughtStage", "ThoughtCue"]
+__all__ = ["Thought", "ThoughtCue", "ThoughtStage"]
 
 ThoughtCue = Literal["italic", "thought_verb", "remembered_speech", "free_direct"]
 
@@ -87,12 +89,14 @@ _SPEAKING = frozenset(
     snapped demanded called told tells hissed repeated cried
     """.split()
 )
-#: Words a thought often opens with: interjections, evaluations, negations.
+#: Words a verbless thought often opens with: interjections, evaluations, negations ("Typical.",
+#: "Not tonight.", "Too late."). "No" counts only on its own ("No. No, no."); "not", "too" and
+#: "so" only with more words after them.
 _OPENERS = frozenset(
     """
-    oh ah god christ jesus hell damn great brilliant typical perfect fantastic wonderful lovely fine idiot
-    stupid honestly seriously obviously really okay ok right well not never of so too enough again maybe
-    probably hardly yes wow ugh hmm shit fuck bloody figures classic unbelievable ridiculous useless coward
+    oh ah god christ jesus hell damn great brilliant typical perfect fantastic wonderful lovely idiot stupid
+    honestly seriously obviously really okay ok not never so too enough again maybe probably hardly yes wow
+    ugh hmm shit fuck bloody figures classic unbelievable ridiculous useless coward
     """.split()
 )
 _FIRST_PERSON = re.compile(
@@ -134,6 +138,9 @@ _FINITE_HINT = re.compile(
     r"|n['’]t\b|['’](?:s|re|m|ll|ve|d)\b",
     re.I,
 )
+#: Present-tense sentences longer than this need a contraction to count as inner voice.
+_PRESENT_MAX_WORDS = 12
+_CONTRACTION = re.compile(r"n['’]t\b|['’](?:re|m|ll|ve)\b|\b(?:he|she|it|that|what|there|here)['’]s\b", re.I)
 #: "-ed" words: finite past verbs or mere participles and adjectives ("Tired of being angry").
 _ED_WORD = re.compile(r"\b[a-z]{3,}ed\b", re.I)
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
@@ -227,6 +234,7 @@ class _Context:
     focus: Focus
     narrator: str | None
     story_focal: str | None
+    body_ids: list[int]  # ids of the body paragraphs, in order
 
 
 def _context(story: Story) -> _Context:
@@ -237,7 +245,9 @@ def _context(story: Story) -> _Context:
     mode, modes = scene_modes(story, narr)
     focus = focal_scores(story, narr, index)
     narrator = find_narrator(story, index)[0] if mode.person == "first" else None
-    return _Context(story, text, narr, index, chars, mode, modes, focus, narrator, focus.story_focal())
+    return _Context(
+        story, text, narr, index, chars, mode, modes, focus, narrator, focus.story_focal(), [p.id for p in narr.body]
+    )
 
 
 def find_thoughts(story: Story, *, use_tagger: bool = True, budget: int = 20) -> list[Thought]:
@@ -246,12 +256,10 @@ def find_thoughts(story: Story, *, use_tagger: bool = True, budget: int = 20) ->
     found: list[Thought] = []
     italic = _italic_thoughts(ctx)
     found.extend(italic)
-    taken = [(t.start, t.end) for t in found]
     sents = _sentences(ctx)
-    found.extend(_tagged_thoughts(ctx, sents, taken))
-    taken = [(t.start, t.end) for t in found]
-    found.extend(_remembered(ctx, sents, taken))
-    taken = [(t.start, t.end) for t in found]
+    found.extend(_tagged_thoughts(ctx, sents, _Spans((t.start, t.end) for t in found)))
+    found.extend(_remembered(ctx, sents, _Spans((t.start, t.end) for t in found)))
+    taken = _Spans((t.start, t.end) for t in found)
     if not italic:
         # a story that italicises its thoughts does not also leave them bare
         found.extend(_free_direct(ctx, sents, taken, use_tagger=use_tagger, budget=budget))
@@ -259,8 +267,26 @@ def find_thoughts(story: Story, *, use_tagger: bool = True, budget: int = 20) ->
     return found
 
 
-def _overlaps(a: int, b: int, taken: Sequence[tuple[int, int]]) -> bool:
-    return any(s < b and a < e for s, e in taken)
+class _Spans:
+    """Sorted spans (they may overlap) answering "does anything here overlap [a, b)?" by bisection."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        # the furthest end among spans 0..i, so one look back answers for all earlier spans
+        self.reach: list[int] = []
+        far = -1
+        for _, e in self.spans:
+            far = max(far, e)
+            self.reach.append(far)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        i = bisect.bisect_left(self.starts, b) - 1
+        return i >= 0 and self.reach[i] > a
+
+
+def _overlaps(a: int, b: int, taken: _Spans) -> bool:
+    return taken.overlaps(a, b)
 
 
 def _sentences(ctx: _Context) -> list[_Sentence]:
@@ -293,7 +319,11 @@ def _thinker(ctx: _Context, pos: int, scene: str, passage: str = "") -> str | No
     main = ctx.story_focal
     if main is not None and ctx.focus.scores.get(scene, Counter())[main] > 0:
         return main
-    wanted = _self_gender(passage)
+    # a past-tense thought names its thinker "she" ("what was she supposed to do?"); one in the
+    # first person uses "he"/"she" for somebody else ("He's going to see, and I can't")
+    first_person = _FIRST_PERSON.search(passage) is not None
+    wanted = None if first_person else _self_gender(passage)
+    avoid = _self_gender(passage) if first_person else None
     candidates: list[str] = []
     k = ctx.narr.index_before(pos)
     para = ctx.narr.stretches[k].paragraph if k >= 0 else -1
@@ -309,13 +339,18 @@ def _thinker(ctx: _Context, pos: int, scene: str, passage: str = "") -> str | No
     candidates.extend(m.character for m in ctx.index.narration_before(pos, limit=8))
     for cid in candidates:
         ch = ctx.chars.get(cid)
-        if ch is not None and compatible(ch.gender, wanted):
+        if ch is None:
+            continue
+        if avoid is not None and ch.gender in ("male", "female") and ch.gender != avoid:
+            return cid
+        if avoid is None and compatible(ch.gender, wanted):
             return cid
     return candidates[0] if candidates else None
 
 
 def _make(ctx: _Context, a: int, b: int, thinker: str | None, cue: ThoughtCue) -> Thought:
-    while b > a and ctx.text[b - 1] in " ,;:—–":
+    """A Thought over ``text[a:b]`` less trailing white space, commas, dashes and closing quotes."""
+    while b > a and ctx.text[b - 1] in " \t\n,;:—–\"'”’":
         b -= 1
     return Thought(a, b, ctx.text[a:b], thinker, cue)
 
@@ -328,20 +363,20 @@ def _italic_thoughts(ctx: _Context) -> list[Thought]:
     runs = sorted((m for m in ctx.story.markup if m.kind == "italic"), key=lambda m: m.start)
     if not runs:
         return []
-    quotes = sorted((q.start, q.end) for q in ctx.story.quotes)
+    quotes = _Spans((q.start - 1, q.end + 1) for q in ctx.story.quotes)  # marks included
     out: list[Thought] = []
     read_runs: list[Markup] = []  # sentence-like runs that the narration says are being read
     for m in runs:
         st = ctx.narr.stretch_at(m.start)
         if st is None or st.tag or m.end > st.end + 2:
             continue  # outside the body, in a quotation, or in a speech tag
-        if _overlaps(m.start, m.end, [(a - 1, b + 1) for a, b in quotes]):
+        if quotes.overlaps(m.start, m.end):
             continue
         run = text[m.start : m.end].strip()
         words = _WORDS.findall(run)
         if not words:
             continue
-        para = next(p for p in ctx.narr.body if p.id == st.paragraph)
+        para = ctx.story.paragraphs[st.paragraph]
         before = text[para.start : m.start]
         lead = before.rstrip()
         starts_sentence = not lead or lead[-1] in ".!?…:—–\"”’'"
@@ -390,10 +425,11 @@ def _frame_before(text: str, para_start: int, pos: int, ctx: _Context, paragraph
     words_back = 4
     vocabulary = _READING
     if not lead:
-        prev = [p for p in ctx.narr.body if p.id < paragraph]
-        if not prev:
+        k = bisect.bisect_left(ctx.body_ids, paragraph) - 1
+        if k < 0:
             return False
-        lead = text[prev[-1].start : prev[-1].end].rstrip()
+        prev = ctx.narr.body[k]
+        lead = text[prev.start : prev.end].rstrip()
         if not lead:
             return False
         if lead.endswith(":"):
@@ -440,7 +476,7 @@ def _merge_adjacent(ctx: _Context, thoughts: list[Thought]) -> list[Thought]:
 # -- "…, she thought" -------------------------------------------------------------------------
 
 
-def _tagged_thoughts(ctx: _Context, sents: list[_Sentence], taken: list[tuple[int, int]]) -> list[Thought]:
+def _tagged_thoughts(ctx: _Context, sents: list[_Sentence], taken: _Spans) -> list[Thought]:
     text = ctx.text
     out: list[Thought] = []
     for s in sents:
@@ -458,11 +494,8 @@ def _tagged_thoughts(ctx: _Context, sents: list[_Sentence], taken: list[tuple[in
             if words_before and words_before[-1] in _INCOMPLETE_END and after:
                 # "it was, she thought, the best thing I have eaten all week"
                 if _FIRST_PERSON.search(after) or _present(after) or after.rstrip()[-1:] in "?!":
-                    a = s.end - len(after.rstrip()) - (len(body) - len(body.rstrip()))
-                    a = s.start + body.rfind(after.strip())
-                    b = s.start + len(body.rstrip())
-                    b = _strip_end(text, a, b)
-                    out.append(_make(ctx, a, b, who, "thought_verb"))
+                    a = s.start + m.end() + len(rest) - len(rest.lstrip(" ,"))
+                    out.append(_make(ctx, a, _strip_end(text, a, s.end), who, "thought_verb"))
             elif words_before and not re.search(r"\b(?:whether|if|that|about|of)\s*$", before):
                 out.append(_make(ctx, s.start, s.start + len(before), who, "thought_verb"))
         elif lead:
@@ -488,9 +521,9 @@ def _strip_end(text: str, a: int, b: int) -> int:
 # -- remembered speech -----------------------------------------------------------------------------
 
 
-def _remembered(ctx: _Context, sents: list[_Sentence], taken: list[tuple[int, int]]) -> list[Thought]:
+def _remembered(ctx: _Context, sents: list[_Sentence], taken: _Spans) -> list[Thought]:
     text = ctx.text
-    lowered = text.lower().replace("’", "'")  # same length: offsets hold
+    lowered = lower_keep_offsets(text).replace("’", "'")
     out: list[Thought] = []
     wanted: dict[tuple[str, ...], list[tuple[_Sentence, list[str]]]] = {}
     for s in sents:
@@ -499,7 +532,8 @@ def _remembered(ctx: _Context, sents: list[_Sentence], taken: list[tuple[int, in
         body = text[s.start : s.end]
         tag = _REMEMBERED_TAG.search(body)
         if tag and tag.start() > 0:
-            out.append(_make(ctx, s.start, s.start + tag.start(), _thinker(ctx, s.start, s.scene, body), "remembered_speech"))
+            thinker = _thinker(ctx, s.start, s.scene, body)
+            out.append(_make(ctx, s.start, s.start + tag.start(), thinker, "remembered_speech"))
             continue
         if 3 <= s.words <= 30 and not _shouting(body):
             words = _WORDS.findall(lowered, s.start, s.end)
@@ -522,16 +556,24 @@ def _remembered(ctx: _Context, sents: list[_Sentence], taken: list[tuple[int, in
                     continue
                 if s.start not in done and q.end <= s.start and qw[i : i + len(words)] == words:
                     done.add(s.start)
-                    b = s.end
-                    while b > s.start and text[b - 1] in " \"'”’":
-                        b -= 1
-                    out.append(
-                        Thought(s.start, b, text[s.start : b], _thinker(ctx, s.start, s.scene, text[s.start : b]), "remembered_speech")
-                    )
+                    thinker = _thinker(ctx, s.start, s.scene, text[s.start : s.end])
+                    out.append(_make(ctx, s.start, s.end, thinker, "remembered_speech"))
     return out
 
 
 # -- free direct thought --------------------------------------------------------------------------
+
+
+def _opens_thought(low: Sequence[str], body: str) -> bool:
+    """Does a sentence open like a verbless thought ("Of course not.", "Too late.", "No.")?"""
+    first = low[0]
+    if first == "of":
+        return low[1:2] == ["course"]
+    if first == "no":
+        return re.match(r"^\W*No\s*[,.!]", body) is not None
+    if first in ("not", "too", "so"):
+        return len(low) > 1
+    return first in _OPENERS
 
 
 def _classify(ctx: _Context, s: _Sentence) -> None:
@@ -549,17 +591,12 @@ def _classify(ctx: _Context, s: _Sentence) -> None:
         return  # a quotation the quotations stage did not see: not narration
     end = body.rstrip(" \"'”’)]")[-1:]
     first_word = low[0]
-    opener = first_word in _OPENERS and (first_word not in ("no", "not", "so", "too", "well", "right", "fine")
-                                         or len(words) > 1 and first_word in ("not", "too", "so"))
-    if first_word == "no" and re.match(r"^\W*No\s*[,.!]", body):
-        opener = True
-    if first_word == "of" and low[1:2] == ["course"]:
-        opener = True
+    opener = _opens_thought(low, body)
     s.fragment = not _FINITE_HINT.search(body)
     s.ed_only = s.fragment and _ED_WORD.search(body) is not None
     if s.ed_only:
         s.fragment = False  # the tagger may say otherwise
-    if end in "?":
+    if end == "?":
         s.flag = "q"
     elif end == "!":
         s.flag = "ex"
@@ -572,15 +609,17 @@ def _classify(ctx: _Context, s: _Sentence) -> None:
     elif s.fragment and opener and len(words) <= 8:
         s.needs_tag = "fragment"
         s.flag = "opener"
-    elif mode.tense == "past" and len(words) >= 2 and not _PAST.search(body) and _present(body):
-        s.needs_tag = "pres"
-        s.flag = "pres"
+    elif mode.tense == "past" and 2 <= len(words) and not _PAST.search(body) and _present(body):
+        # a long present-tense sentence without contractions is the narrator's generalisation
+        # ("Human nature is so well disposed towards those who ..."), not a character's voice
+        if len(words) <= _PRESENT_MAX_WORDS or _CONTRACTION.search(body):
+            s.needs_tag = "pres"
+            s.flag = "pres"
 
 
 def _free_direct(
-    ctx: _Context, sents: list[_Sentence], taken: list[tuple[int, int]], *, use_tagger: bool, budget: int
+    ctx: _Context, sents: list[_Sentence], taken: _Spans, *, use_tagger: bool, budget: int
 ) -> list[Thought]:
-    text = ctx.text
     indented = _indented_paragraphs(ctx)
     live = [s for s in sents if not _overlaps(s.start, s.end, taken) and s.paragraph not in indented]
     for s in live:
@@ -637,9 +676,7 @@ def _indented_paragraphs(ctx: _Context) -> set[int]:
 
 def _from_run(ctx: _Context, run: list[_Sentence]) -> Thought:
     a, b = run[0].start, run[-1].end
-    while b > a and ctx.text[b - 1] in " \"'”’":
-        b -= 1
-    return Thought(a, b, ctx.text[a:b], _thinker(ctx, a, run[0].scene, ctx.text[a:b]), "free_direct")
+    return _make(ctx, a, b, _thinker(ctx, a, run[0].scene, ctx.text[a:b]), "free_direct")
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -675,22 +712,23 @@ def _confirm(ctx: _Context, cands: list[_Sentence], budget: int) -> None:
                 s.flag = None
                 s.needs_tag = "rejected"
         elif s.needs_tag == "fragment":
-            # an imperative ("Honestly, Hester, get a grip.") has a base-form verb and no subject
-            subject_before = False
-            imperative = False
-            for t in doc:
-                if t.tag_ in ("PRP", "NNP", "NN", "NNS", "EX", "DT") and t.dep_ != "npadvmod":
-                    if t.tag_ != "NNP" or not (t.i + 1 < len(doc) and doc[t.i + 1].text == ","):
-                        subject_before = True
-                if t.tag_ in ("VB", "VBP") and not subject_before:
-                    imperative = True
-                    break
-                if t.tag_ in _FINITE_TAGS:
-                    break
-            if not finite or imperative:
-                s.fragment = True
-            if finite and not imperative:
+            if finite and not _imperative(doc):
                 s.fragment = False
                 if s.flag == "opener":
                     s.flag = None
                 s.needs_tag = "rejected"
+            else:
+                s.fragment = True
+
+
+def _imperative(doc: Any) -> bool:
+    """A base-form verb before any subject or finite verb ("Honestly, Hester, get a grip.")."""
+    for i, t in enumerate(doc):
+        if t.tag_ in ("VB", "VBP"):
+            return True
+        if t.tag_ in _FINITE_TAGS:
+            return False
+        vocative = t.tag_ == "NNP" and i + 1 < len(doc) and doc[i + 1].text == ","
+        if t.tag_ in ("PRP", "NNP", "NN", "NNS", "EX", "DT") and not vocative:
+            return False
+    return False

@@ -12,7 +12,7 @@ import io
 from ficlens.story import Story
 from ficlens.writers.graphml import story_network
 
-__all__ = ["to_csv", "COLUMNS"]
+__all__ = ["COLUMNS", "to_csv"]
 
 COLUMNS = ("source", "target", "kind", "weight", "directed", "source_name", "target_name")
 

@@ -8,24 +8,29 @@ co-presence edges say ``directed="false"``. See ``ficlens.stages.network``.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
 from ficlens.story import Story
 
-__all__ = ["to_graphml", "story_network"]
+if TYPE_CHECKING:
+    from ficlens.stages.network import Network
+
+__all__ = ["story_network", "to_graphml"]
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 
-_NODE_KEYS = (("name", "string"), ("gender", "string"), ("mentions", "int"), ("quotes", "int"), ("words", "int"), ("scenes", "int"))
+_NODE_KEYS = (
+    ("name", "string"), ("gender", "string"), ("mentions", "int"), ("quotes", "int"), ("words", "int"), ("scenes", "int"),
+)
 _EDGE_KEYS = (("kind", "string"), ("weight", "int"))
 
 
-def story_network(story: Story):  # type: ignore[no-untyped-def]
+def story_network(story: Story) -> Network:
     """The story's network layer, or one built now if the network stage did not run."""
-    from ficlens.stages.network import Network, build_network
+    from ficlens.stages.network import build_network
 
     if story.has_layer("network"):
-        net = story.layer("network")
-        assert isinstance(net, Network)
+        net: Network = story.layer("network")
         return net
     if not story.has_layer("attributions"):
         raise ValueError("the network needs characters and attributions; run the default stages")
