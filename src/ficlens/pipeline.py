@@ -38,6 +38,8 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "thought",
     "pov",
     "network",
+    "relationships",
+    "tags",
 )
 
 

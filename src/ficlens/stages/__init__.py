@@ -51,6 +51,18 @@ def _network(**kw: Any) -> Any:
     return NetworkStage(**kw)
 
 
+def _relationships(**kw: Any) -> Any:
+    from ficlens.stages.relationships import RelationshipStage
+
+    return RelationshipStage(**kw)
+
+
+def _tags(**kw: Any) -> Any:
+    from ficlens.stages.tags import TagStage
+
+    return TagStage(**kw)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {
     "structure": _structure,
     "quotations": _quotations,
@@ -59,4 +71,6 @@ REGISTRY: dict[str, Callable[..., Any]] = {
     "thought": _thought,
     "pov": _pov,
     "network": _network,
+    "relationships": _relationships,
+    "tags": _tags,
 }
