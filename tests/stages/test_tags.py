@@ -161,6 +161,7 @@ def test_tags_ao3_download_declared_vs_suggested() -> None:
     assert rows[("relationships", "Juno Hale/Tamsin Reed")].agree is True
     assert rows[("relationships", "Juno Hale & Pip Marsh")].agree is True
     assert rows[("characters", "Wren Ashby")].agree is False
+    assert rows[("characters", "Wren Ashby")].note == "not found in the story"  # in the cast, not the story
     assert rows[("freeform", "Post-Episode")].agree is True
     assert rows[("freeform", "Fluff")].agree is None
     assert rows[("freeform", "Missing Scene")].agree is False  # the notes never call it one

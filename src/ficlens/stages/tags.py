@@ -398,6 +398,8 @@ def compare_tags(story: Story, tags: Tags) -> list[TagComparison]:
                 out.append(TagComparison(fld, v, False, True, False))  # type: ignore[arg-type]
     # characters, by who they resolve to
     if meta.characters:
+        chars_by_id = {c.id: c for c in chars}
+        speakers = {a.speaker for a in story.attributions.values() if a.speaker}
         suggested_ids = {resolve_name(t.value, chars): t.value for t in tags.characters}
         matched: set[str] = set()
         for name in meta.characters:
@@ -405,7 +407,8 @@ def compare_tags(story: Story, tags: Tags) -> list[TagComparison]:
             hit = cid is not None and cid in suggested_ids
             if hit and cid is not None:
                 matched.add(cid)
-            note = "" if hit else ("not found in the story" if cid is None else "too minor to suggest")
+            absent = cid is None or (chars_by_id[cid].mention_count == 0 and cid not in speakers)
+            note = "" if hit else ("not found in the story" if absent else "too minor to suggest")
             out.append(TagComparison("characters", name, True, hit, hit, note))
         for cid, value in suggested_ids.items():
             if cid is not None and cid not in matched:
