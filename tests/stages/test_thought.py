@@ -136,3 +136,22 @@ def test_thought_precision_on_the_annotated_stories() -> None:
     assert len(scores) >= 14
     assert total.precision is not None and total.precision >= 0.95
     assert total.recall is not None and total.recall >= 0.75
+
+
+@pytest.mark.parametrize(
+    "markdown, thoughts",
+    [
+        ("Kit shrugged. She said *no*. *No.* He left.\n", ["No."]),
+        ("The sign on the gate read: *Keep out.*\n", []),
+        ("Kit sat down.\n\n*A*\n", []),
+        ("*Dear Kit,* it began. *I am well.*\n", []),
+        ("*Idiot,* she thought. Kit ran.\n", ["Idiot"]),
+    ],
+)
+def test_thought_italic_edge_cases(markdown: str, thoughts: list[str]) -> None:
+    from ficlens.pipeline import DEFAULT_STAGES, Pipeline, stage_by_name
+    from ficlens.readers import read_text
+
+    story = read_text(markdown, format="markdown")
+    Pipeline([stage_by_name(n) for n in DEFAULT_STAGES])(story)
+    assert [t.text for t in story.layer("thoughts")] == thoughts

@@ -173,7 +173,7 @@ _READING = frozenset(
     """
     read reads reading wrote writes written typed types typing texted message messages text letter note
     sign signs card label headline screen printed caption inscription poster notice email e-mail page
-    said says post tweet banner title titled called
+    post tweet banner
     """.split()
 )
 _SALUTATION = re.compile(r"^(?:Dear(?:est)?|My dear(?:est)?|To|Hi|Hello|Hey)\b[^.!?]{0,40},$")
@@ -396,6 +396,8 @@ def _italic_thoughts(ctx: _Context) -> list[Thought]:
             continue
         if not ends_sentence:
             continue
+        if len(words) == 1 and run[-1] not in ".!?…" and after[:1] not in tuple(".!?…"):
+            continue  # a lone word needs its own full stop to be a thought ("*Coward.*"), not "*A*"
         if _is_title(run):
             continue
         frame = _frame_before(text, para.start, m.start, ctx, st.paragraph)
