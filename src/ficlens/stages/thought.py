@@ -611,12 +611,17 @@ def _classify(ctx: _Context, s: _Sentence) -> None:
     elif s.fragment and opener and len(words) <= 8:
         s.needs_tag = "fragment"
         s.flag = "opener"
-    elif mode.tense == "past" and 2 <= len(words) and not _PAST.search(body) and _present(body):
+    elif (
+        mode.tense == "past"
+        and 2 <= len(words)
+        and not _PAST.search(body)
+        and _present(body)
         # a long present-tense sentence without contractions is the narrator's generalisation
         # ("Human nature is so well disposed towards those who ..."), not a character's voice
-        if len(words) <= _PRESENT_MAX_WORDS or _CONTRACTION.search(body):
-            s.needs_tag = "pres"
-            s.flag = "pres"
+        and (len(words) <= _PRESENT_MAX_WORDS or _CONTRACTION.search(body))
+    ):
+        s.needs_tag = "pres"
+        s.flag = "pres"
 
 
 def _free_direct(
