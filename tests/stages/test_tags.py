@@ -80,8 +80,10 @@ FILLER = "The boat rocked at its mooring while Lena coiled the rope and Sam watc
         ("Lena swore. 'Oh, fuck off,' she said, and laughed.", "Teen And Up Audiences"),
         ("The blast left severed limbs on the deck and blood pooled under the gore.", "Mature"),
         (
-            "His cock was hard against her thigh; she came inside a minute, his erection pressed to her, "
-            "and he thrust into her again.",
+            (
+                "His cock was hard against her thigh; she came inside a minute, his erection pressed to her, "
+                "and he thrust into her again."
+            ),
             "Explicit",
         ),
     ],
