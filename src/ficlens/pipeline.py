@@ -35,6 +35,11 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "quotations",
     "characters",
     "attribution",
+    "thought",
+    "pov",
+    "network",
+    "relationships",
+    "tags",
 )
 
 

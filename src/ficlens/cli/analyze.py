@@ -103,6 +103,8 @@ def _summary(story: object, elapsed: float, written: list[str]) -> None:
     console.print(table)
     for line in info["lines"]:
         console.print(line)
+    for line in info.get("narrative", ()):
+        console.print(line, markup=False, highlight=False)
     words = len(story.text.split())
     console.print(f"{words:,} words in {elapsed:.2f} s ({words / max(elapsed, 1e-9):,.0f} words/s)")
     for target in written:

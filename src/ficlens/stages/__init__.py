@@ -37,6 +37,34 @@ def _canon(**kw: Any) -> Any:
     from ficlens.stages.canon import CanonStage
 
     return CanonStage(**kw)
+def _thought(**kw: Any) -> Any:
+    from ficlens.stages.thought import ThoughtStage
+
+    return ThoughtStage(**kw)
+
+
+def _pov(**kw: Any) -> Any:
+    from ficlens.stages.pov import PovStage
+
+    return PovStage(**kw)
+
+
+def _network(**kw: Any) -> Any:
+    from ficlens.stages.network import NetworkStage
+
+    return NetworkStage(**kw)
+
+
+def _relationships(**kw: Any) -> Any:
+    from ficlens.stages.relationships import RelationshipStage
+
+    return RelationshipStage(**kw)
+
+
+def _tags(**kw: Any) -> Any:
+    from ficlens.stages.tags import TagStage
+
+    return TagStage(**kw)
 
 
 REGISTRY: dict[str, Callable[..., Any]] = {
@@ -45,4 +73,9 @@ REGISTRY: dict[str, Callable[..., Any]] = {
     "characters": _characters,
     "attribution": _attribution,
     "canon": _canon,
+    "thought": _thought,
+    "pov": _pov,
+    "network": _network,
+    "relationships": _relationships,
+    "tags": _tags,
 }

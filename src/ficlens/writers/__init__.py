@@ -26,8 +26,20 @@ def _html(story: Story) -> str:
     return render_html(story)
 
 
+def _graphml(story: Story) -> str:
+    from ficlens.writers.graphml import to_graphml
+
+    return to_graphml(story)
+
+
+def _csv(story: Story) -> str:
+    from ficlens.writers.csv_out import to_csv
+
+    return to_csv(story)
+
+
 #: Output formats by name: each renders a Story to text. Other writers register here.
-FORMATS: dict[str, Callable[[Story], str]] = {"json": _json, "html": _html}
+FORMATS: dict[str, Callable[[Story], str]] = {"json": _json, "html": _html, "graphml": _graphml, "csv": _csv}
 
 #: The file suffix each format is written with.
 SUFFIXES: dict[str, str] = {"json": ".json", "html": ".html", "csv": ".csv", "graphml": ".graphml"}
