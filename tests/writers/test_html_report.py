@@ -297,12 +297,16 @@ def test_html_report_shows_optional_layers_when_present(example_story) -> None: 
     assert 'class="copresence"' in html
 
 
-def test_html_report_leaves_out_absent_layers(example_html: str) -> None:
+def test_html_report_leaves_out_absent_layers() -> None:
+    bare = render_html(analyze(EXAMPLE, stages=["structure", "quotations", "characters", "attribution"]))
     for panel in ("panel-pov", "panel-tags", "panel-canon", "panel-relationships"):
-        assert f'id="{panel}"' not in example_html
-    assert 'class="thought' not in example_html.split("<main", 1)[1].split("</main>", 1)[0].replace(
-        'class="thought sn"', ""
-    )
+        assert f'id="{panel}"' not in bare
+    assert 'class="thought' not in bare.split("<main", 1)[1].split("</main>", 1)[0].replace('class="thought sn"', "")
+
+
+def test_html_report_shows_the_narrative_panels_when_present(example_html: str) -> None:
+    for panel in ("panel-pov", "panel-tags", "panel-relationships"):
+        assert f'id="{panel}"' in example_html
 
 
 @pytest.mark.parametrize(
