@@ -393,11 +393,8 @@ def speaker_features(
         subj_pron = next((t.subject_pronoun for t in after if t.subject_pronoun), None) or before.subject_pronoun
     beat_subjects = subjects(text, turn.para_narration, ctx.index)
     para_mentioned = {m.character for a, b in turn.para_narration for m in ctx.index.between(a, b)}
-    voc = set()
-    in_quote: set[str] = set()
-    for q in turn.quotes:
-        voc.update(vocatives(text, q, ctx.index))
-        in_quote.update(m.character for m in ctx.index.between(q.start, q.end))
+    voc = ctx.turn_vocatives[turn.index]
+    in_quote = _in_quote(ctx, turn)
     prev_turn = ctx.turns[turn.index - 1] if turn.index else None
     in_conv = _in_conversation(ctx, turn, prev_turn)
     prev_sp = history[-1][0] if history and in_conv else None
@@ -416,10 +413,7 @@ def speaker_features(
     next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
     prev_voc = ctx.turn_vocatives[k - 1] if in_conv else set()
     next2_voc = ctx.turn_vocatives[k + 2] if linked_next2 else set()
-    recent_speakers: list[str] = []
-    for sp, _ in reversed(history[-8:]):
-        if sp and sp not in recent_speakers:
-            recent_speakers.append(sp)
+    recent_speakers = _recent_speakers(history)
     same_para_prev = (
         prev_turn is not None and prev_turn.last_paragraph == turn.paragraph and history and history[-1][0]
     )
@@ -428,29 +422,17 @@ def speaker_features(
     para_start = ctx.story.paragraphs[turn.paragraph].start
     # a pronoun in the tag refers to the nearest compatible character before the tag
     wanted = pronoun_gender(pron)
-    ranked_compatible: list[str] = []
     tag_pos = next((t.span[0] for t in after if t.pronoun), turn.before[0])
-    for m in ctx.index.narration_before(tag_pos, limit=30):
-        g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
-        if m.character not in ranked_compatible and compatible(g, wanted):
-            ranked_compatible.append(m.character)
+    ranked_compatible = _ranked_by_gender(ctx, tag_pos, wanted, 30)
     ranked_subj: list[str] = []
     if subj_pron in ("he", "she") and not pron:
-        for m in ctx.index.narration_before(tag_pos, limit=30):
-            g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
-            if m.character not in ranked_subj and compatible(g, pronoun_gender(subj_pron)):
-                ranked_subj.append(m.character)
+        ranked_subj = _ranked_by_gender(ctx, tag_pos, pronoun_gender(subj_pron), 30)
     para_pron = None
     for a, b in turn.para_narration[:1]:
         head = text[a : min(b, a + 40)].lstrip(" \"'“”‘’—").split(" ", 1)[0].lower()
         if head in ("he", "she"):
             para_pron = head
-    para_ranked: list[str] = []
-    if para_pron:
-        for m in ctx.index.narration_before(para_start, limit=20):
-            g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
-            if m.character not in para_ranked and compatible(g, pronoun_gender(para_pron)):
-                para_ranked.append(m.character)
+    para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
     canon = _canon_character(ctx, turn)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
     feats: dict[str, dict[str, float]] = {}
@@ -540,6 +522,31 @@ def speaker_features(
     return feats, info
 
 
+def _in_quote(ctx: _Context, turn: Turn) -> set[str]:
+    """Characters named anywhere inside the turn's quotations."""
+    return {m.character for q in turn.quotes for m in ctx.index.between(q.start, q.end)}
+
+
+def _recent_speakers(history: Sequence[tuple[str | None, tuple[str, ...]]]) -> list[str]:
+    """The distinct speakers of the last turns, most recent first."""
+    out: list[str] = []
+    for sp, _ in reversed(history[-_HISTORY:]):
+        if sp and sp not in out:
+            out.append(sp)
+    return out
+
+
+def _ranked_by_gender(ctx: _Context, pos: int, wanted: str | None, limit: int) -> list[str]:
+    """Characters named in the narration before ``pos``, nearest first, that a pronoun of
+    gender ``wanted`` can refer to (what "she said" most likely points back to)."""
+    out: list[str] = []
+    for m in ctx.index.narration_before(pos, limit=limit):
+        g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
+        if m.character not in out and compatible(g, wanted):
+            out.append(m.character)
+    return out
+
+
 def _distance(ctx: _Context, c: str, recent: Sequence[Any], turn: Turn) -> float:
     """Paragraphs since the candidate was last named in narration (a large number if never nearby)."""
     for a, b in turn.para_narration:
@@ -610,24 +617,16 @@ def addressee_features(
     speaker: str | None,
 ) -> dict[str, dict[str, float]]:
     text = ctx.text
-    voc: list[str] = []
-    in_quote: set[str] = set()
-    for q in turn.quotes:
-        voc.extend(vocatives(text, q, ctx.index))
-        in_quote.update(m.character for m in ctx.index.between(q.start, q.end))
+    voc = ctx.turn_vocatives[turn.index]
+    in_quote = _in_quote(ctx, turn)
     prev_turn = ctx.turns[turn.index - 1] if turn.index else None
     in_conv = _in_conversation(ctx, turn, prev_turn)
     prev_sp = history[-1][0] if history and in_conv else None
     prev_addr = history[-1][1] if history and in_conv else ()
     next_turn = ctx.turns[turn.index + 1] if turn.index + 1 < len(ctx.turns) else None
-    next_named = None
-    if next_turn is not None and _in_conversation(ctx, next_turn, turn):
-        tags = [read_tag(text, span, ctx.index, after=True) for span in next_turn.after[:1]]
-        next_named = tags[0].named if tags else None
-    recent_speakers: list[str] = []
-    for sp, _ in reversed(history[-8:]):
-        if sp and sp not in recent_speakers:
-            recent_speakers.append(sp)
+    linked_next = next_turn is not None and _in_conversation(ctx, next_turn, turn)
+    next_named = ctx.tag_named[turn.index + 1] if linked_next else None
+    recent_speakers = _recent_speakers(history)
     para_mentioned = {m.character for a, b in turn.para_narration for m in ctx.index.between(a, b)}
     to_named = set()
     for a, b in turn.para_narration:
@@ -635,7 +634,7 @@ def addressee_features(
             for mm in ctx.index.between(a + m.end(), a + m.end() + 20)[:1]:
                 to_named.add(mm.character)
     cands: dict[str, None] = {}
-    for c in (*voc, *( [prev_sp] if prev_sp else []), *recent_speakers[:4], *sorted(para_mentioned), *sorted(to_named)):
+    for c in (*sorted(voc), *([prev_sp] if prev_sp else []), *recent_speakers[:4], *sorted(para_mentioned), *sorted(to_named)):
         if c and c != speaker and c in ctx.chars:
             cands.setdefault(c, None)
     if next_named and next_named != speaker:
