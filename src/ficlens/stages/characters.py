@@ -219,12 +219,13 @@ class CharacterStage:
         if self.use_ner and doubtful:
             for key in _ner_reject(text, doubtful, where):
                 kept.pop(key, None)
+        rare = _keep_full_names(text, kept, where, placey)
         clusters = _cluster(kept, where)
-        chars, mentions = self._characters(text, story, clusters)
+        chars, mentions = self._characters(text, story, clusters, rare)
         return chars, mentions
 
     def _characters(
-        self, text: str, story: Story, clusters: list[_Cluster]
+        self, text: str, story: Story, clusters: list[_Cluster], rare: frozenset[str] = frozenset()
     ) -> tuple[list[Character], list[Mention]]:
         alias_owner: dict[str, int] = {}
         for i, c in enumerate(clusters):
@@ -244,7 +245,7 @@ class CharacterStage:
             c = clusters[i]
             cid = f"c{rank + 1}"
             found = by_cluster[i]
-            name = _display_name(c)
+            name = _display_name(c, rare)
             aliases = tuple(sorted((a for a in c.names if a != name), key=lambda a: (-c.names[a], a)))
             gender = _gender(text, c, found)
             chars.append(Character(cid, name, aliases, gender, len(found)))  # type: ignore[arg-type]
@@ -253,6 +254,35 @@ class CharacterStage:
                 mentions.append(Mention(s, e, cid, kind))  # type: ignore[arg-type]
         mentions.sort(key=lambda m: m.start)
         return chars, mentions
+
+
+def _keep_full_names(
+    text: str,
+    kept: dict[tuple[str | None, str], int],
+    where: dict[tuple[str | None, str], list[int]],
+    placey: set[tuple[str | None, str]],
+) -> frozenset[str]:
+    """Keep full names too rare, or too often sentence-initial, to count on their own.
+
+    "Nora Vance" written once, or only at the start of sentences, is still a name when
+    "Nora" or "Miss Vance" is one; keeping it lets clustering join the three. Returns the
+    names kept this way, which are aliases but do not name the character.
+    """
+    singles = {name for title, name in kept if title is None and " " not in name}
+    titled = {name for title, name in kept if title is not None and " " not in name}
+    rescued: set[str] = set()
+    for key, positions in where.items():
+        title, name = key
+        words = name.split(" ")
+        if key in kept or title is not None or len(words) < 2 or key in placey:
+            continue
+        if words[0] not in singles and (words[-1] not in titled or words[-1] in singles):
+            continue
+        one_line = re.compile(r"[ \t]+".join(re.escape(w) for w in words))
+        if any(one_line.match(text, p) for p in positions):
+            kept[key] = len(positions)
+            rescued.add(name)
+    return frozenset(rescued)
 
 
 def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
@@ -454,8 +484,8 @@ def _cluster_gender(c: _Cluster) -> str:
     return g[0] if len(g) == 1 else "unknown"
 
 
-def _display_name(c: _Cluster) -> str:
-    untitled = [n for n in c.names if n.split(" ")[0].rstrip(".").lower() not in TITLES]
+def _display_name(c: _Cluster, rare: frozenset[str] = frozenset()) -> str:
+    untitled = [n for n in c.names if n.split(" ")[0].rstrip(".").lower() not in TITLES and n not in rare]
     full_names = [n for n in untitled if " " in n]
     if full_names:
         return max(full_names, key=lambda n: (c.names[n], len(n)))
