@@ -83,14 +83,18 @@ def test_characters_mr_and_mrs_of_one_surname_are_two_people() -> None:
     ("text", "name", "gender"),
     [
         (
-            "The yard was empty when Sam came in. Everyone said Sam worked too hard, and he never argued.\n\n"
-            "That night Sam slept by the stove, and he dreamed of nothing at all.\n",
+            (
+                "The yard was empty when Sam came in. Everyone said Sam worked too hard, and he never argued.\n\n"
+                "That night Sam slept by the stove, and he dreamed of nothing at all.\n"
+            ),
             "Sam",
             "male",
         ),
         (
-            "The yard was empty when Robin came in. Everyone said Robin worked too hard, and she never argued.\n\n"
-            "That night Robin slept by the stove, and she dreamed of nothing at all.\n",
+            (
+                "The yard was empty when Robin came in. Everyone said Robin worked too hard, and she never argued.\n\n"
+                "That night Robin slept by the stove, and she dreamed of nothing at all.\n"
+            ),
             "Robin",
             "female",
         ),
