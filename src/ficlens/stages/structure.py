@@ -40,6 +40,8 @@ _HEADER = re.compile(
     re.I,
 )
 _SUMMARY = re.compile(r"^summary\s*:", re.I)
+#: A Markdown heading left in a plain-text file ("# Chapter One", "## Later").
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?=\S)(.{1,80})$")
 
 
 @dataclass(slots=True)
@@ -116,6 +118,11 @@ def split_blocks(text: str) -> list[_Block]:
     return blocks
 
 
+def _title(line: str) -> str:
+    """A heading line as a chapter title: white space and Markdown ``#`` marks dropped."""
+    return line.strip().lstrip("#").strip() or line.strip()
+
+
 def _all_indented(text: str, group: list[tuple[int, int]]) -> bool:
     return all(text[s:e][:2].strip() == "" for s, e in group[1:])
 
@@ -155,10 +162,10 @@ class StructureStage:
             if _is_break(s):
                 b.kind = "break"
             elif (b.start, b.end) in headings or b.start in heading_starts or (
-                "\n" not in s and len(s) <= 80 and _CHAPTER.match(s.strip())
+                "\n" not in s and ((len(s) <= 80 and _CHAPTER.match(s.strip())) or _MD_HEADING.match(s))
             ):
                 b.kind = "heading"
-            elif _HEADER.match(s) and all(x.kind == "header" for x in blocks[:i]):
+            elif (_HEADER.match(s) or _SUMMARY.match(s)) and all(x.kind == "header" for x in blocks[:i]):
                 b.kind = "summary" if _SUMMARY.match(s) else "header"
             elif _NOTE.match(s):
                 b.kind = "note"
@@ -229,9 +236,9 @@ class StructureStage:
             if b.kind == "heading":
                 if state.chapter is None or state.has_body() or state.mark is not None and mark is None:
                     state.close_chapter()
-                    state.open_chapter(b.start, text[b.start : b.end].strip(), None)
+                    state.open_chapter(b.start, _title(text[b.start : b.end]), None)
                 else:
-                    state.extend_title(text[b.start : b.end].strip())
+                    state.extend_title(_title(text[b.start : b.end]))
                 state.add(b, "heading")
             elif b.kind == "break":
                 if state.chapter is None:
