@@ -63,6 +63,9 @@ def detect_style(text: str, paragraphs: tuple[Paragraph, ...]) -> str:
         return "dash"
     if singles >= 3 and singles > doubles / 2 * 1.5:
         return "single"
+    if doubles == 0 and (singles or dash_paras):
+        # a short story with no double marks at all: take the convention it does show
+        return "single" if singles >= dash_paras else "dash"
     return "double"
 
 
