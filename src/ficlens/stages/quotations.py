@@ -81,6 +81,8 @@ def _is_single_opener(s: str, i: int) -> bool:
         return False
     m = _WORD.match(s, i + 1)
     word = m.group(0).lower() if m else ""
+    if word == "n":
+        return False  # rock 'n' roll: both marks are elisions
     if word in _ELISIONS or re.fullmatch(r"\d0s|\d\d", word):
         # an elision ('em, 'tis) unless a closing mark follows the word straight away
         end = m.end() if m else i + 1
