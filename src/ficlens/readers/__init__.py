@@ -76,7 +76,7 @@ def load_bytes(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[bytes, 
         raise NotFoundError("is a directory, not a file", path=p)
     size = p.stat().st_size
     if size > max_bytes:
-        raise TooLargeError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit", path=p)
+        raise TooLargeError(f"file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit", path=p)
     try:
         return p.read_bytes(), p
     except OSError as exc:
