@@ -101,9 +101,10 @@ def _summary(story: object, elapsed: float, written: list[str]) -> None:
     for row in info["characters"]:
         table.add_row(*[str(x) for x in row])
     console.print(table)
+    # soft_wrap: a long path or count line is never broken in two
     for line in info["lines"]:
-        console.print(line)
+        console.print(line, soft_wrap=True, markup=False)
     words = len(story.text.split())
-    console.print(f"{words:,} words in {elapsed:.2f} s ({words / max(elapsed, 1e-9):,.0f} words/s)")
+    console.print(f"{words:,} words in {elapsed:.2f} s ({words / max(elapsed, 1e-9):,.0f} words/s)", soft_wrap=True)
     for target in written:
-        console.print(f"wrote {target}")
+        console.print(f"wrote {target}", soft_wrap=True, markup=False, highlight=False)
