@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ficlens
+from ficlens.errors import FicLensError
 from ficlens.story import Quote, Story
 
 QuoteTexts = Callable[[Story], list[str]]
@@ -244,3 +247,30 @@ def test_quotations_span_indexes_the_text_exactly(quote_texts: QuoteTexts) -> No
     assert quote_texts(story) == ["Hi,", "Hey,", "Café?"]
     for q in story.quotes:
         assert story.paragraphs[q.paragraph].start <= q.start < q.end <= story.paragraphs[q.paragraph].end
+
+
+_ALPHABET = st.sampled_from(
+    list("abcdefgh ABC   .,!?;:") + list("\"'“”‘’«»—–-") + ["\n", "\n\n", "\r\n", "\n\n\n\n", "*", "#", "A/N: "]
+)
+_OPENERS = "\"'“„«‘‹—―–"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=120).map("".join))
+def test_quotations_random_text_never_breaks_the_span_contract(text: str) -> None:
+    try:
+        story = ficlens.analyze(text, stages=["structure", "quotations"])
+    except FicLensError:
+        return  # empty or binary-looking input: a typed error is the contract
+    assert story.text == text
+    paragraphs = {p.id: p for p in story.paragraphs}
+    for q in story.quotes:
+        assert 0 <= q.start < q.end <= len(text)
+        inner = text[q.start : q.end]
+        assert inner == inner.strip()
+        para = paragraphs[q.paragraph]
+        assert para.kind == "text" and para.start <= q.start and q.end <= para.end
+        # the opening mark sits before the span, outside it
+        before = text[para.start : q.start].rstrip()
+        assert before and before[-1] in _OPENERS + "\"'”’»", (text, inner)
+        assert q.kind in ("speech", "embedded")
