@@ -145,3 +145,28 @@ def test_characters_cast_from_a_yaml_file(write_file: Callable[[str, str], Path]
     assert [(c.name, c.aliases, c.gender) for c in story.characters] == [
         ("Nora Vance", ("Nora", "Miss Vance"), "female")
     ]
+
+
+SENTENCE_INITIAL = """\
+Wren pulled the boat up the shingle. Outside the harbour the swell was building.
+
+Tomas came down with the lamp. Wren took it from him without a word.
+
+Afterwards the two of them sat in the boathouse. Tomas talked about the weather. Wren listened.
+"""
+
+
+def test_characters_names_seen_only_at_sentence_starts_are_found() -> None:
+    story = _analyze(SENTENCE_INITIAL)
+    names = {n for c in story.characters for n in (c.name, *c.aliases)}
+    assert {"Wren", "Tomas"} <= names
+    assert not names & {"Outside", "Afterwards"}
+    assert _who(story, "Wren").mention_count == 3
+
+
+def test_characters_without_the_entity_recogniser_sentence_starts_are_not_names() -> None:
+    from ficlens.stages.characters import CharacterStage
+
+    story = ficlens.analyze(SENTENCE_INITIAL, stages=["structure", "quotations"])
+    CharacterStage(use_ner=False)(story)
+    assert story.characters == ()

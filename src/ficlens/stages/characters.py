@@ -216,9 +216,15 @@ class CharacterStage:
                 kept[key] = n
                 if possessive.get(name, 0) == 0 and len(words) == 1:
                     doubtful.append(key)
-        if self.use_ner and doubtful:
-            for key in _ner_reject(text, doubtful, where):
-                kept.pop(key, None)
+        initial = _initial_only(where, counts, lower, placey, self.min_mentions)
+        if self.use_ner and (doubtful or initial):
+            votes = _ner_votes(text, doubtful + initial, where)
+            for key in doubtful:
+                if _ner_says(votes[key]) == "other":
+                    kept.pop(key, None)
+            for key in initial:
+                if _ner_says(votes[key]) == "person":
+                    kept[key] = len(where[key])
         rare = _keep_full_names(text, kept, where, placey)
         clusters = _cluster(kept, where)
         chars, mentions = self._characters(text, story, clusters, rare)
@@ -336,10 +342,47 @@ def _speech_tagged(text: str) -> set[str]:
     return {n for n in names if n.split(" ")[0] not in STOPWORDS}
 
 
-def _ner_reject(
-    text: str, keys: list[tuple[str | None, str]], where: dict[tuple[str | None, str], list[int]], samples: int = 4
+def _initial_only(
+    where: dict[tuple[str | None, str], list[int]],
+    counts: Counter[tuple[str | None, str]],
+    lower: Counter[str],
+    placey: set[tuple[str | None, str]],
+    min_mentions: int,
 ) -> list[tuple[str | None, str]]:
-    """Candidates the entity recogniser never calls PERSON but calls a place/organisation."""
+    """Single names seen only at the start of sentences ("Nora bit her lip."), never in lower
+    case: names only if the entity recogniser says so. Uses inside a full name count."""
+    uses: Counter[str] = Counter()
+    for (title, name), positions in where.items():
+        if title is None and " " in name:
+            uses[name.split(" ")[0]] += len(positions)
+    out = []
+    for key, positions in where.items():
+        title, name = key
+        if title is not None or " " in name or key in counts or key in placey or name.lower() in lower:
+            continue
+        if len(positions) + uses[name] >= min_mentions:
+            out.append(key)
+    return out
+
+
+_NOT_PERSON = ("GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE", "DATE", "TIME")
+
+
+def _ner_says(v: Counter[str]) -> str:
+    """"person", "other" or "unsure" from the entity labels one candidate got."""
+    person = v.get("PERSON", 0)
+    other = sum(n for lab, n in v.items() if lab in _NOT_PERSON)
+    if person == 0 and (other >= 1 or v.get("O", 0) == sum(v.values())):
+        return "other"
+    if person >= 1 and person >= other:
+        return "person"
+    return "unsure"
+
+
+def _ner_votes(
+    text: str, keys: list[tuple[str | None, str]], where: dict[tuple[str | None, str], list[int]], samples: int = 4
+) -> dict[tuple[str | None, str], Counter[str]]:
+    """The entity label of a few sample occurrences of each candidate ("O" for none)."""
     from ficlens.stages._nlp import ner
 
     sentences: list[str] = []
@@ -359,13 +402,7 @@ def _ner_reject(
                 label = ent.label_
                 break
         votes[key][label] += 1
-    reject = []
-    for key, v in votes.items():
-        person = v.get("PERSON", 0)
-        other = sum(n for lab, n in v.items() if lab in ("GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE", "DATE", "TIME"))
-        if person == 0 and (other >= 1 or v.get("O", 0) == sum(v.values())):
-            reject.append(key)
-    return reject
+    return votes
 
 
 def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | None, str], list[int]]) -> list[_Cluster]:
