@@ -170,3 +170,12 @@ def test_characters_without_the_entity_recogniser_sentence_starts_are_not_names(
     story = ficlens.analyze(SENTENCE_INITIAL, stages=["structure", "quotations"])
     CharacterStage(use_ner=False)(story)
     assert story.characters == ()
+
+
+def test_characters_pronoun_after_another_name_is_not_counted() -> None:
+    story = _analyze(
+        "Dev Okafor sat on the wall with the chips. Everyone knew that Dev hated "
+        "sharing. Dev knew that Nora Vance wanted one, and she did. The gulls watched Nora, and she watched "
+        "Dev, and he watched the gulls. In the end Dev gave Nora the last chip.\n"
+    )
+    assert (_who(story, "Dev").gender, _who(story, "Nora").gender) == ("male", "female")

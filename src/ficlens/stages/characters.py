@@ -17,6 +17,7 @@ text. Without one, people are found from the text alone:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -238,6 +239,7 @@ class CharacterStage:
             for name in c.names:
                 alias_owner.setdefault(name, i)
         hits = _find_aliases(text, list(alias_owner))
+        starts = [s for s, _e, _a in hits]
         by_cluster: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for s, e, alias in hits:
             by_cluster[alias_owner[alias]].append((s, e, alias))
@@ -253,7 +255,7 @@ class CharacterStage:
             found = by_cluster[i]
             name = _display_name(c, rare)
             aliases = tuple(sorted((a for a in c.names if a != name), key=lambda a: (-c.names[a], a)))
-            gender = _gender(text, c, found)
+            gender = _gender(text, c, found, starts)
             chars.append(Character(cid, name, aliases, gender, len(found)))  # type: ignore[arg-type]
             for s, e, alias in found:
                 kind = "title" if alias.split(" ")[0].rstrip(".").lower() in TITLES else "name"
@@ -534,13 +536,18 @@ def _display_name(c: _Cluster, rare: frozenset[str] = frozenset()) -> str:
     return max(c.names, key=lambda n: c.names[n])
 
 
-def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]]) -> str:
+def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: list[int] | None = None) -> str:
+    """The cluster's title gender, else a vote of the pronouns that follow its mentions,
+    up to the next character's name (in "Dev knew that Nora would snatch it if she could"
+    the "she" is Nora's, not Dev's). ``starts``: where every mention starts, sorted."""
     g = _cluster_gender(c)
     if g != "unknown":
         return g
+    starts = starts or []
     votes: Counter[str] = Counter()
     for _, e, _alias in found[:400]:
-        window = text[e : e + 80]
+        i = bisect.bisect_left(starts, e)
+        window = text[e : min(e + 80, starts[i] if i < len(starts) else len(text))]
         m = _PRONOUN_AFTER.search(window)
         if m and not re.search(r"[.!?]\s+[A-Z]", window[: m.start()]):
             votes["male" if m.group(1).lower().startswith("h") and m.group(1).lower() not in ("her", "hers", "herself") else "female"] += 1
