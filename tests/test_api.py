@@ -135,12 +135,14 @@ def test_api_json_fields_of_characters_and_quotes() -> None:
         assert q["kind"] in {"speech", "embedded"}
         assert q["cue"] in {"explicit", "anaphoric", "implicit", "none"}
         assert 0.0 <= q["confidence"] <= 1.0
-    assert [(q["text"], q["kind"]) for q in data["quotes"]] == [
-        ("You’re late,", "speech"),
-        ("The ferry,", "speech"),
-        ("was late. Not me.", "speech"),
-        ("the old girl", "embedded"),
+    assert [(q["text"], q["kind"], q["mark"]) for q in data["quotes"]] == [
+        ("You’re late,", "speech", "“"),
+        ("The ferry,", "speech", '"'),
+        ("was late. Not me.", "speech", '"'),
+        ("the old girl", "embedded", "“"),
     ]
+    # the two parts of the interrupted quotation are one utterance
+    assert data["quotes"][1]["group"] == data["quotes"][2]["group"] == data["quotes"][1]["id"]
 
 
 def _spans(node: Any, where: str = "$") -> Iterator[tuple[str, int, int]]:
