@@ -179,3 +179,18 @@ def test_characters_pronoun_after_another_name_is_not_counted() -> None:
         "Dev, and he watched the gulls. In the end Dev gave Nora the last chip.\n"
     )
     assert (_who(story, "Dev").gender, _who(story, "Nora").gender) == ("male", "female")
+
+
+def test_characters_header_and_authors_notes_are_not_mentions() -> None:
+    text = (
+        "Pairing: Nora Vance/Dev Okafor\nCharacters: Nora Vance, Dev Okafor, Mags Fell\n\n"
+        "A/N: Mags Fell gets her own fic next week, I promise!\n\n" + VANCE
+    )
+    story = _analyze(text)
+    body = text.index("Nora Vance had kept")
+    assert all(m.start >= body for m in story.mentions)
+    names = {n for c in story.characters for n in (c.name, *c.aliases)}
+    assert "Mags Fell" not in names and "Dev Okafor" not in names
+    assert _who(story, "Nora").mention_count == 6
+    with_cast = _analyze(text, cast=[CastMember("Mags Fell", ("Mags",), "female")])
+    assert with_cast.characters[0].mention_count == 0

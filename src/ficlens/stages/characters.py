@@ -156,10 +156,11 @@ class CharacterStage:
         self.use_ner = use_ner
 
     def __call__(self, story: Story) -> None:
+        text = story_only(story)
         if self.cast:
-            chars, mentions = self._from_cast(story.text, self.cast)
+            chars, mentions = self._from_cast(text, self.cast)
         else:
-            chars, mentions = self._infer(story)
+            chars, mentions = self._infer(story, text)
         story.add_layer("characters", chars)
         story.add_layer("mentions", mentions)
 
@@ -194,8 +195,7 @@ class CharacterStage:
 
     # -- inference ----------------------------------------------------------------------------
 
-    def _infer(self, story: Story) -> tuple[list[Character], list[Mention]]:
-        text = story.text
+    def _infer(self, story: Story, text: str) -> tuple[list[Character], list[Mention]]:
         counts, where = find_candidates(text)
         lower = Counter(w.lower() for w in re.findall(r"\b[a-z][a-z'’]+\b", text))
         tagged = _speech_tagged(text)
@@ -262,6 +262,23 @@ class CharacterStage:
                 mentions.append(Mention(s, e, cid, kind))  # type: ignore[arg-type]
         mentions.sort(key=lambda m: m.start)
         return chars, mentions
+
+
+def story_only(story: Story) -> str:
+    """The text with the author's notes, summary and header blanked out (same length, line
+    breaks kept), so names there are not mentions: what a work declares about itself stays
+    apart from what ficlens finds in the story."""
+    notes = [(p.start, p.end) for p in story.paragraphs if p.kind == "note"]
+    if not notes:
+        return story.text
+    out: list[str] = []
+    pos = 0
+    for start, end in notes:
+        out.append(story.text[pos:start])
+        out.append(re.sub(r"[^\n]", " ", story.text[start:end]))
+        pos = end
+    out.append(story.text[pos:])
+    return "".join(out)
 
 
 def _keep_full_names(
