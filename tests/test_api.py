@@ -165,7 +165,9 @@ def test_api_every_span_in_every_layer_lies_inside_the_text(repo_root: Path, sou
     layers_with_spans = {where.split("[")[0] for where, _, _ in spans}
     assert {"$.sections", "$.paragraphs", "$.mentions", "$.quotes"} <= layers_with_spans
     for where, start, end in spans:
-        assert 0 <= start <= end <= len(data["text"]), f"{where}: {start}..{end} outside 0..{len(data['text'])}"
+        assert 0 <= start <= end <= len(data["text"]), (
+            f"{where}: {start}..{end} outside 0..{len(data['text'])}"
+        )
 
 
 def test_api_analyze_needs_no_network(monkeypatch: pytest.MonkeyPatch, low_tide_path: Path) -> None:

@@ -49,7 +49,9 @@ def _assert_one_line_error(stderr: str, starts: str, code: str | None = None) ->
 # -- a good run ----------------------------------------------------------------------------------------
 
 
-def test_cli_analyze_writes_json_and_prints_a_summary(runner: CliRunner, tmp_path: Path, write_file: WriteFile) -> None:
+def test_cli_analyze_writes_json_and_prints_a_summary(
+    runner: CliRunner, tmp_path: Path, write_file: WriteFile
+) -> None:
     story = write_file("slack.txt", STORY)
     out = tmp_path / "out" / "slack.json"
     result = runner.invoke(app, ["analyze", str(story), "-o", str(out)])
@@ -132,7 +134,9 @@ def test_cli_progress_shows_on_a_terminal(
     assert "slack.txt: attribution" in screen.getvalue()
 
 
-def test_cli_progress_is_off_when_not_a_terminal(runner: CliRunner, tmp_path: Path, write_file: WriteFile) -> None:
+def test_cli_progress_is_off_when_not_a_terminal(
+    runner: CliRunner, tmp_path: Path, write_file: WriteFile
+) -> None:
     story = write_file("slack.txt", STORY)
     result = runner.invoke(app, ["analyze", str(story), "-o", str(tmp_path / "o.json")])
     assert "slack.txt: structure" not in result.stderr and "\x1b[" not in result.stderr
@@ -181,7 +185,9 @@ def test_cli_bad_input_is_one_line_exit_2_and_writes_nothing(
     assert _files(tmp_path) == before
 
 
-def test_cli_missing_file_exact_message(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_missing_file_exact_message(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["analyze", "missing.txt"])
     assert result.exit_code == 2
@@ -198,7 +204,9 @@ def test_cli_directory_is_refused(runner: CliRunner, tmp_path: Path, monkeypatch
     assert _files(tmp_path) == ["chapters"]
 
 
-def test_cli_file_over_50_mb_is_refused(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_file_over_50_mb_is_refused(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     big = tmp_path / "huge.txt"
     with open(big, "wb") as fh:
         fh.truncate(50 * 1024 * 1024 + 1)  # sparse: no disk used
@@ -254,7 +262,7 @@ def test_cli_bad_cast_is_one_line_exit_2(
 def test_cli_failed_write_leaves_no_file_and_no_temp_file(
     runner: CliRunner, tmp_path: Path, write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ficlens.writers as writers
+    from ficlens import writers
 
     def disk_full(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device", src)
@@ -282,7 +290,12 @@ def test_cli_real_process_prints_no_traceback(tmp_path: Path) -> None:
     if not script.exists():
         pytest.skip(f"the ficlens script is not installed beside {sys.executable} (run uv sync)")
     proc = subprocess.run(
-        [str(script), "analyze", "missing.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [str(script), "analyze", "missing.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stderr == "error: missing.txt: no such file [E101]\n"

@@ -20,7 +20,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 def _sections(page: str) -> dict[str, str]:
     """The text under each ``## heading`` of a Markdown page, by heading."""
     text = (DOCS / page).read_text(encoding="utf-8")
-    parts = re.split(r"^## +(.+?)\s*$", text, flags=re.M)
+    parts = re.split(r"^## +(.+?)\s*$", text, flags=re.MULTILINE)
     return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
 
 
@@ -38,9 +38,12 @@ COMMANDS = dict(_commands(typer.main.get_command(app)))
 
 
 def test_docs_commands_were_found() -> None:
-    assert {"ficlens analyze", "ficlens eval pdnc", "ficlens bench speed", "ficlens train attribution"} <= set(
-        COMMANDS
-    )
+    assert {
+        "ficlens analyze",
+        "ficlens eval pdnc",
+        "ficlens bench speed",
+        "ficlens train attribution",
+    } <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -67,9 +70,11 @@ ERRORS = [
 @pytest.mark.parametrize("cls", ERRORS, ids=[c.__name__ for c in ERRORS])
 def test_docs_error_code_is_documented(cls: type[ficlens.errors.FicLensError]) -> None:
     text = (DOCS / "errors.md").read_text(encoding="utf-8")
-    row = re.search(rf"^\| {cls.code} \| `{cls.__name__}` \|.*$", text, flags=re.M)
+    row = re.search(rf"^\| {cls.code} \| `{cls.__name__}` \|.*$", text, flags=re.MULTILINE)
     assert row, f"docs/errors.md has no table row for {cls.code} {cls.__name__}"
-    assert f"{cls.__name__}" in text.split("```")[1], f"{cls.__name__} is missing from the tree in docs/errors.md"
+    assert f"{cls.__name__}" in text.split("```")[1], (
+        f"{cls.__name__} is missing from the tree in docs/errors.md"
+    )
 
 
 def test_docs_error_codes_are_unique() -> None:
@@ -97,7 +102,9 @@ def test_docs_json_record_fields_are_documented(contract: dict[str, object]) -> 
             if not isinstance(record, dict):
                 continue
             for field in record:
-                assert f"`{field}`" in sections.get(key, ""), f"docs/json-contract.md '## {key}' does not document {field}"
+                assert f"`{field}`" in sections.get(key, ""), (
+                    f"docs/json-contract.md '## {key}' does not document {field}"
+                )
 
 
 def test_docs_json_schema_version_is_the_documented_one(contract: dict[str, object]) -> None:

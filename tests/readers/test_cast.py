@@ -24,22 +24,28 @@ EXPECTED = [
     [
         (
             "cast.yaml",
-            "- name: Nora Vance\n  aliases: [Nora, Miss Vance]\n  gender: female\n"
-            "- name: Dev Okafor\n  aliases: Dev\n  gender: M\n"
-            "- name: Ash Pell\n  gender: they/them\n",
+            (
+                "- name: Nora Vance\n  aliases: [Nora, Miss Vance]\n  gender: female\n"
+                "- name: Dev Okafor\n  aliases: Dev\n  gender: M\n"
+                "- name: Ash Pell\n  gender: they/them\n"
+            ),
         ),
         (
             "cast.yml",
-            "Nora Vance:\n  aliases: [Nora, Miss Vance]\n  gender: F\n"
-            "Dev Okafor:\n  aliases: [Dev]\n  gender: he/him\n"
-            "Ash Pell:\n  gender: nonbinary\n",
+            (
+                "Nora Vance:\n  aliases: [Nora, Miss Vance]\n  gender: F\n"
+                "Dev Okafor:\n  aliases: [Dev]\n  gender: he/him\n"
+                "Ash Pell:\n  gender: nonbinary\n"
+            ),
         ),
         (
             "cast.yaml",
-            "characters:\n"
-            "  - {name: Nora Vance, aliases: [Nora, Miss Vance], gender: woman}\n"
-            "  - {name: Dev Okafor, aliases: [Dev], gender: man}\n"
-            "  - {name: Ash Pell, aliases: [], gender: nb}\n",
+            (
+                "characters:\n"
+                "  - {name: Nora Vance, aliases: [Nora, Miss Vance], gender: woman}\n"
+                "  - {name: Dev Okafor, aliases: [Dev], gender: man}\n"
+                "  - {name: Ash Pell, aliases: [], gender: nb}\n"
+            ),
         ),
     ],
     ids=["yaml-list", "yaml-mapping", "yaml-characters-key"],
@@ -51,7 +57,10 @@ def test_cast_yaml_forms(write_file: WriteFile, name: str, content: str) -> None
 def test_cast_yaml_names_only() -> None:
     from ficlens.readers._cast import parse_cast
 
-    assert parse_cast("- Nora\n- Dev\n") == [CastMember("Nora", (), "unknown"), CastMember("Dev", (), "unknown")]
+    assert parse_cast("- Nora\n- Dev\n") == [
+        CastMember("Nora", (), "unknown"),
+        CastMember("Dev", (), "unknown"),
+    ]
 
 
 def test_cast_pdnc_csv(write_file: WriteFile) -> None:
@@ -80,7 +89,11 @@ def test_cast_aliases_repeat_no_name() -> None:
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
     [
-        ("cast.yaml", "- name: Nora\n  gender: robot\n", "gender 'robot'; use female, male, nonbinary or unknown"),
+        (
+            "cast.yaml",
+            "- name: Nora\n  gender: robot\n",
+            "gender 'robot'; use female, male, nonbinary or unknown",
+        ),
         ("cast.yaml", "- name: Nora\n  aliases: [Nora\n", "is not valid YAML at line 3"),
         ("cast.yaml", "just a sentence", "must be a list"),
         ("cast.yaml", "", "the cast list is empty"),

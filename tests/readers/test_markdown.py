@@ -72,7 +72,9 @@ def test_markdown_headings_lose_their_hashes_and_become_markup() -> None:
 def test_markdown_quotations_index_the_rendered_text() -> None:
     from ficlens import analyze
 
-    story = analyze('"I *hate* the ferry," said Nora.\n', format="markdown", stages=["structure", "quotations"])
+    story = analyze(
+        '"I *hate* the ferry," said Nora.\n', format="markdown", stages=["structure", "quotations"]
+    )
     (q,) = story.quotes
     assert story.text[q.start : q.end] == "I hate the ferry,"
     (italic,) = story.markup

@@ -15,7 +15,7 @@ from ficlens.readers._text import decode
 
 WriteFile = Callable[[str, bytes | str], Path]
 
-STORY = "“You’re soaked,” Dev said.\n\n\"It's the sea, Dev. It does that.\"\n"
+STORY = '“You’re soaked,” Dev said.\n\n"It\'s the sea, Dev. It does that."\n'
 
 
 def test_text_utf8_is_read_exactly(write_file: WriteFile) -> None:

@@ -40,7 +40,12 @@ def _last(story: Story) -> tuple[str | None, list[str], str]:
 
 @pytest.mark.parametrize(
     "line",
-    ['"Give me one," said Nora.', '"Give me one," Nora said.', '"Give me one," said Dev.', '"Give me one," Dev said.'],
+    [
+        '"Give me one," said Nora.',
+        '"Give me one," Nora said.',
+        '"Give me one," said Dev.',
+        '"Give me one," Dev said.',
+    ],
     ids=["said-Nora", "Nora-said", "said-Dev", "Dev-said"],
 )
 def test_attribution_explicit_tag(line: str) -> None:
@@ -84,7 +89,10 @@ def test_attribution_alternation_in_a_two_person_conversation() -> None:
 
 @pytest.mark.parametrize(
     "ending",
-    ['"Dev, wait," she said. "You forgot your coat."\n', 'Nora jumped down.\n\n"Dev, wait. You forgot your coat."\n'],
+    [
+        '"Dev, wait," she said. "You forgot your coat."\n',
+        'Nora jumped down.\n\n"Dev, wait. You forgot your coat."\n',
+    ],
     ids=["with-tag", "without-tag"],
 )
 def test_attribution_vocative_names_the_addressee_not_the_speaker(ending: str) -> None:
@@ -117,7 +125,9 @@ def test_attribution_min_confidence_leaves_quotes_unattributed() -> None:
     assert _said(strict)[-1] == ("Give me one,", "Nora")
     # the JSON says so too: unattributed quotes have a null speaker
     data = strict.to_dict()
-    assert [q["speaker"] is None for q in data["quotes"]] == [a.speaker is None for a in strict.attributions.values()]
+    assert [q["speaker"] is None for q in data["quotes"]] == [
+        a.speaker is None for a in strict.attributions.values()
+    ]
 
 
 def test_attribution_every_speech_quote_has_one_record() -> None:

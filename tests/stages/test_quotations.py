@@ -31,9 +31,9 @@ def _groups(story: Story) -> list[list[str]]:
 def _assert_marks_excluded(story: Story, q: Quote) -> None:
     inner = story.text[q.start : q.end]
     assert inner == inner.strip(), "a span never starts or ends with white space"
-    before = story.text[:q.start].rstrip()
+    before = story.text[: q.start].rstrip()
     assert before and before[-1] in MARKS, f"no opening mark just before {inner!r}"
-    assert inner[0] not in "\"“”«»" and inner[-1] not in "\"“”«»", f"marks inside the span {inner!r}"
+    assert inner[0] not in '"“”«»' and inner[-1] not in '"“”«»', f"marks inside the span {inner!r}"
 
 
 @pytest.mark.parametrize(
@@ -102,12 +102,18 @@ def test_quotations_short_single_quote_story_with_no_double_marks(quote_texts: Q
 @pytest.mark.parametrize(
     "text",
     [
-        '"This is the first part of a long speech about the tide.\n\n'
-        '"And this is the second part, which ends here," Nora said.\n',
-        "“This is the first part of a long speech about the tide.\n\n"
-        "“And this is the second part, which ends here,” Nora said.\n",
-        "'This is the first part of a long speech about the tide.\n\n"
-        "'And this is the second part, which ends here,' Nora said.\n\n'Right,' said Dev.\n\n'Yes,' she said.\n",
+        (
+            '"This is the first part of a long speech about the tide.\n\n'
+            '"And this is the second part, which ends here," Nora said.\n'
+        ),
+        (
+            "“This is the first part of a long speech about the tide.\n\n"
+            "“And this is the second part, which ends here,” Nora said.\n"
+        ),
+        (
+            "'This is the first part of a long speech about the tide.\n\n"
+            "'And this is the second part, which ends here,' Nora said.\n\n'Right,' said Dev.\n\n'Yes,' she said.\n"
+        ),
     ],
     ids=["straight", "curly", "single"],
 )
@@ -157,7 +163,7 @@ def test_quotations_em_dash_dialogue(quote_texts: QuoteTexts) -> None:
     ("text", "outer", "inner"),
     [
         (
-            '"He told me, \'Never come back,\' and then he left," Nora said.',
+            "\"He told me, 'Never come back,' and then he left,\" Nora said.",
             "He told me, 'Never come back,' and then he left,",
             "Never come back,",
         ),
@@ -167,8 +173,10 @@ def test_quotations_em_dash_dialogue(quote_texts: QuoteTexts) -> None:
             "Never come back,",
         ),
         (
-            "'He told me, \"Never come back,\" and then he left,' Nora said.\n\n'Did he?' asked Dev.\n\n"
-            "'He did,' she said.",
+            (
+                "'He told me, \"Never come back,\" and then he left,' Nora said.\n\n'Did he?' asked Dev.\n\n"
+                "'He did,' she said."
+            ),
             'He told me, "Never come back," and then he left,',
             "Never come back,",
         ),
@@ -236,7 +244,9 @@ def test_quotations_unbalanced_marks_never_reach_past_the_paragraph(text: str) -
 
 
 def test_quotations_only_text_paragraphs_are_scanned() -> None:
-    story = _quotes('A/N: Set after "The Long Night". Enjoy!\n\n"Hello," said Nora.\n\nA/N: "Thanks" for reading!\n')
+    story = _quotes(
+        'A/N: Set after "The Long Night". Enjoy!\n\n"Hello," said Nora.\n\nA/N: "Thanks" for reading!\n'
+    )
     assert [story.text[q.start : q.end] for q in story.quotes] == ["Hello,"]
 
 
@@ -250,7 +260,9 @@ def test_quotations_span_indexes_the_text_exactly(quote_texts: QuoteTexts) -> No
 
 
 _ALPHABET = st.sampled_from(
-    list("abcdefgh ABC   .,!?;:") + list("\"'“”‘’«»—–-") + ["\n", "\n\n", "\r\n", "\n\n\n\n", "*", "#", "A/N: "]
+    list("abcdefgh ABC   .,!?;:")
+    + list("\"'“”‘’«»—–-")
+    + ["\n", "\n\n", "\r\n", "\n\n\n\n", "*", "#", "A/N: "]
 )
 _OPENERS = "\"'“„«‘‹—―–"
 

@@ -96,7 +96,11 @@ def test_structure_header_block_is_front_matter() -> None:
     [
         ("Chapter 3", "Chapter 4", ["Chapter 3", "Chapter 4"]),
         ("CHAPTER III.", "CHAPTER IV.", ["CHAPTER III.", "CHAPTER IV."]),
-        ("Chapter 1: The Quay", "Chapter 2: The Chip Shop", ["Chapter 1: The Quay", "Chapter 2: The Chip Shop"]),
+        (
+            "Chapter 1: The Quay",
+            "Chapter 2: The Chip Shop",
+            ["Chapter 1: The Quay", "Chapter 2: The Chip Shop"],
+        ),
         ("Prologue", "Chapter One", ["Prologue", "Chapter One"]),
         ("# The Quay", "## The Chip Shop", ["The Quay", "The Chip Shop"]),
     ],
@@ -150,12 +154,18 @@ def test_structure_single_blank_lines_make_no_scene_break() -> None:
 
 def test_structure_one_paragraph_per_line() -> None:
     lines = [
-        "The ferry was late again, and Nora stood on the quay with her collar turned up against the "
-        "drizzle that had not stopped since breakfast.",
-        "Dev came down the steps two at a time, holding a paper bag of chips above his head like a prize "
-        "he had won at the fair, grinning at her.",
-        "She took one without asking and burnt her tongue on it, and he laughed at her for a full minute "
-        "before he offered her the little wooden fork.",
+        (
+            "The ferry was late again, and Nora stood on the quay with her collar turned up against the "
+            "drizzle that had not stopped since breakfast."
+        ),
+        (
+            "Dev came down the steps two at a time, holding a paper bag of chips above his head like a prize "
+            "he had won at the fair, grinning at her."
+        ),
+        (
+            "She took one without asking and burnt her tongue on it, and he laughed at her for a full minute "
+            "before he offered her the little wooden fork."
+        ),
     ]
     story = _structure("\n".join(lines) + "\n")
     assert _para_texts(story) == lines
