@@ -262,12 +262,11 @@ def test_cli_bad_cast_is_one_line_exit_2(
 def test_cli_failed_write_leaves_no_file_and_no_temp_file(
     runner: CliRunner, tmp_path: Path, write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ficlens import writers
-
     def disk_full(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device", src)
 
-    monkeypatch.setattr(writers.os, "replace", disk_full)
+    # the rename is the last step of an atomic write: fail it, as a full disk would
+    monkeypatch.setattr(os, "replace", disk_full)
     story = write_file("slack.txt", STORY)
     outdir = tmp_path / "out"
     outdir.mkdir()
