@@ -78,6 +78,18 @@ def test_api_analyze_default_layers() -> None:
     assert set(story.timings) == {"structure", "quotations", "characters", "attribution"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nora looked at the sea for a very long time. " * 8 + '"Well," she said.',
+        "Dev.",
+    ],
+    ids=["one-long-line", "one-word"],
+)
+def test_api_analyze_one_line_strings_are_text(text: str) -> None:
+    assert ficlens.analyze(text, stages=["structure", "quotations"]).text == text
+
+
 def test_api_analyze_a_missing_path_raises_not_found(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError) as info:
         ficlens.analyze(tmp_path / "nowhere.txt")
