@@ -299,3 +299,23 @@ def test_cli_real_process_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr == "error: missing.txt: no such file [E101]\n"
     assert proc.stdout == ""
+
+
+def test_cli_closed_stdout_stops_quietly(tmp_path: Path, low_tide_path: Path) -> None:
+    script = Path(sys.executable).with_name("ficlens")
+    if not script.exists():
+        pytest.skip(f"the ficlens script is not installed beside {sys.executable} (run uv sync)")
+    story = tmp_path / "long.txt"
+    story.write_text(low_tide_path.read_text(encoding="utf-8") * 8, encoding="utf-8")
+    # like `ficlens analyze long.txt -o - | head -c 10`: the reader leaves after 10 bytes
+    proc = subprocess.Popen(
+        [str(script), "analyze", str(story), "-o", "-", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10) == b'{\n  "schem'
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert stderr == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +50,11 @@ def user_errors() -> Iterator[None]:
         yield
     except FicLensError as exc:
         fail(exc.one_line())
+    except BrokenPipeError:
+        # the reader of standard output went away (``ficlens analyze x -o - | head``): stop
+        # quietly, as cat does, and keep Python from complaining when it flushes at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         fail(f"{where}{exc.strerror or exc}")
