@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ficlens.readers import read, read_text
+from ficlens.readers import _markdown, read, read_text
 from ficlens.story import Story
 
 WriteFile = Callable[[str, bytes | str], Path]
@@ -94,3 +97,34 @@ def test_markdown_crlf_file_keeps_its_line_endings(write_file: WriteFile) -> Non
     story = read(write_file("story.markdown", b"One *two*\r\n\r\nthree\r\n"))
     assert story.text == "One two\r\n\r\nthree\r\n"
     assert _marked(story) == [("italic", "two")]
+
+
+# The lazy regexes _emphasis replaces: the specification of which marks pair up.
+_BOLD_SPEC = re.compile(r"(?<![\w*])(\*\*|__)(?=\S)((?:(?!\n[ \t]*\n).)+?)(?<=\S)\1(?![\w*])", re.DOTALL)
+_ITALIC_SPEC = re.compile(
+    r"(?<![\w*\\])(\*|_)(?=[^\s*_])((?:(?!\n[ \t]*\n).)+?)(?<=[^\s\\])\1(?![\w*])", re.DOTALL
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["*", "_", "**", "__", "a", "b", " ", "\n", "\n\n", "\t", "\\", "."]), max_size=20
+    )
+)
+def test_markdown_emphasis_pairs_like_the_lazy_regex(parts: list[str]) -> None:
+    raw = "".join(parts)
+    for spec, opener, closer in (
+        (_BOLD_SPEC, _markdown._BOLD_OPEN, _markdown._BOLD_CLOSE),
+        (_ITALIC_SPEC, _markdown._ITALIC_OPEN, _markdown._ITALIC_CLOSE),
+    ):
+        expected = [(m.start(), m.end(), m.group(2)) for m in spec.finditer(raw)]
+        assert _markdown._emphasis(raw, opener, closer) == expected
+
+
+@pytest.mark.parametrize("unit", ["*a ", "_a ", "**a ", "*a* ", "\\* "])
+def test_markdown_long_paragraph_of_stray_marks_is_read(unit: str) -> None:
+    # 64,000 marks in one paragraph: pairing is linear, so this reads in well under a second
+    raw = unit * 64_000
+    story = read_text(raw, format="markdown")
+    assert len(story.text) <= len(raw)
