@@ -286,3 +286,39 @@ def test_quotations_random_text_never_breaks_the_span_contract(text: str) -> Non
         before = text[para.start : q.start].rstrip()
         assert before and before[-1] in _OPENERS + "\"'”’»", (text, inner)
         assert q.kind in ("speech", "embedded")
+
+
+def test_quotations_long_single_quote_full_of_apostrophes_is_read() -> None:
+    # 16,000 g-droppings inside one quotation: each apostrophe's question "is a real closer
+    # ahead?" is answered by bisection, so this stays linear (it was quadratic)
+    speech = "goin' " * 16_000 + "home."
+    story = _quotes(f"'Hi,' said Ana.\n\n'Yo,' said Ben.\n\n'{speech}'\n")
+    assert [story.text[q.start : q.end] for q in story.quotes][-1] == speech
+
+
+def _later_closer_spec(s: str, i: int) -> bool:
+    """The plain scan _CloserAhead answers by bisection: a real closer before any opener?"""
+    from ficlens.stages.quotations import _is_single_closer, _is_single_opener
+
+    for j in range(i, len(s)):
+        if s[j] in "'’":
+            if _is_single_closer(s, j) and not s[j - 1].isalpha():
+                return True
+            if _is_single_opener(s, j):
+                return False
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(list("ab A'’‘\",.!? -") + ["goin'", "'em", "Joneses'"]), max_size=16).map(
+        "".join
+    )
+)
+def test_quotations_closer_ahead_matches_the_plain_scan(s: str) -> None:
+    from ficlens.stages.quotations import _CloserAhead
+
+    ahead = _CloserAhead(s)
+    assert [ahead(i) for i in range(1, len(s) + 1)] == [
+        _later_closer_spec(s, i) for i in range(1, len(s) + 1)
+    ]
