@@ -14,6 +14,7 @@ chapters, notes or a summary (AO3 HTML, EPUB) and falls back on the text's own s
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -176,14 +177,22 @@ class StructureStage:
     # -- sections ---------------------------------------------------------------------------
 
     def _sections(self, text: str, blocks: list[_Block], story: Story) -> tuple[list[Paragraph], list[Section]]:
-        containers = [m for m in story.markup if m.kind in ("summary", "notes", "end_notes")]
+        containers = sorted(
+            (m for m in story.markup if m.kind in ("summary", "notes", "end_notes")), key=lambda m: m.start
+        )
         chapter_marks = sorted((m for m in story.markup if m.kind == "chapter"), key=lambda m: m.start)
+        container_starts = [m.start for m in containers]
+        chapter_starts = [m.start for m in chapter_marks]
 
+        # the reader's blocks do not overlap, so the one holding ``pos`` is the last to start
+        # at or before it (a bisection: a book of hundreds of chapters stays linear)
         def container_of(pos: int) -> str | None:
-            return next((m.kind for m in containers if m.start <= pos < m.end), None)
+            k = bisect.bisect_right(container_starts, pos) - 1
+            return containers[k].kind if k >= 0 and pos < containers[k].end else None
 
         def chapter_mark_of(pos: int) -> int | None:
-            return next((k for k, m in enumerate(chapter_marks) if m.start <= pos < m.end), None)
+            k = bisect.bisect_right(chapter_starts, pos) - 1
+            return k if k >= 0 and pos < chapter_marks[k].end else None
 
         # Notes only count at the edges of the story or of a chapter.
         body = [i for i, b in enumerate(blocks) if b.kind in ("text", "text_after_gap")]
