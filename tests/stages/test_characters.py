@@ -194,3 +194,10 @@ def test_characters_header_and_authors_notes_are_not_mentions() -> None:
     assert _who(story, "Nora").mention_count == 6
     with_cast = _analyze(text, cast=[CastMember("Mags Fell", ("Mags",), "female")])
     assert with_cast.characters[0].mention_count == 0
+
+
+def test_characters_cast_aliases_of_any_shape_are_found() -> None:
+    text = "Everyone waited for the skipper. Ó Briain came at last, and the skipper said nothing.\n"
+    cast = [CastMember("Aoife Ó Briain", ("Ó Briain", "the skipper"), "female")]
+    story = _analyze(text, cast=cast)
+    assert [text[m.start : m.end] for m in story.mentions] == ["the skipper", "Ó Briain", "the skipper"]

@@ -324,7 +324,10 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
     pattern = "|".join(
         r"\s+".join(re.escape(w) for w in v.split(" ")) for v in sorted(variants, key=len, reverse=True)
     )
-    rx = re.compile(rf"(?<![\w.])(?:{pattern})(?![\w])")
+    # a lookahead on the first letters lets the regex skip most positions at once, instead of
+    # trying every alias at every character of a novel
+    firsts = "".join(sorted({re.escape(v[0]) for v in variants}))
+    rx = re.compile(rf"(?=[{firsts}])(?<![\w.])(?:{pattern})(?![\w])")
     out = []
     for m in rx.finditer(text):
         key = " ".join(m.group(0).split())
