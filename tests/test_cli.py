@@ -104,6 +104,9 @@ def test_cli_analyze_default_output_name_and_folder_output(
     folder.mkdir()
     assert runner.invoke(app, ["analyze", str(story), "-q", "-o", str(folder)]).exit_code == 0
     assert _files(folder) == ["slack.ficlens.json"]
+    # a folder that does not exist yet, named with a trailing slash
+    assert runner.invoke(app, ["analyze", str(story), "-q", "-o", "new/"]).exit_code == 0
+    assert _files(tmp_path / "new") == ["slack.ficlens.json"]
 
 
 def test_cli_analyze_quiet_prints_nothing(runner: CliRunner, tmp_path: Path, write_file: WriteFile) -> None:

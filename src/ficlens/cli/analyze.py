@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,8 @@ def _outputs(path: Path, out: str | None, fmt: str) -> dict[str, str]:
     if out is None:
         return {f: f"{stem}.ficlens{SUFFIXES[f]}" for f in wanted}
     target = Path(out)
-    if len(wanted) > 1 or target.is_dir():
+    # a folder: one that exists, or a new one written with a trailing slash ("-o results/")
+    if len(wanted) > 1 or target.is_dir() or out.endswith(("/", os.sep)):
         return {f: str(target / f"{stem}.ficlens{SUFFIXES[f]}") for f in wanted}
     return {wanted[0]: out}
 
