@@ -146,3 +146,26 @@ def test_text_decode_random_bytes_gives_text_or_a_ficlens_error(data: bytes) -> 
     assert isinstance(text, str)
     assert encoding in {"utf-8", "utf-16", "cp1252", "latin-1"}
     assert fallback == (encoding in {"cp1252", "latin-1"})
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "value"),
+    [
+        (
+            "Title: Slack Water\nSummary:\nNora misses the ferry.\nDev does not.\n",
+            "summary",
+            "Nora misses the ferry. Dev does not.",
+        ),
+        (
+            "Title: Slack Water\nAdditional Tags:\nFluff, Missing Scene\nRating: G\n",
+            "additional_tags",
+            ("Fluff", "Missing Scene"),
+        ),
+        ("Title:   \nRating: G\n", "title", None),
+    ],
+    ids=["summary-on-next-line", "tags-on-next-line", "empty-value"],
+)
+def test_text_header_value_on_the_next_line(header: str, field: str, value: object) -> None:
+    meta = read_text(header + "\nThe harbour was quiet.\n").metadata
+    assert getattr(meta, field) == value
+    assert meta.rating in (None, "G")
