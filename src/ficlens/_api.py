@@ -24,7 +24,12 @@ def _is_path(source: SourceTypes) -> bool:
         return True
     if "\n" in source or len(source) > 4096:
         return False
-    return source.lower().endswith(_SUFFIXES) or Path(source).is_file()
+    if source.lower().endswith(_SUFFIXES):
+        return True
+    try:
+        return Path(source).is_file()
+    except OSError:  # a one-line story longer than a file name may be ("File name too long")
+        return False
 
 
 def build_pipeline(

@@ -2,11 +2,11 @@
 
 The hierarchy::
 
-    FicLensError                 base of everything below; carries .code and .path
-    ├── InputError               the input cannot be read as a story
+    FicLensError                 E000 base of everything below; carries .code and .path
+    ├── InputError               E100 the input cannot be read as a story
     │   ├── NotFoundError        E101 path missing, or a directory
     │   ├── EmptyInputError      E102 empty or whitespace-only
-    │   ├── TooLargeError        E103 over the size limit
+    │   ├── TooLargeError        E103 over the size limit (50 MB)
     │   ├── BinaryInputError     E104 looks binary, not text
     │   ├── DecodeError          E105 no text encoding fits
     │   ├── MalformedError       E106 HTML/EPUB/SRT/... that cannot be parsed
@@ -16,7 +16,9 @@ The hierarchy::
     └── PipelineError            E401 a stage needs a layer nothing earlier provides
 
 Call sites raise the specific class; the CLI catches :class:`FicLensError` at its edge,
-prints ``error: <path>: <message>`` on one line and exits with status 2.
+prints ``error: <path>: <message> [E###]`` on one line and exits with status 2.
+``docs/errors.md`` lists every code with an example message; ``tests/test_docs.py`` keeps
+the two in step.
 """
 
 from __future__ import annotations

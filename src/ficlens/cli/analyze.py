@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,8 @@ def _outputs(path: Path, out: str | None, fmt: str) -> dict[str, str]:
     if out is None:
         return {f: f"{stem}.ficlens{SUFFIXES[f]}" for f in wanted}
     target = Path(out)
-    if len(wanted) > 1 or target.is_dir():
+    # a folder: one that exists, or a new one written with a trailing slash ("-o results/")
+    if len(wanted) > 1 or target.is_dir() or out.endswith(("/", os.sep)):
         return {f: str(target / f"{stem}.ficlens{SUFFIXES[f]}") for f in wanted}
     return {wanted[0]: out}
 
@@ -101,11 +103,12 @@ def _summary(story: object, elapsed: float, written: list[str]) -> None:
     for row in info["characters"]:
         table.add_row(*[str(x) for x in row])
     console.print(table)
+    # soft_wrap: a long path or count line is never broken in two
     for line in info["lines"]:
-        console.print(line)
+        console.print(line, soft_wrap=True, markup=False)
     for line in info.get("narrative", ()):
-        console.print(line, markup=False, highlight=False)
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
     words = len(story.text.split())
-    console.print(f"{words:,} words in {elapsed:.2f} s ({words / max(elapsed, 1e-9):,.0f} words/s)")
+    console.print(f"{words:,} words in {elapsed:.2f} s ({words / max(elapsed, 1e-9):,.0f} words/s)", soft_wrap=True)
     for target in written:
-        console.print(f"wrote {target}")
+        console.print(f"wrote {target}", soft_wrap=True, markup=False, highlight=False)

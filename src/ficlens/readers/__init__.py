@@ -76,11 +76,16 @@ def load_bytes(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[bytes, 
         raise NotFoundError("is a directory, not a file", path=p)
     size = p.stat().st_size
     if size > max_bytes:
-        raise TooLargeError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit", path=p)
+        raise TooLargeError(f"file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit", path=p)
     try:
-        return p.read_bytes(), p
+        # never more than the limit, even from a pipe or a device that reports no size (/dev/zero)
+        with open(p, "rb") as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise NotFoundError(f"cannot be read ({exc.strerror or exc})", path=p) from None
+    if len(data) > max_bytes:
+        raise TooLargeError(f"is over the {max_bytes / 2**20:g} MB limit", path=p)
+    return data, p
 
 
 def read(path: str | Path, *, format: str | None = None) -> Story:

@@ -79,6 +79,8 @@ def parse_cast(text: str, *, path: Path | None = None, format: str | None = None
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
             raise CastError(f"is not valid YAML{where}", path=path) from None
+        if data is None:
+            raise CastError("the cast list is empty", path=path)
         if isinstance(data, dict) and "characters" in data:
             data = data["characters"]
         if isinstance(data, dict):
@@ -93,6 +95,11 @@ def parse_cast(text: str, *, path: Path | None = None, format: str | None = None
             members.append(_member(entry.get("name"), entry.get("aliases"), entry.get("gender"), path))
     if not members:
         raise CastError("the cast list is empty", path=path)
+    seen: set[str] = set()
+    for m in members:
+        if m.name in seen:
+            raise CastError(f"{m.name!r} is listed twice; give each character once, with all its aliases", path=path)
+        seen.add(m.name)
     return members
 
 

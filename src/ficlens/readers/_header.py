@@ -73,12 +73,14 @@ def split_header(text: str) -> dict[str, Any]:
             found[key] = (found.get(key, "") + ", " + m.group(2)).strip(", ") if key in found else m.group(2)
             last = key
             continue
-        if last == "summary" and found:
-            found["summary"] += " " + line.strip()
+        if last is not None and (last == "summary" or not found[last].strip()):
+            # a wrapped summary, or a key whose value starts on the next line ("Summary:")
+            found[last] = f"{found[last]} {line.strip()}"
             continue
         break
     out: dict[str, Any] = {}
     for key, value in found.items():
+        value = value.strip()
         if not value:
             continue
         out[key] = _split_list(value) if key in _LIST_FIELDS else value

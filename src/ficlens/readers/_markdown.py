@@ -3,6 +3,7 @@ marks; ``#`` headings become heading markup. Everything else is kept as written.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -11,39 +12,119 @@ from ficlens.readers._text import check_text, decode
 from ficlens.story import Markup, Metadata, Story
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
-# **bold** / __bold__ first, then *italic* / _italic_; never across a blank line
-_BOLD = re.compile(r"(?<![\w*])(\*\*|__)(?=\S)((?:(?!\n[ \t]*\n).)+?)(?<=\S)\1(?![\w*])", re.S)
 _BREAK_LINE = re.compile(r"^[ \t]*(?:[*_\-~=#][ \t]*){3,}$", re.M)
-_ITALIC = re.compile(r"(?<![\w*\\])(\*|_)(?=[^\s*_])((?:(?!\n[ \t]*\n).)+?)(?<=[^\s\\])\1(?![\w*])", re.S)
+# **bold** / __bold__ first, then *italic* / _italic_; never across a blank line. Every place
+# a delimiter may open or close (zero-width, so overlapping places are all found):
+_BOLD_OPEN = re.compile(r"(?<![\w*])(?=(\*\*|__)\S)")
+_BOLD_CLOSE = re.compile(r"(?<=\S)(?=(\*\*|__)(?![\w*]))")
+_ITALIC_OPEN = re.compile(r"(?<![\w*\\])(?=(\*|_)[^\s*_])")
+_ITALIC_CLOSE = re.compile(r"(?<=[^\s\\])(?=(\*|_)(?![\w*]))")
+_BLANK_AT = re.compile(r"(?=\n[ \t]*\n)")
 
 
-def parse_markdown(raw: str, *, source: str | None, encoding: str | None, fallback: bool) -> Story:
+def _emphasis(raw: str, opener: re.Pattern[str], closer: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    """(start, end, inner) of each emphasis, left to right, without overlaps.
+
+    The same matches as the lazy regex ``OPEN (.+?) CLOSE`` (never across a blank line), but
+    in linear time: each opener takes the first closer of its delimiter after it, found by
+    bisection, so a long paragraph full of stray ``*`` cannot make reading quadratic.
+    """
+    closers: dict[str, list[int]] = {}
+    for m in closer.finditer(raw):
+        closers.setdefault(m.group(1), []).append(m.start())
+    blanks = [m.start() for m in _BLANK_AT.finditer(raw)]
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for m in opener.finditer(raw):
+        i, delim = m.start(), m.group(1)
+        if i < pos:
+            continue
+        n = len(delim)
+        ends = closers.get(delim, [])
+        k = bisect.bisect_left(ends, i + n + 1)  # at least one character inside
+        if k == len(ends):
+            continue
+        j = ends[k]
+        b = bisect.bisect_left(blanks, i + n)
+        if b < len(blanks) and blanks[b] < j:
+            continue  # the first closer is past a blank line
+        out.append((i, j + n, raw[i + n : j]))
+        pos = j + n
+    return out
+
+
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~])")
+
+
+class _Taken:
+    """Stretches of the raw text already claimed, kept sorted and disjoint (overlapping ones
+    are merged), so each overlap check is a bisection, not a scan."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def _between(self, start: int, end: int) -> tuple[int, int]:
+        return bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        lo, hi = self._between(start, end)
+        return lo < hi
+
+    def add(self, start: int, end: int) -> None:
+        lo, hi = self._between(start, end)
+        if lo < hi:
+            start, end = min(start, self.starts[lo]), max(end, self.ends[hi - 1])
+        self.starts[lo:hi] = [start]
+        self.ends[lo:hi] = [end]
+
+
+def _render(raw: str, *, top: bool) -> tuple[str, list[Markup]]:
+    """``raw`` without its Markdown marks, and the markup they made (offsets into the result).
+
+    Headings (top level only), then bold, then italics, in document order; the inside of a
+    heading or of bold text is rendered the same way, so ``***both***`` is bold and italic.
+    A backslash escape (``\\*``) keeps its character and loses the backslash.
+    """
+    events: list[tuple[int, int, str, str]] = []
+    taken = _Taken()
+    if top:
+        for m in _HEADING.finditer(raw):
+            events.append((m.start(), m.end(), "heading", m.group(2)))
+            taken.add(m.start(), m.end())
+        for m in _BREAK_LINE.finditer(raw):
+            taken.add(m.start(), m.end())
+    for kind, opener, closer in (("bold", _BOLD_OPEN, _BOLD_CLOSE), ("italic", _ITALIC_OPEN, _ITALIC_CLOSE)):
+        for start, end, inner in _emphasis(raw, opener, closer):
+            if not taken.overlaps(start, end):
+                events.append((start, end, kind, inner))
+                taken.add(start, end)
+    for m in _ESCAPE.finditer(raw):
+        if not taken.overlaps(m.start(), m.end()):
+            events.append((m.start(), m.end(), "escape", m.group(1)))
+    events.sort(key=lambda e: e[0])
     out: list[str] = []
     markup: list[Markup] = []
-    pos = 0
-    length = 0
-    # One pass over heading lines and emphasis, in document order.
-    events: list[tuple[int, int, str, re.Match[str]]] = []
-    for m in _HEADING.finditer(raw):
-        events.append((m.start(), m.end(), "heading", m))
-    taken = [(s, e) for s, e, _, _ in events] + [(m.start(), m.end()) for m in _BREAK_LINE.finditer(raw)]
-    for rx, kind in ((_BOLD, "bold"), (_ITALIC, "italic")):
-        for m in rx.finditer(raw):
-            if any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
-                continue
-            events.append((m.start(), m.end(), kind, m))
-            taken.append((m.start(), m.end()))
-    events.sort(key=lambda e: e[0])
-    for start, end, kind, m in events:
+    pos = length = 0
+    for start, end, kind, inner_raw in events:
         out.append(raw[pos:start])
         length += start - pos
-        inner = m.group(2)
+        inside: list[Markup] = []
+        if kind == "escape":
+            inner = inner_raw
+        else:
+            inner, inside = _render(inner_raw, top=False)
+            markup.append(Markup(kind, length, length + len(inner)))  # type: ignore[arg-type]
+        markup.extend(Markup(m.kind, length + m.start, length + m.end, m.label) for m in inside)
         out.append(inner)
-        markup.append(Markup(kind, length, length + len(inner)))  # type: ignore[arg-type]
         length += len(inner)
         pos = end
     out.append(raw[pos:])
-    text = "".join(out)
+    return "".join(out), markup
+
+
+def parse_markdown(raw: str, *, source: str | None, encoding: str | None, fallback: bool) -> Story:
+    text, markup = _render(raw, top=True)
     meta = Metadata(source=source, format="markdown", encoding=encoding, encoding_fallback=fallback, **split_header(text))
     return Story(text, metadata=meta, markup=markup)
 

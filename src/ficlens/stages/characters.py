@@ -17,6 +17,7 @@ text. Without one, people are found from the text alone:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -155,10 +156,11 @@ class CharacterStage:
         self.use_ner = use_ner
 
     def __call__(self, story: Story) -> None:
+        text = story_only(story)
         if self.cast:
-            chars, mentions = self._from_cast(story.text, self.cast)
+            chars, mentions = self._from_cast(text, self.cast)
         else:
-            chars, mentions = self._infer(story)
+            chars, mentions = self._infer(story, text)
         story.add_layer("characters", chars)
         story.add_layer("mentions", mentions)
 
@@ -197,8 +199,7 @@ class CharacterStage:
 
     # -- inference ----------------------------------------------------------------------------
 
-    def _infer(self, story: Story) -> tuple[list[Character], list[Mention]]:
-        text = story.text
+    def _infer(self, story: Story, text: str) -> tuple[list[Character], list[Mention]]:
         counts, where = find_candidates(text)
         lower = Counter(w.lower() for w in re.findall(r"\b[a-z][a-z'’]+\b", text))
         tagged = _speech_tagged(text)
@@ -220,22 +221,30 @@ class CharacterStage:
                 kept[key] = n
                 if possessive.get(name, 0) == 0 and len(words) == 1:
                     doubtful.append(key)
-        if self.use_ner and doubtful:
-            for key in _ner_reject(text, doubtful, where):
-                kept.pop(key, None)
+        initial = _initial_only(where, counts, lower, placey, self.min_mentions)
+        if self.use_ner and (doubtful or initial):
+            votes = _ner_votes(text, doubtful + initial, where)
+            for key in doubtful:
+                if _ner_says(votes[key]) == "other":
+                    kept.pop(key, None)
+            for key in initial:
+                if _ner_says(votes[key]) == "person":
+                    kept[key] = len(where[key])
+        rare = _keep_full_names(text, kept, where, placey)
         clusters = _cluster(kept, where)
         clusters.extend(_nominal_speakers(text, {n for c in clusters for n in c.names}))
-        chars, mentions = self._characters(text, story, clusters)
+        chars, mentions = self._characters(text, story, clusters, rare)
         return chars, mentions
 
     def _characters(
-        self, text: str, story: Story, clusters: list[_Cluster]
+        self, text: str, story: Story, clusters: list[_Cluster], rare: frozenset[str] = frozenset()
     ) -> tuple[list[Character], list[Mention]]:
         alias_owner: dict[str, int] = {}
         for i, c in enumerate(clusters):
             for name in c.names:
                 alias_owner.setdefault(name, i)
         hits = _find_aliases(text, list(alias_owner))
+        starts = [s for s, _e, _a in hits]
         by_cluster: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for s, e, alias in hits:
             by_cluster[alias_owner[alias]].append((s, e, alias))
@@ -249,9 +258,9 @@ class CharacterStage:
             c = clusters[i]
             cid = f"c{rank + 1}"
             found = by_cluster[i]
-            name = _display_name(c)
+            name = _display_name(c, rare)
             aliases = tuple(sorted((a for a in c.names if a != name), key=lambda a: (-c.names[a], a)))
-            gender = _gender(text, c, found)
+            gender = _gender(text, c, found, starts)
             chars.append(Character(cid, name, aliases, gender, len(found)))  # type: ignore[arg-type]
             for s, e, alias in found:
                 kind = "title" if alias.split(" ")[0].rstrip(".").lower() in TITLES else "name"
@@ -265,6 +274,52 @@ def _title_gender(member: CastMember) -> str | None:
     genders.discard(None)
     genders.discard("unknown")
     return genders.pop() if len(genders) == 1 else None
+
+
+def story_only(story: Story) -> str:
+    """The text with the author's notes, summary and header blanked out (same length, line
+    breaks kept), so names there are not mentions: what a work declares about itself stays
+    apart from what ficlens finds in the story."""
+    notes = [(p.start, p.end) for p in story.paragraphs if p.kind == "note"]
+    if not notes:
+        return story.text
+    out: list[str] = []
+    pos = 0
+    for start, end in notes:
+        out.append(story.text[pos:start])
+        out.append(re.sub(r"[^\n]", " ", story.text[start:end]))
+        pos = end
+    out.append(story.text[pos:])
+    return "".join(out)
+
+
+def _keep_full_names(
+    text: str,
+    kept: dict[tuple[str | None, str], int],
+    where: dict[tuple[str | None, str], list[int]],
+    placey: set[tuple[str | None, str]],
+) -> frozenset[str]:
+    """Keep full names too rare, or too often sentence-initial, to count on their own.
+
+    "Nora Vance" written once, or only at the start of sentences, is still a name when
+    "Nora" or "Miss Vance" is one; keeping it lets clustering join the three. Returns the
+    names kept this way, which are aliases but do not name the character.
+    """
+    singles = {name for title, name in kept if title is None and " " not in name}
+    titled = {name for title, name in kept if title is not None and " " not in name}
+    rescued: set[str] = set()
+    for key, positions in where.items():
+        title, name = key
+        words = name.split(" ")
+        if key in kept or title is not None or len(words) < 2 or key in placey:
+            continue
+        if words[0] not in singles and (words[-1] not in titled or words[-1] in singles):
+            continue
+        one_line = re.compile(r"[ \t]+".join(re.escape(w) for w in words))
+        if any(one_line.match(text, p) for p in positions):
+            kept[key] = len(positions)
+            rescued.add(name)
+    return frozenset(rescued)
 
 
 def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
@@ -281,7 +336,10 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
     pattern = "|".join(
         r"\s+".join(re.escape(w) for w in v.split(" ")) for v in sorted(variants, key=len, reverse=True)
     )
-    rx = re.compile(rf"(?<![\w.])(?:{pattern})(?![\w])")
+    # a lookahead on the first letters lets the regex skip most positions at once, instead of
+    # trying every alias at every character of a novel
+    firsts = "".join(sorted({re.escape(v[0]) for v in variants}))
+    rx = re.compile(rf"(?=[{firsts}])(?<![\w.])(?:{pattern})(?![\w])")
     out = []
     for m in rx.finditer(text):
         key = " ".join(m.group(0).split())
@@ -347,10 +405,47 @@ def _speech_tagged(text: str) -> set[str]:
     return {n for n in names if n.split(" ")[0] not in STOPWORDS}
 
 
-def _ner_reject(
-    text: str, keys: list[tuple[str | None, str]], where: dict[tuple[str | None, str], list[int]], samples: int = 4
+def _initial_only(
+    where: dict[tuple[str | None, str], list[int]],
+    counts: Counter[tuple[str | None, str]],
+    lower: Counter[str],
+    placey: set[tuple[str | None, str]],
+    min_mentions: int,
 ) -> list[tuple[str | None, str]]:
-    """Candidates the entity recogniser never calls PERSON but calls a place/organisation."""
+    """Single names seen only at the start of sentences ("Nora bit her lip."), never in lower
+    case: names only if the entity recogniser says so. Uses inside a full name count."""
+    uses: Counter[str] = Counter()
+    for (title, name), positions in where.items():
+        if title is None and " " in name:
+            uses[name.split(" ")[0]] += len(positions)
+    out = []
+    for key, positions in where.items():
+        title, name = key
+        if title is not None or " " in name or key in counts or key in placey or name.lower() in lower:
+            continue
+        if len(positions) + uses[name] >= min_mentions:
+            out.append(key)
+    return out
+
+
+_NOT_PERSON = ("GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE", "DATE", "TIME")
+
+
+def _ner_says(v: Counter[str]) -> str:
+    """"person", "other" or "unsure" from the entity labels one candidate got."""
+    person = v.get("PERSON", 0)
+    other = sum(n for lab, n in v.items() if lab in _NOT_PERSON)
+    if person == 0 and (other >= 1 or v.get("O", 0) == sum(v.values())):
+        return "other"
+    if person >= 1 and person >= other:
+        return "person"
+    return "unsure"
+
+
+def _ner_votes(
+    text: str, keys: list[tuple[str | None, str]], where: dict[tuple[str | None, str], list[int]], samples: int = 4
+) -> dict[tuple[str | None, str], Counter[str]]:
+    """The entity label of a few sample occurrences of each candidate ("O" for none)."""
     from ficlens.stages._nlp import ner
 
     sentences: list[str] = []
@@ -370,13 +465,7 @@ def _ner_reject(
                 label = ent.label_
                 break
         votes[key][label] += 1
-    reject = []
-    for key, v in votes.items():
-        person = v.get("PERSON", 0)
-        other = sum(n for lab, n in v.items() if lab in ("GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE", "DATE", "TIME"))
-        if person == 0 and (other >= 1 or v.get("O", 0) == sum(v.values())):
-            reject.append(key)
-    return reject
+    return votes
 
 
 def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | None, str], list[int]]) -> list[_Cluster]:
@@ -495,31 +584,38 @@ def _cluster_gender(c: _Cluster) -> str:
     return g[0] if len(g) == 1 else "unknown"
 
 
-def _display_name(c: _Cluster) -> str:
+def _display_name(c: _Cluster, rare: frozenset[str] = frozenset()) -> str:
     """The name a reader knows the character by: a full name if the story uses it, else the
     most frequent form ("Alice", not "Miss Alice"; "Mr. Knightley", not "Knightley")."""
     top = max(c.names.values())
     untitled_full = [
         n for n in c.names
         if " " in n and n.split(" ")[0].rstrip(".").lower() not in TITLES and c.names[n] >= 0.2 * top
+        and n not in rare
     ]
     if untitled_full:
         return max(untitled_full, key=lambda n: (c.names[n], len(n)))
     return max(c.names, key=lambda n: (c.names[n], -len(n)))
 
 
-def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]]) -> str:
+def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: list[int] | None = None) -> str:
+    """The cluster's title gender, else a vote of the pronouns that follow its mentions,
+    up to the next character's name (in "Dev knew that Nora would snatch it if she could"
+    the "she" is Nora's, not Dev's). ``starts``: where every mention starts, sorted."""
     g = _cluster_gender(c)
     if g != "unknown":
         return g
-    return pronoun_gender(text, found)
+    return pronoun_gender(text, found, starts)
 
 
-def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]]) -> str:
-    """Gender from the pronouns that follow a character's mentions in the same sentence."""
+def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: list[int] | None = None) -> str:
+    """Gender from the pronouns that follow a character's mentions, up to the next mention
+    of anyone (``starts``, sorted) and within the sentence."""
+    starts = starts or []
     votes: Counter[str] = Counter()
     for _, e, _alias in found[:400]:
-        window = text[e : e + 80]
+        i = bisect.bisect_left(starts, e)
+        window = text[e : min(e + 80, starts[i] if i < len(starts) else len(text))]
         m = _PRONOUN_AFTER.search(window)
         if m and not re.search(r"[.!?]\s+[A-Z]", window[: m.start()]):
             votes["male" if m.group(1).lower().startswith("h") and m.group(1).lower() not in ("her", "hers", "herself") else "female"] += 1

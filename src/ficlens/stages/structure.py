@@ -14,6 +14,7 @@ chapters, notes or a summary (AO3 HTML, EPUB) and falls back on the text's own s
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ _HEADER = re.compile(
     re.I,
 )
 _SUMMARY = re.compile(r"^summary\s*:", re.I)
+#: A Markdown heading left in a plain-text file ("# Chapter One", "## Later").
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?=\S)(.{1,80})$")
 
 
 @dataclass(slots=True)
@@ -116,6 +119,11 @@ def split_blocks(text: str) -> list[_Block]:
     return blocks
 
 
+def _title(line: str) -> str:
+    """A heading line as a chapter title: white space and Markdown ``#`` marks dropped."""
+    return line.strip().lstrip("#").strip() or line.strip()
+
+
 def _all_indented(text: str, group: list[tuple[int, int]]) -> bool:
     return all(text[s:e][:2].strip() == "" for s, e in group[1:])
 
@@ -155,10 +163,10 @@ class StructureStage:
             if _is_break(s):
                 b.kind = "break"
             elif (b.start, b.end) in headings or b.start in heading_starts or (
-                "\n" not in s and len(s) <= 80 and _CHAPTER.match(s.strip())
+                "\n" not in s and ((len(s) <= 80 and _CHAPTER.match(s.strip())) or _MD_HEADING.match(s))
             ):
                 b.kind = "heading"
-            elif _HEADER.match(s) and all(x.kind == "header" for x in blocks[:i]):
+            elif (_HEADER.match(s) or _SUMMARY.match(s)) and all(x.kind == "header" for x in blocks[:i]):
                 b.kind = "summary" if _SUMMARY.match(s) else "header"
             elif _NOTE.match(s):
                 b.kind = "note"
@@ -169,14 +177,22 @@ class StructureStage:
     # -- sections ---------------------------------------------------------------------------
 
     def _sections(self, text: str, blocks: list[_Block], story: Story) -> tuple[list[Paragraph], list[Section]]:
-        containers = [m for m in story.markup if m.kind in ("summary", "notes", "end_notes")]
+        containers = sorted(
+            (m for m in story.markup if m.kind in ("summary", "notes", "end_notes")), key=lambda m: m.start
+        )
         chapter_marks = sorted((m for m in story.markup if m.kind == "chapter"), key=lambda m: m.start)
+        container_starts = [m.start for m in containers]
+        chapter_starts = [m.start for m in chapter_marks]
 
+        # the reader's blocks do not overlap, so the one holding ``pos`` is the last to start
+        # at or before it (a bisection: a book of hundreds of chapters stays linear)
         def container_of(pos: int) -> str | None:
-            return next((m.kind for m in containers if m.start <= pos < m.end), None)
+            k = bisect.bisect_right(container_starts, pos) - 1
+            return containers[k].kind if k >= 0 and pos < containers[k].end else None
 
         def chapter_mark_of(pos: int) -> int | None:
-            return next((k for k, m in enumerate(chapter_marks) if m.start <= pos < m.end), None)
+            k = bisect.bisect_right(chapter_starts, pos) - 1
+            return k if k >= 0 and pos < chapter_marks[k].end else None
 
         # Notes only count at the edges of the story or of a chapter.
         body = [i for i, b in enumerate(blocks) if b.kind in ("text", "text_after_gap")]
@@ -229,9 +245,9 @@ class StructureStage:
             if b.kind == "heading":
                 if state.chapter is None or state.has_body() or state.mark is not None and mark is None:
                     state.close_chapter()
-                    state.open_chapter(b.start, text[b.start : b.end].strip(), None)
+                    state.open_chapter(b.start, _title(text[b.start : b.end]), None)
                 else:
-                    state.extend_title(text[b.start : b.end].strip())
+                    state.extend_title(_title(text[b.start : b.end]))
                 state.add(b, "heading")
             elif b.kind == "break":
                 if state.chapter is None:

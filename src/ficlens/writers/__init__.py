@@ -52,21 +52,34 @@ def render(story: Story, format: str) -> str:
         raise ValueError(f"unknown format {format!r}; available: {', '.join(FORMATS)}") from None
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, content: str) -> None:
-    """Write ``content`` to ``path`` via a temporary file and a rename."""
+    """Write ``content`` to ``path`` via a temporary file and a rename.
+
+    The file gets the permissions a plain ``open(path, "w")`` would give it (0666 less the
+    umask), not the private 0600 of a temporary file. An OSError names ``path``, never the
+    temporary file, and no temporary file is left behind.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(content)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it the usual mode
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    except BaseException as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(exc, OSError) and exc.filename != str(target):
+            raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
         raise

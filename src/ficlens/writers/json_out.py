@@ -38,9 +38,9 @@ def story_to_dict(story: Story) -> dict[str, Any]:
     attributions = story.attributions
     canon = story.layer("canon") if story.has_layer("canon") else None
     quote_counts: dict[str, int] = {}
-    for a in attributions.values():
-        if a.speaker:
-            quote_counts[a.speaker] = quote_counts.get(a.speaker, 0) + 1
+    for att in attributions.values():
+        if att.speaker:
+            quote_counts[att.speaker] = quote_counts.get(att.speaker, 0) + 1
     quotes = []
     for q in story.quotes:
         a = attributions.get(q.id)
@@ -51,6 +51,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
                 "end": q.end,
                 "text": text[q.start : q.end],
                 "kind": q.kind,
+                "mark": q.mark,
                 "group": q.group,
                 "paragraph": q.paragraph,
                 "speaker": a.speaker if a else None,

@@ -1,0 +1,140 @@
+"""Attribution, by behaviour only: who says each quotation in short stories with one clear answer.
+
+These go through ``ficlens.analyze(text)`` end to end (characters found from the text, no
+cast), so they hold whatever model the attribution stage ships. Only clear-cut cases.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import ficlens
+from ficlens.story import Story
+
+# Two people, both named mid-sentence more than once, with their pronouns.
+HARBOUR = (
+    "The last ferry had gone without her, so Nora Vance pushed her wet hair out of her eyes and climbed onto "
+    "the harbour wall. Beside her sat Dev Okafor with the chips; he held the bag against his chest, because "
+    "Dev knew that Nora would snatch it if she could. Everyone at the station knew that Nora never bought her "
+    "own chips and that Dev always bought his.\n\n"
+)
+
+
+def _said(story: Story) -> list[tuple[str, str | None]]:
+    """(quotation, speaker's name) for each speech quotation."""
+    names = {c.id: c.name for c in story.characters}
+    out = []
+    for q in story.speech():
+        a = story.attributions[q.id]
+        out.append((story.text[q.start : q.end], names.get(a.speaker) if a.speaker else None))
+    return out
+
+
+def _last(story: Story) -> tuple[str | None, list[str], str]:
+    """Speaker name, addressee names and cue of the last speech quotation."""
+    names = {c.id: c.name for c in story.characters}
+    q = list(story.speech())[-1]
+    a = story.attributions[q.id]
+    return (names.get(a.speaker) if a.speaker else None, [names[x] for x in a.addressees], a.cue)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"Give me one," said Nora.',
+        '"Give me one," Nora said.',
+        '"Give me one," said Dev.',
+        '"Give me one," Dev said.',
+    ],
+    ids=["said-Nora", "Nora-said", "said-Dev", "Dev-said"],
+)
+def test_attribution_explicit_tag(line: str) -> None:
+    story = ficlens.analyze(HARBOUR + line + "\n")
+    speaker, _, cue = _last(story)
+    assert speaker == ("Nora" if "Nora" in line else "Dev")
+    assert cue == "explicit"
+
+
+def test_attribution_explicit_tag_after_an_interrupted_quote() -> None:
+    story = ficlens.analyze(HARBOUR + '"Give me," Nora said, reaching across him, "just one."\n')
+    assert _said(story) == [("Give me,", "Nora"), ("just one.", "Nora")]
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "tag", "speaker"),
+    [
+        ("Dev ate another chip, very slowly.", "she asked", "Nora"),
+        ("Nora held out her hand.", "he asked", "Dev"),
+    ],
+    ids=["she-asked", "he-asked"],
+)
+def test_attribution_anaphoric_tag_resolved_by_gender(lead_in: str, tag: str, speaker: str) -> None:
+    story = ficlens.analyze(f'{HARBOUR}{lead_in}\n\n"Are you going to share or not?" {tag}.\n')
+    name, _, cue = _last(story)
+    assert (name, cue) == (speaker, "anaphoric")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="reported to the lead: the first untagged reply ('Please?') goes to Dev, who spoke the line "
+    "before it, so the rest of the exchange alternates one step out of phase",
+)
+def test_attribution_alternation_in_a_two_person_conversation() -> None:
+    story = ficlens.analyze(
+        HARBOUR + '"Give me one," said Nora.\n\n"No," said Dev.\n\n"Please?"\n\n"Still no."\n\n'
+        '"I will push you in the harbour."\n\n"You would not dare."\n'
+    )
+    assert [who for _, who in _said(story)] == ["Nora", "Dev", "Nora", "Dev", "Nora", "Dev"]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        '"Dev, wait," she said. "You forgot your coat."\n',
+        'Nora jumped down.\n\n"Dev, wait. You forgot your coat."\n',
+    ],
+    ids=["with-tag", "without-tag"],
+)
+def test_attribution_vocative_names_the_addressee_not_the_speaker(ending: str) -> None:
+    story = ficlens.analyze(HARBOUR + ending)
+    speaker, addressees, _ = _last(story)
+    assert speaker == "Nora"
+    assert addressees[:1] == ["Dev"]
+
+
+@pytest.mark.parametrize(
+    ("beat", "speaker"),
+    [('Nora bit her lip. "I lied."', "Nora"), ('Dev put the bag down. "Fine. Have one."', "Dev")],
+    ids=["Nora", "Dev"],
+)
+def test_attribution_action_beat_names_the_speaker(beat: str, speaker: str) -> None:
+    story = ficlens.analyze(f"{HARBOUR}{beat}\n")
+    assert _last(story)[0] == speaker
+
+
+def test_attribution_min_confidence_leaves_quotes_unattributed() -> None:
+    text = HARBOUR + '"Mm."\n\n"Mm."\n\n"Give me one," said Nora.\n'
+    loose = ficlens.analyze(text)
+    strict = ficlens.analyze(text, min_confidence=0.999)
+    assert any(a.speaker and a.confidence < 0.999 for a in loose.attributions.values())
+    for q in strict.speech():
+        a = strict.attributions[q.id]
+        if a.confidence < 0.999:
+            assert a.speaker is None
+    # the explicit tag stays attributed however strict
+    assert _said(strict)[-1] == ("Give me one,", "Nora")
+    # the JSON says so too: unattributed quotes have a null speaker
+    data = strict.to_dict()
+    assert [q["speaker"] is None for q in data["quotes"]] == [
+        a.speaker is None for a in strict.attributions.values()
+    ]
+
+
+def test_attribution_every_speech_quote_has_one_record() -> None:
+    story = ficlens.analyze(HARBOUR + '"Give me one," said Nora. "Please."\n\n"No."\n')
+    assert set(story.attributions) == {q.id for q in story.speech()}
+    ids = {c.id for c in story.characters}
+    for a in story.attributions.values():
+        assert a.speaker is None or a.speaker in ids
+        assert set(a.addressees) <= ids and a.speaker not in a.addressees
+        assert 0.0 <= a.confidence <= 1.0

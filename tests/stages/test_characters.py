@@ -1,0 +1,203 @@
+"""The characters stage: finding people with no cast list, aliases, gender, and a cast given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import ficlens
+from ficlens.readers._cast import CastMember
+from ficlens.story import Character, Story
+
+STAGES = ["structure", "quotations", "characters"]
+
+VANCE = """\
+Nora Vance had kept the light on Gull Point for eleven winters. The village knew Nora by her boots
+before it knew her by her face.
+
+"Miss Vance," said the postman at the gate, "there is a parcel for you." Nora signed for it and she
+carried it in out of the rain.
+
+That evening Nora opened the parcel on the kitchen table. Miss Vance, the children called her,
+though she was barely thirty and laughed louder than any of them.
+"""
+
+MR_AND_MRS = """\
+Mr. Vance came up the lane at six. He hung his hat on the peg and he called out for his wife.
+
+Mrs. Vance was in the scullery. She did not answer him at first.
+
+"You are late again," said Mrs. Vance.
+
+"The ferry," said Mr. Vance. He sat down heavily, as Mr. Vance always did, and Mrs. Vance saw it.
+"""
+
+HARTFIELD = """\
+Wren walked over to Hartfield in the rain. At Hartfield she found the doors locked, so she walked
+on to Sallow Cross and back again.
+
+"Nobody at Hartfield," said Wren to Tomas. Tomas laughed, and he shook the water from his coat.
+They went from Hartfield to the mill and on to the river.
+
+Wren sat on the step. Tomas sat beside her, and he said nothing for a while.
+"""
+
+
+def _analyze(text: str, **kw: object) -> Story:
+    return ficlens.analyze(text, stages=STAGES, **kw)  # type: ignore[arg-type]
+
+
+def _who(story: Story, name: str) -> Character:
+    found = [c for c in story.characters if name == c.name or name in c.aliases]
+    assert len(found) == 1, f"{name!r} belongs to {len(found)} characters: {story.characters}"
+    return found[0]
+
+
+def test_characters_alias_clustering_joins_first_name_full_name_and_title() -> None:
+    story = _analyze(VANCE)
+    nora = _who(story, "Nora")
+    assert {nora.name, *nora.aliases} >= {"Nora", "Nora Vance", "Miss Vance"}
+    assert _who(story, "Miss Vance").id == _who(story, "Nora Vance").id == nora.id
+    assert nora.gender == "female"
+
+
+def test_characters_mention_count_matches_the_mentions_layer() -> None:
+    story = _analyze(VANCE)
+    nora = _who(story, "Nora")
+    own = [m for m in story.mentions if m.character == nora.id]
+    assert nora.mention_count == len(own) == 6
+    for m in own:
+        assert story.text[m.start : m.end] in {nora.name, *nora.aliases}
+
+
+def test_characters_mr_and_mrs_of_one_surname_are_two_people() -> None:
+    story = _analyze(MR_AND_MRS)
+    mr, mrs = _who(story, "Mr. Vance"), _who(story, "Mrs. Vance")
+    assert mr.id != mrs.id
+    assert (mr.gender, mrs.gender) == ("male", "female")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "gender"),
+    [
+        (
+            (
+                "The yard was empty when Sam came in. Everyone said Sam worked too hard, and he never argued.\n\n"
+                "That night Sam slept by the stove, and he dreamed of nothing at all.\n"
+            ),
+            "Sam",
+            "male",
+        ),
+        (
+            (
+                "The yard was empty when Robin came in. Everyone said Robin worked too hard, and she never argued.\n\n"
+                "That night Robin slept by the stove, and she dreamed of nothing at all.\n"
+            ),
+            "Robin",
+            "female",
+        ),
+        (
+            "The parcel was for Lady Ashby. Nobody had seen Lady Ashby since the spring.\n",
+            "Lady Ashby",
+            "female",
+        ),
+        (
+            "The parcel was for Sir Tobias. Nobody had seen Sir Tobias since the spring.\n",
+            "Sir Tobias",
+            "male",
+        ),
+    ],
+    ids=["pronouns-he", "pronouns-she", "title-lady", "title-sir"],
+)
+def test_characters_gender_from_pronouns_and_titles(text: str, name: str, gender: str) -> None:
+    assert _who(_analyze(text), name).gender == gender
+
+
+def test_characters_places_after_at_are_not_characters() -> None:
+    story = _analyze(HARTFIELD)
+    names = {n for c in story.characters for n in (c.name, *c.aliases)}
+    assert "Hartfield" not in names
+    assert {"Wren", "Tomas"} <= names
+
+
+def test_characters_cast_is_authoritative() -> None:
+    cast = [
+        CastMember("Nora Vance", ("Nora", "Miss Vance"), "female"),
+        CastMember("Ellis Crane", ("Ellis",), "nonbinary"),
+    ]
+    story = _analyze(VANCE, cast=cast)
+    assert [(c.id, c.name, c.gender, c.source) for c in story.characters] == [
+        ("c1", "Nora Vance", "female", "cast"),
+        ("c2", "Ellis Crane", "nonbinary", "cast"),
+    ]
+    assert story.characters[0].mention_count == 6
+    # a cast member the story never names is still listed, with no mentions
+    assert story.characters[1].mention_count == 0
+    # nobody outside the cast is added, and every mention belongs to a cast member
+    assert {m.character for m in story.mentions} == {"c1"}
+
+
+def test_characters_cast_from_a_yaml_file(write_file: Callable[[str, str], Path]) -> None:
+    cast = write_file("cast.yaml", "- name: Nora Vance\n  aliases: [Nora, Miss Vance]\n  gender: F\n")
+    story = _analyze(VANCE, cast=cast)
+    assert [(c.name, c.aliases, c.gender) for c in story.characters] == [
+        ("Nora Vance", ("Nora", "Miss Vance"), "female")
+    ]
+
+
+SENTENCE_INITIAL = """\
+Wren pulled the boat up the shingle. Outside the harbour the swell was building.
+
+Tomas came down with the lamp. Wren took it from him without a word.
+
+Afterwards the two of them sat in the boathouse. Tomas talked about the weather. Wren listened.
+"""
+
+
+def test_characters_names_seen_only_at_sentence_starts_are_found() -> None:
+    story = _analyze(SENTENCE_INITIAL)
+    names = {n for c in story.characters for n in (c.name, *c.aliases)}
+    assert {"Wren", "Tomas"} <= names
+    assert not names & {"Outside", "Afterwards"}
+    assert _who(story, "Wren").mention_count == 3
+
+
+def test_characters_without_the_entity_recogniser_sentence_starts_are_not_names() -> None:
+    from ficlens.stages.characters import CharacterStage
+
+    story = ficlens.analyze(SENTENCE_INITIAL, stages=["structure", "quotations"])
+    CharacterStage(use_ner=False)(story)
+    assert story.characters == ()
+
+
+def test_characters_pronoun_after_another_name_is_not_counted() -> None:
+    story = _analyze(
+        "Dev Okafor sat on the wall with the chips. Everyone knew that Dev hated "
+        "sharing. Dev knew that Nora Vance wanted one, and she did. The gulls watched Nora, and she watched "
+        "Dev, and he watched the gulls. In the end Dev gave Nora the last chip.\n"
+    )
+    assert (_who(story, "Dev").gender, _who(story, "Nora").gender) == ("male", "female")
+
+
+def test_characters_header_and_authors_notes_are_not_mentions() -> None:
+    text = (
+        "Pairing: Nora Vance/Dev Okafor\nCharacters: Nora Vance, Dev Okafor, Mags Fell\n\n"
+        "A/N: Mags Fell gets her own fic next week, I promise!\n\n" + VANCE
+    )
+    story = _analyze(text)
+    body = text.index("Nora Vance had kept")
+    assert all(m.start >= body for m in story.mentions)
+    names = {n for c in story.characters for n in (c.name, *c.aliases)}
+    assert "Mags Fell" not in names and "Dev Okafor" not in names
+    assert _who(story, "Nora").mention_count == 6
+    with_cast = _analyze(text, cast=[CastMember("Mags Fell", ("Mags",), "female")])
+    assert with_cast.characters[0].mention_count == 0
+
+
+def test_characters_cast_aliases_of_any_shape_are_found() -> None:
+    text = "Everyone waited for the skipper. Ó Briain came at last, and the skipper said nothing.\n"
+    cast = [CastMember("Aoife Ó Briain", ("Ó Briain", "the skipper"), "female")]
+    story = _analyze(text, cast=cast)
+    assert [text[m.start : m.end] for m in story.mentions] == ["the skipper", "Ó Briain", "the skipper"]

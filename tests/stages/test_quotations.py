@@ -1,0 +1,324 @@
+"""The quotations stage: every dialogue convention in the issue, spans without their marks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ficlens
+from ficlens.errors import FicLensError
+from ficlens.story import Quote, Story
+
+QuoteTexts = Callable[[Story], list[str]]
+MARKS = "\"'“”‘’«»—–"
+
+
+def _quotes(text: str) -> Story:
+    return ficlens.analyze(text, stages=["structure", "quotations"])
+
+
+def _groups(story: Story) -> list[list[str]]:
+    """Quote texts gathered by group, in order of first appearance."""
+    out: dict[str, list[str]] = {}
+    for q in story.quotes:
+        out.setdefault(q.group, []).append(story.text[q.start : q.end])
+    return list(out.values())
+
+
+def _assert_marks_excluded(story: Story, q: Quote) -> None:
+    inner = story.text[q.start : q.end]
+    assert inner == inner.strip(), "a span never starts or ends with white space"
+    before = story.text[: q.start].rstrip()
+    assert before and before[-1] in MARKS, f"no opening mark just before {inner!r}"
+    assert inner[0] not in '"“”«»' and inner[-1] not in '"“”«»', f"marks inside the span {inner!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Nora looked up from the nets. "You\'re late," she said.', ["You're late,"]),
+        ("Nora looked up from the nets. “You’re late,” she said.", ["You’re late,"]),
+        ("Nora looked up from the nets. «You’re late», she said.", ["You’re late"]),
+    ],
+    ids=["straight-double", "curly-double", "guillemets"],
+)
+def test_quotations_double_quotes(text: str, expected: list[str], quote_texts: QuoteTexts) -> None:
+    story = _quotes(text)
+    assert quote_texts(story) == expected
+    for q in story.quotes:
+        _assert_marks_excluded(story, q)
+        assert q.kind == "speech"
+
+
+SINGLE_STORY = (
+    "'You're late,' said Nora.\n\n"
+    "'The ferry,' said Dev. 'Don't start. I've had 'em all morning, the tourists, goin' on about the Joneses' "
+    "boat.'\n\n"
+    "'Whose boat?'\n\n"
+    "'The Joneses'.' He grinned. 'Ask anyone.'\n\n"
+    "She didn't ask. She took the chips and ate 'em on the wall, where the gulls couldn't reach.\n"
+)
+
+
+def test_quotations_single_quote_dialogue_told_apart_from_apostrophes(quote_texts: QuoteTexts) -> None:
+    story = _quotes(SINGLE_STORY)
+    assert quote_texts(story) == [
+        "You're late,",
+        "The ferry,",
+        "Don't start. I've had 'em all morning, the tourists, goin' on about the Joneses' boat.",
+        "Whose boat?",
+        "The Joneses'.",
+        "Ask anyone.",
+    ]
+    for q in story.quotes:
+        assert q.mark == "'"
+        _assert_marks_excluded(story, q)
+
+
+@pytest.mark.parametrize(
+    "narration",
+    [
+        "She didn't go.",
+        "Give 'em the nets, Nora said to nobody.",
+        "He was goin' home.",
+        "They walked past the Joneses' house and on to the quay.",
+        "It was rock 'n' roll night at the Crown, back in the '90s.",
+    ],
+)
+def test_quotations_apostrophes_in_narration_are_not_quotes(narration: str) -> None:
+    text = f"'Come on,' said Dev.\n\n{narration}\n\n'No,' said Nora.\n\n'Please,' said Dev.\n"
+    story = _quotes(text)
+    assert [story.text[q.start : q.end] for q in story.quotes] == ["Come on,", "No,", "Please,"]
+
+
+def test_quotations_short_single_quote_story_with_no_double_marks(quote_texts: QuoteTexts) -> None:
+    story = _quotes("''Tis late,' said the harbourmaster.\n\n'Aye,' said Dev.\n")
+    assert quote_texts(story) == ["'Tis late,", "Aye,"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            '"This is the first part of a long speech about the tide.\n\n'
+            '"And this is the second part, which ends here," Nora said.\n'
+        ),
+        (
+            "“This is the first part of a long speech about the tide.\n\n"
+            "“And this is the second part, which ends here,” Nora said.\n"
+        ),
+        (
+            "'This is the first part of a long speech about the tide.\n\n"
+            "'And this is the second part, which ends here,' Nora said.\n\n'Right,' said Dev.\n\n'Yes,' she said.\n"
+        ),
+    ],
+    ids=["straight", "curly", "single"],
+)
+def test_quotations_multi_paragraph_quote_shares_group(text: str) -> None:
+    story = _quotes(text)
+    first, second = story.quotes[:2]
+    assert story.text[first.start : first.end] == "This is the first part of a long speech about the tide."
+    assert story.text[second.start : second.end] == "And this is the second part, which ends here,"
+    assert first.group == second.group == first.id
+    assert first.paragraph + 1 == second.paragraph
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Wait," Sam said, pulling on his coat, "you forgot the keys."',
+        "“Wait,” Sam said, pulling on his coat, “you forgot the keys.”",
+        "'Wait,' Sam said, pulling on his coat, 'you forgot the keys.'",
+    ],
+    ids=["straight", "curly", "single"],
+)
+def test_quotations_interrupted_quote_parts_share_group(text: str) -> None:
+    story = _quotes(text)
+    assert _groups(story) == [["Wait,", "you forgot the keys."]]
+    for q in story.quotes:
+        _assert_marks_excluded(story, q)
+
+
+def test_quotations_separate_utterances_get_separate_groups() -> None:
+    story = _quotes('"Is that you?" Nora called.\n\n"Who else would it be?" said Dev.\n')
+    assert _groups(story) == [["Is that you?"], ["Who else would it be?"]]
+
+
+def test_quotations_em_dash_dialogue(quote_texts: QuoteTexts) -> None:
+    story = _quotes(
+        "— Where are you going? — asked Ana.\n\n"
+        "— Home, — said Tomas. — It is late.\n\n"
+        "Ana shrugged and turned back to the window.\n\n"
+        "— Then go.\n"
+    )
+    assert quote_texts(story) == ["Where are you going?", "Home,", "It is late.", "Then go."]
+    assert _groups(story) == [["Where are you going?"], ["Home,", "It is late."], ["Then go."]]
+    assert all(q.mark == "—" and q.kind == "speech" for q in story.quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "outer", "inner"),
+    [
+        (
+            "\"He told me, 'Never come back,' and then he left,\" Nora said.",
+            "He told me, 'Never come back,' and then he left,",
+            "Never come back,",
+        ),
+        (
+            "“He told me, ‘Never come back,’ and then he left,” Nora said.",
+            "He told me, ‘Never come back,’ and then he left,",
+            "Never come back,",
+        ),
+        (
+            (
+                "'He told me, \"Never come back,\" and then he left,' Nora said.\n\n'Did he?' asked Dev.\n\n"
+                "'He did,' she said."
+            ),
+            'He told me, "Never come back," and then he left,',
+            "Never come back,",
+        ),
+    ],
+    ids=["single-in-straight", "single-in-curly", "double-in-single"],
+)
+def test_quotations_nested_quote_stays_inside_its_quotation(text: str, outer: str, inner: str) -> None:
+    story = _quotes(text)
+    texts = [story.text[q.start : q.end] for q in story.quotes]
+    assert texts[0] == outer
+    assert inner not in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ('She had always hated the word "cosy" and everything it stood for.', "cosy"),
+        ("Dev called the boat “the old girl” when he thought nobody could hear.", "the old girl"),
+        ('They watched "The Long Night" twice that winter.', "The Long Night"),
+    ],
+)
+def test_quotations_phrase_quoted_in_narration_is_embedded(text: str, phrase: str) -> None:
+    story = _quotes(text)
+    (q,) = story.quotes
+    assert (story.text[q.start : q.end], q.kind) == (phrase, "embedded")
+    assert list(story.speech()) == []
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ['Nora said, "I never meant to', "Nora said, “I never meant to", "'I never meant to"],
+    ids=["straight", "curly", "single"],
+)
+def test_quotations_unbalanced_mark_closes_at_paragraph_end(opening: str) -> None:
+    narration = "The gulls went up off the harbour wall all at once, and nobody spoke for a long time."
+    text = f"{opening} say it like that.\n\n{narration}\n\n'Fine,' said Dev.\n\n'Good,' said Nora.\n"
+    story = _quotes(text)
+    first = story.quotes[0]
+    assert story.text[first.start : first.end] == "I never meant to say it like that."
+    # nothing after the unbalanced paragraph is swallowed into a quotation
+    for q in story.quotes:
+        assert narration not in story.text[q.start : q.end]
+        assert q.paragraph != 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Nora opened her mouth. "Hold on.',
+        '"One," said Nora, "two," and "three',
+        "“Hold on. “No, wait.” She stopped.",
+        '"',
+        '""',
+        "'",
+        "“”",
+    ],
+)
+def test_quotations_unbalanced_marks_never_reach_past_the_paragraph(text: str) -> None:
+    full = f"{text}\n\nAfterwards the harbour was quiet.\n"
+    story = _quotes(full)
+    limit = full.index("\n\n")
+    for q in story.quotes:
+        assert 0 <= q.start < q.end <= limit
+        _assert_marks_excluded(story, q)
+
+
+def test_quotations_only_text_paragraphs_are_scanned() -> None:
+    story = _quotes(
+        'A/N: Set after "The Long Night". Enjoy!\n\n"Hello," said Nora.\n\nA/N: "Thanks" for reading!\n'
+    )
+    assert [story.text[q.start : q.end] for q in story.quotes] == ["Hello,"]
+
+
+def test_quotations_span_indexes_the_text_exactly(quote_texts: QuoteTexts) -> None:
+    text = 'Title: Crossing\r\n\r\n“Hi,” she said.\r\n\r\n"Hey," he said. "Café?"\r\n'
+    story = _quotes(text)
+    assert story.text == text
+    assert quote_texts(story) == ["Hi,", "Hey,", "Café?"]
+    for q in story.quotes:
+        assert story.paragraphs[q.paragraph].start <= q.start < q.end <= story.paragraphs[q.paragraph].end
+
+
+_ALPHABET = st.sampled_from(
+    list("abcdefgh ABC   .,!?;:")
+    + list("\"'“”‘’«»—–-")
+    + ["\n", "\n\n", "\r\n", "\n\n\n\n", "*", "#", "A/N: "]
+)
+_OPENERS = "\"'“„«‘‹—―–"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=120).map("".join))
+def test_quotations_random_text_never_breaks_the_span_contract(text: str) -> None:
+    try:
+        story = ficlens.analyze(text, stages=["structure", "quotations"])
+    except FicLensError:
+        return  # empty or binary-looking input: a typed error is the contract
+    assert story.text == text
+    paragraphs = {p.id: p for p in story.paragraphs}
+    for q in story.quotes:
+        assert 0 <= q.start < q.end <= len(text)
+        inner = text[q.start : q.end]
+        assert inner == inner.strip()
+        para = paragraphs[q.paragraph]
+        assert para.kind == "text" and para.start <= q.start and q.end <= para.end
+        # the opening mark sits before the span, outside it
+        before = text[para.start : q.start].rstrip()
+        assert before and before[-1] in _OPENERS + "\"'”’»", (text, inner)
+        assert q.kind in ("speech", "embedded")
+
+
+def test_quotations_long_single_quote_full_of_apostrophes_is_read() -> None:
+    # 16,000 g-droppings inside one quotation: each apostrophe's question "is a real closer
+    # ahead?" is answered by bisection, so this stays linear (it was quadratic)
+    speech = "goin' " * 16_000 + "home."
+    story = _quotes(f"'Hi,' said Ana.\n\n'Yo,' said Ben.\n\n'{speech}'\n")
+    assert [story.text[q.start : q.end] for q in story.quotes][-1] == speech
+
+
+def _later_closer_spec(s: str, i: int) -> bool:
+    """The plain scan _CloserAhead answers by bisection: a real closer before any opener?"""
+    from ficlens.stages.quotations import _is_single_closer, _is_single_opener
+
+    for j in range(i, len(s)):
+        if s[j] in "'’":
+            if _is_single_closer(s, j) and not s[j - 1].isalpha():
+                return True
+            if _is_single_opener(s, j):
+                return False
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(list("ab A'’‘\",.!? -") + ["goin'", "'em", "Joneses'"]), max_size=16).map(
+        "".join
+    )
+)
+def test_quotations_closer_ahead_matches_the_plain_scan(s: str) -> None:
+    from ficlens.stages.quotations import _CloserAhead
+
+    ahead = _CloserAhead(s)
+    assert [ahead(i) for i in range(1, len(s) + 1)] == [
+        _later_closer_spec(s, i) for i in range(1, len(s) + 1)
+    ]
