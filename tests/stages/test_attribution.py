@@ -74,11 +74,6 @@ def test_attribution_anaphoric_tag_resolved_by_gender(lead_in: str, tag: str, sp
     assert (name, cue) == (speaker, "anaphoric")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported to the lead: the first untagged reply ('Please?') goes to Dev, who spoke the line "
-    "before it, so the rest of the exchange alternates one step out of phase",
-)
 def test_attribution_alternation_in_a_two_person_conversation() -> None:
     story = ficlens.analyze(
         HARBOUR + '"Give me one," said Nora.\n\n"No," said Dev.\n\n"Please?"\n\n"Still no."\n\n'
@@ -115,11 +110,11 @@ def test_attribution_action_beat_names_the_speaker(beat: str, speaker: str) -> N
 def test_attribution_min_confidence_leaves_quotes_unattributed() -> None:
     text = HARBOUR + '"Mm."\n\n"Mm."\n\n"Give me one," said Nora.\n'
     loose = ficlens.analyze(text)
-    strict = ficlens.analyze(text, min_confidence=0.999)
-    assert any(a.speaker and a.confidence < 0.999 for a in loose.attributions.values())
+    strict = ficlens.analyze(text, min_confidence=0.95)
+    assert any(a.speaker and a.confidence < 0.95 for a in loose.attributions.values())
     for q in strict.speech():
         a = strict.attributions[q.id]
-        if a.confidence < 0.999:
+        if a.confidence < 0.95:
             assert a.speaker is None
     # the explicit tag stays attributed however strict
     assert _said(strict)[-1] == ("Give me one,", "Nora")

@@ -92,9 +92,10 @@ def build_turns(story: Story) -> list[Turn]:
             prev = paragraphs[first.paragraph - 1]
             lead = text[prev.start : prev.end].rstrip()
             last_q = max((q.end for q in in_para.get(prev.id, []) if q.kind == "speech"), default=prev.start)
+            tail = text[_after_mark(text, last_q) : prev.end] if last_q > prev.start else lead
             if prev.kind == "text" and lead and last_q < prev.end - 2 and (
                 lead[-1] in ",:—–-" or _ends_with_speech_sentence(lead[-160:])
-            ):
+            ) and not (last_q > prev.start and _is_own_tag(tail)):
                 before = (max(_after_mark(text, last_q), prev.end - 300), prev.end)
         after = []
         for part in parts:
@@ -120,6 +121,16 @@ def build_turns(story: Story) -> list[Turn]:
                 narration.append((pos, pp.end))
         turns.append(Turn(len(turns), parts, first.paragraph, parts[-1].paragraph, before, after, narration))
     return turns
+
+
+def _is_own_tag(tail: str) -> bool:
+    """Is this narration after a quotation just that quotation's tag (", Dev Okafor said.")?
+
+    Then it belongs to the quotation before it, not to the next paragraph's. A tag is one
+    sentence that does not end in a lead-in mark.
+    """
+    body = tail.strip()
+    return bool(body) and body[-1] not in ",:—–-" and not _SENT_END.search(body[:-1])
 
 
 def _ends_with_speech_sentence(tail: str) -> bool:

@@ -52,31 +52,9 @@ _CANDIDATE = re.compile(
 )
 # Capitalised words that are almost never a person's name on their own.
 STOPWORDS = frozenset(
-    """
-    I A An The This That These Those There Here Then Now When Where What Who Whom Whose Which Why How
-    He She It We They You Me Him Her Us Them My Your His Its Our Their Mine Yours Hers Ours Theirs
-    If But And Or Nor So Yet For Not No Yes Oh Ah Aye Nay Well Why Alas Hush Hm Hmm Huh Okay Ok Hey Hi
-    Hello Goodbye Bye Please Thanks Thank Sorry Sure Maybe Perhaps Still Just Even Only Also Again Once
-    After Before Because Though Although While Until Since As At By In On Of To From With Without Into
-    Upon Over Under About Above Below Between Through During Against Among Around Behind Beyond Near
-    Some Any Every Each All Both Either Neither None One Two Three Four Five Six Seven Eight Nine Ten
-    First Second Third Last Next Other Another Such Same Own Many Much More Most Few Less Least
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
-    July August September October November December Christmas Easter God Lord Heaven Hell Bible Sir
-    Madam Mr Mrs Miss Ms Dr Chapter Part Book Volume Prologue Epilogue Summary Notes Note Author
-    English French German Italian Spanish Russian American British Irish Scottish Indian Chinese
-    Japanese Christian Catholic Protestant Jewish Mohammedan Moslem Muslim Hindu North South East West
-    Street Road Lane Square Park Hall House Court Place Church Abbey Castle Hotel Station Office
-    Mamma Mama Papa Mum Mom Dad Daddy Mummy Mommy Grandma Grandpa Granny Nurse Doctor Captain Uncle Aunt
-    Tell Look Come Go Let See Say Said Don Can Will Would Shall Should Could Might Must Did Do Does
-    Never Always Nothing Something Anything Everything Everyone Someone Anyone Nobody Somebody
-    Good Great Poor Dear Little Old Young Very Quite Rather Too Ever Really Indeed Certainly Exactly
-    Mister Master Lady Father Mother Brother Sister Mademoiselle Monsieur Madame Sergeant Inspector
-    Fine Right Wait Stop Listen Stay Run Yeah Yep Nope Damn Dammit Shit Fuck Christ Jesus Gods Ugh Wow
-    TV OK Internet Okay Mrs. Mr. Dr. St
-    """.split()
+    ["I", "A", "An", "The", "This", "That", "These", "Those", "There", "Here", "Then", "Now", "When", "Where", "What", "Who", "Whom", "Whose", "Which", "Why", "How", "He", "She", "It", "We", "They", "You", "Me", "Him", "Her", "Us", "Them", "My", "Your", "His", "Its", "Our", "Their", "Mine", "Yours", "Hers", "Ours", "Theirs", "If", "But", "And", "Or", "Nor", "So", "Yet", "For", "Not", "No", "Yes", "Oh", "Ah", "Aye", "Nay", "Well", "Why", "Alas", "Hush", "Hm", "Hmm", "Huh", "Okay", "Ok", "Hey", "Hi", "Hello", "Goodbye", "Bye", "Please", "Thanks", "Thank", "Sorry", "Sure", "Maybe", "Perhaps", "Still", "Just", "Even", "Only", "Also", "Again", "Once", "After", "Before", "Because", "Though", "Although", "While", "Until", "Since", "As", "At", "By", "In", "On", "Of", "To", "From", "With", "Without", "Into", "Upon", "Over", "Under", "About", "Above", "Below", "Between", "Through", "During", "Against", "Among", "Around", "Behind", "Beyond", "Near", "Some", "Any", "Every", "Each", "All", "Both", "Either", "Neither", "None", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "First", "Second", "Third", "Last", "Next", "Other", "Another", "Such", "Same", "Own", "Many", "Much", "More", "Most", "Few", "Less", "Least", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Christmas", "Easter", "God", "Lord", "Heaven", "Hell", "Bible", "Sir", "Madam", "Mr", "Mrs", "Miss", "Ms", "Dr", "Chapter", "Part", "Book", "Volume", "Prologue", "Epilogue", "Summary", "Notes", "Note", "Author", "English", "French", "German", "Italian", "Spanish", "Russian", "American", "British", "Irish", "Scottish", "Indian", "Chinese", "Japanese", "Christian", "Catholic", "Protestant", "Jewish", "Mohammedan", "Moslem", "Muslim", "Hindu", "North", "South", "East", "West", "Street", "Road", "Lane", "Square", "Park", "Hall", "House", "Court", "Place", "Church", "Abbey", "Castle", "Hotel", "Station", "Office", "Mamma", "Mama", "Papa", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy", "Grandma", "Grandpa", "Granny", "Nurse", "Doctor", "Captain", "Uncle", "Aunt", "Tell", "Look", "Come", "Go", "Let", "See", "Say", "Said", "Don", "Can", "Will", "Would", "Shall", "Should", "Could", "Might", "Must", "Did", "Do", "Does", "Never", "Always", "Nothing", "Something", "Anything", "Everything", "Everyone", "Someone", "Anyone", "Nobody", "Somebody", "Good", "Great", "Poor", "Dear", "Little", "Old", "Young", "Very", "Quite", "Rather", "Too", "Ever", "Really", "Indeed", "Certainly", "Exactly", "Mister", "Master", "Lady", "Father", "Mother", "Brother", "Sister", "Mademoiselle", "Monsieur", "Madame", "Sergeant", "Inspector", "Fine", "Right", "Wait", "Stop", "Listen", "Stay", "Run", "Yeah", "Yep", "Nope", "Damn", "Dammit", "Shit", "Fuck", "Christ", "Jesus", "Gods", "Ugh", "Wow", "TV", "OK", "Internet", "Okay", "Mrs.", "Mr.", "Dr.", "St"]
 )
-_PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
+_PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _SPEECH_VERB = (
     r"(?:said|says|asked|replied|answered|cried|shouted|yelled|whispered|murmured|muttered|called|added|"
     r"continued|began|exclaimed|snapped|sighed|repeated|returned|observed|remarked|demanded|insisted|"
@@ -351,7 +329,7 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
 _PLACE_PREP = re.compile(
     r"(?:\b(?:at|in|into|from|near|towards?|through|round|reach(?:ed)?|leave|left|leaving|visit(?:ed|ing)?|"
     r"of the)\s+(?:the\s+)?)$",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -371,8 +349,8 @@ _NOMINAL = re.compile(
     rf"\b{_SPEECH_VERB}\s+the\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\b"
     rf"|\b[Tt]he\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\s+{_SPEECH_VERB}\b"
 )
-_NOT_NOMINAL = frozenset("other others first second last same one two rest whole former latter voice".split())
-_GENERIC = frozenset("man woman men women people girl boy child children lady gentleman person".split())
+_NOT_NOMINAL = frozenset(["other", "others", "first", "second", "last", "same", "one", "two", "rest", "whole", "former", "latter", "voice"])
+_GENERIC = frozenset(["man", "woman", "men", "women", "people", "girl", "boy", "child", "children", "lady", "gentleman", "person"])
 
 
 def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cluster]:
