@@ -74,8 +74,23 @@ def test_api_analyze_default_layers() -> None:
         "characters",
         "mentions",
         "attributions",
+        "thoughts",
+        "pov",
+        "network",
+        "relationships",
+        "tags",
     ]
-    assert set(story.timings) == {"structure", "quotations", "characters", "attribution"}
+    assert set(story.timings) == {
+        "structure",
+        "quotations",
+        "characters",
+        "attribution",
+        "thought",
+        "pov",
+        "network",
+        "relationships",
+        "tags",
+    }
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,7 @@ def test_thought_eval_scoring_counts_half_overlaps() -> None:
 
 
 def test_thought_precision_on_the_annotated_stories() -> None:
-    """Precision stays at or above a floor a little under what we measure (docs/benchmarks-narrative.md)."""
+    """Precision stays at or above a floor a little under what we measure (BENCHMARKS.md)."""
     scores, total = evaluate_thought(THOUGHT_SETS)
     assert len(scores) >= 14
     assert total.precision is not None and total.precision >= 0.95
