@@ -58,11 +58,13 @@ def _strip(text: str, markup: Sequence[Markup], path: Path) -> tuple[str, list[M
 
 def load_annotated(path: str | Path) -> tuple[Story, list[tuple[int, int]]]:
     """A Story from an annotated file, and its gold thought spans (offsets into the story's text)."""
+    from ficlens.readers import load_bytes
     from ficlens.readers._markdown import parse_markdown
-    from ficlens.readers._text import story_from_plain
+    from ficlens.readers._text import check_text, decode, story_from_plain
 
-    p = Path(path)
-    raw = p.read_text(encoding="utf-8")
+    data, p = load_bytes(path)
+    raw, _, _ = decode(data, p)  # one-line errors naming the file for binary or undecodable input
+    check_text(raw, p)
     if p.suffix.lower() in (".md", ".markdown"):
         marked = parse_markdown(raw, source=str(p), encoding="utf-8", fallback=False)
     else:
