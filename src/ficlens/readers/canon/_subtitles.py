@@ -78,11 +78,13 @@ def _cue_lines(text: str, rows: list[tuple[int, int]], location: str) -> list[Ca
     return out
 
 
-def parse_srt(text: str, path: Path | None = None) -> list[CanonLine]:
-    """The lines of a SubRip file. Raises MalformedError when it has no valid cue."""
+def _parse_cues(
+    text: str, blocks: list[list[tuple[int, int]]], path: Path | None, *, name: str, sep: str, example: str
+) -> list[CanonLine]:
+    """The spoken lines of subtitle cue blocks (SubRip and WebVTT share the layout)."""
     lines: list[CanonLine] = []
     cues = 0
-    for block in _blocks(text):
+    for block in blocks:
         k = next((i for i, (a, b) in enumerate(block[:2]) if _ARROW.search(text, a, b)), None)
         if k is None:
             continue
@@ -90,34 +92,28 @@ def parse_srt(text: str, path: Path | None = None) -> list[CanonLine]:
         m = _TIMING.match(text, a, b)
         if not m:
             row = text[:a].count("\n") + 1
-            raise MalformedError(f"line {row}: bad SubRip timing {text[a:b].strip()!r}", path=path)
+            raise MalformedError(f"line {row}: bad {name} timing {text[a:b].strip()!r}", path=path)
         cues += 1
-        lines.extend(_cue_lines(text, block[k + 1 :], _stamp(m, ",")))
+        lines.extend(_cue_lines(text, block[k + 1 :], _stamp(m, sep)))
     if not cues:
-        raise MalformedError("no SubRip cues found (expected '00:00:01,000 --> 00:00:03,000' lines)", path=path)
+        raise MalformedError(f"no {name} cues found (expected '{example}' lines)", path=path)
     return lines
+
+
+def parse_srt(text: str, path: Path | None = None) -> list[CanonLine]:
+    """The lines of a SubRip file. Raises MalformedError when it has no valid cue."""
+    return _parse_cues(text, _blocks(text), path, name="SubRip", sep=",", example="00:00:01,000 --> 00:00:03,000")
 
 
 def parse_vtt(text: str, path: Path | None = None) -> list[CanonLine]:
     """The lines of a WebVTT file. Raises MalformedError without the WEBVTT header or any cue."""
     if not re.match(r"^\ufeff?WEBVTT\b", text):
         raise MalformedError("not WebVTT: the first line must start with 'WEBVTT'", path=path)
-    lines: list[CanonLine] = []
-    cues = 0
-    for block in _blocks(text)[1:]:
-        first = text[block[0][0] : block[0][1]].strip()
-        if first.startswith(("NOTE", "STYLE", "REGION")) and "-->" not in first:
-            continue
-        k = next((i for i, (a, b) in enumerate(block[:2]) if _ARROW.search(text, a, b)), None)
-        if k is None:
-            continue
-        a, b = block[k]
-        m = _TIMING.match(text, a, b)
-        if not m:
-            row = text[:a].count("\n") + 1
-            raise MalformedError(f"line {row}: bad WebVTT timing {text[a:b].strip()!r}", path=path)
-        cues += 1
-        lines.extend(_cue_lines(text, block[k + 1 :], _stamp(m, ".")))
-    if not cues:
-        raise MalformedError("no WebVTT cues found (expected '00:01.000 --> 00:03.000' lines)", path=path)
-    return lines
+    blocks = [
+        block for block in _blocks(text)[1:]
+        if not (
+            text[block[0][0] : block[0][1]].strip().startswith(("NOTE", "STYLE", "REGION"))
+            and "-->" not in text[block[0][0] : block[0][1]]
+        )
+    ]
+    return _parse_cues(text, blocks, path, name="WebVTT", sep=".", example="00:01.000 --> 00:03.000")
