@@ -67,7 +67,7 @@ def novels_in(root: str | Path) -> list[Path]:
 def _norm(name: str) -> str:
     """Names compared loosely: case, full stops, spacing and a leading "the" don't matter."""
     out = re.sub(r"\s+", " ", name.replace(".", "").strip().lower())
-    return out[4:] if out.startswith("the ") else out
+    return out.removeprefix("the ")
 
 
 def load_novel(path: str | Path) -> Novel:
@@ -115,14 +115,14 @@ def map_characters(story: Story, novel: Novel, *, with_cast: bool) -> dict[str, 
             out[c.id] = owners[0]
             continue
         votes: Counter[str] = Counter()
-        names = [c.name, *c.aliases]
-        for a in names:
-            for g in by_alias.get(_norm(a), []):
+        own_names = [c.name, *c.aliases]
+        for alias in own_names:
+            for g in by_alias.get(_norm(alias), []):
                 votes[g] += 1
         if votes:
-            g, n = votes.most_common(1)[0]
-            if n * 2 > len(names) or (owners and g in owners):
-                out[c.id] = g
+            top, count = votes.most_common(1)[0]
+            if count * 2 > len(own_names) or (owners and top in owners):
+                out[c.id] = top
     return out
 
 
@@ -189,7 +189,7 @@ def score_story(story: Story, novel: Novel, *, with_cast: bool) -> Score:
     """Score one analysed novel against its gold annotation."""
     score = Score(novel.name, words=len(novel.text.split()))
     mapping = map_characters(story, novel, with_cast=with_cast)
-    pred = sorted(((q.start, q.end, q.id) for q in story.speech()))
+    pred = sorted((q.start, q.end, q.id) for q in story.speech())
     starts = [p[0] for p in pred]
     gold_spans = sorted({s for g in novel.quotes for s in g.spans})
     def find(span: tuple[int, int]) -> str | None:
@@ -212,8 +212,8 @@ def score_story(story: Story, novel: Novel, *, with_cast: bool) -> Score:
         if g.speaker in NON_CHARACTERS or g.speaker not in novel.aliases or not g.spans:
             continue
         qid = find(g.spans[0])
-        a = attributions.get(qid) if qid else None
-        predicted = mapping.get(a.speaker) if a and a.speaker else None
+        att = attributions.get(qid) if qid else None
+        predicted = mapping.get(att.speaker) if att and att.speaker else None
         ok = predicted == g.speaker
         score.speaker_total += 1
         score.speaker_correct += ok
@@ -221,14 +221,14 @@ def score_story(story: Story, novel: Novel, *, with_cast: bool) -> Score:
         cur = score.by_type.setdefault(t, [0, 0])
         cur[0] += ok
         cur[1] += 1
-        if a is not None:
-            d = min(9, int(a.confidence * 10))
+        if att is not None:
+            d = min(9, int(att.confidence * 10))
             score.deciles[d][0] += ok
             score.deciles[d][1] += 1
         named = [x for x in g.addressees if x in novel.aliases]
         if named:
             score.addressee_total += 1
-            first = mapping.get(a.addressees[0]) if a and a.addressees else None
+            first = mapping.get(att.addressees[0]) if att and att.addressees else None
             score.addressee_correct += first in named
     return score
 

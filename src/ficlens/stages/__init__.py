@@ -6,68 +6,71 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ficlens.pipeline import Stage
 
 
-def _structure(**kw: Any) -> Any:
+def _structure(**kw: Any) -> Stage:
     from ficlens.stages.structure import StructureStage
 
     return StructureStage(**kw)
 
 
-def _quotations(**kw: Any) -> Any:
+def _quotations(**kw: Any) -> Stage:
     from ficlens.stages.quotations import QuotationStage
 
     return QuotationStage(**kw)
 
 
-def _characters(**kw: Any) -> Any:
+def _characters(**kw: Any) -> Stage:
     from ficlens.stages.characters import CharacterStage
 
     return CharacterStage(**kw)
 
 
-def _attribution(**kw: Any) -> Any:
+def _attribution(**kw: Any) -> Stage:
     from ficlens.stages.attribution import AttributionStage
 
     return AttributionStage(**kw)
 
 
-def _canon(**kw: Any) -> Any:
+def _canon(**kw: Any) -> Stage:
     from ficlens.stages.canon import CanonStage
 
     return CanonStage(**kw)
-def _thought(**kw: Any) -> Any:
+def _thought(**kw: Any) -> Stage:
     from ficlens.stages.thought import ThoughtStage
 
     return ThoughtStage(**kw)
 
 
-def _pov(**kw: Any) -> Any:
+def _pov(**kw: Any) -> Stage:
     from ficlens.stages.pov import PovStage
 
     return PovStage(**kw)
 
 
-def _network(**kw: Any) -> Any:
+def _network(**kw: Any) -> Stage:
     from ficlens.stages.network import NetworkStage
 
     return NetworkStage(**kw)
 
 
-def _relationships(**kw: Any) -> Any:
+def _relationships(**kw: Any) -> Stage:
     from ficlens.stages.relationships import RelationshipStage
 
     return RelationshipStage(**kw)
 
 
-def _tags(**kw: Any) -> Any:
+def _tags(**kw: Any) -> Stage:
     from ficlens.stages.tags import TagStage
 
     return TagStage(**kw)
 
 
-REGISTRY: dict[str, Callable[..., Any]] = {
+REGISTRY: dict[str, Callable[..., Stage]] = {
     "structure": _structure,
     "quotations": _quotations,
     "characters": _characters,

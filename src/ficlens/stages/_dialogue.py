@@ -194,7 +194,7 @@ class TagInfo:
     first_pronoun: str | None = None  # first subject pronoun in the stretch
     subject: str | None = None  # first character named as a subject in the speech-verb sentence
     subject_pronoun: str | None = None  # or the first subject pronoun there, if it comes first
-    span: tuple[int, int] | None = None
+    span: tuple[int, int] = field(kw_only=True)  # the narration stretch read; read_tag always sets it
 
 
 def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160) -> TagInfo:
@@ -228,14 +228,14 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
             info.first_pronoun = lw
             break
     if verb_pos:
-        for m in mentions:
-            if _OBJECT_BEFORE.search(text[max(a, m.start - 12) : m.start]):
+        for mention in mentions:
+            if _OBJECT_BEFORE.search(text[max(a, mention.start - 12) : mention.start]):
                 continue  # "said to Darcy": Darcy is spoken to
             # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly said"
             for vs, ve in verb_pos:
-                gap = text[min(m.end, ve) : max(m.start, vs)]
+                gap = text[min(mention.end, ve) : max(mention.start, vs)]
                 if len(gap.split()) <= 3 and not re.search(r"[.!?;\"“”]", gap):
-                    info.named = m.character
+                    info.named = mention.character
                     break
             if info.named:
                 break
@@ -253,15 +253,15 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
         # The sentence holding the verb: its subject, however far from the verb
         # ("Mr. Darcy, drawing near Elizabeth, said to her"; "accosted by Miss Bingley";
         # "met Maria in the landing place, who, breathless, cried out").
-        vs = verb_pos[0][0] if not after else verb_pos[0][0]
+        vs = verb_pos[0][0]
         lo = max([a] + [m.end() for m in _SENT_END.finditer(text, a, vs)] + [m.end() for m in _CLAUSE.finditer(text, a, vs)])
-        for m in mentions:
-            if m.start < lo or m.start > vs + 40:
+        for mention in mentions:
+            if mention.start < lo or mention.start > vs + 40:
                 continue
-            lead = text[max(lo, m.start - 12) : m.start]
+            lead = text[max(lo, mention.start - 12) : mention.start]
             if _OBJECT_BEFORE.search(lead) and not re.search(r"\bby\s+$", lead):
                 continue
-            info.subject = m.character
+            info.subject = mention.character
             break
         for s, e, w in words:
             if s < lo or s > vs:
@@ -282,10 +282,10 @@ def _first_start(mentions: list[Mention], who: str, lo: int) -> int:
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|at|towards|toward|upon|on|with|of|from|for|near|beside|behind|about|after|before|into|"
     r"round|around|see|saw|watched|told|asked|tell|ask|answered|reminded|addressing)\s+$",
-    re.I,
+    re.IGNORECASE,
 )
 
-VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.I)
+VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.IGNORECASE)
 
 
 def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:

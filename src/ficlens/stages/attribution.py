@@ -350,8 +350,8 @@ def speaker_candidates(ctx: _Context, turn: Turn, history: Sequence[tuple[str | 
         if sp:
             seen.setdefault(sp, None)
     if history and history[-1][1]:
-        for a in history[-1][1]:
-            seen.setdefault(a, None)
+        for addressee in history[-1][1]:
+            seen.setdefault(addressee, None)
     for m in ctx.index.between(turn.end, hi):
         if not ctx.index._inside(m.start):
             seen.setdefault(m.character, None)
@@ -589,7 +589,7 @@ def decide_speaker(
     scores = [model.score(feats[c]) for c in cands]
     probs = softmax(scores)
     best = max(range(len(cands)), key=lambda i: probs[i])
-    if chosen in cands:
+    if chosen is not None and chosen in cands:
         best = list(cands).index(chosen)
     speaker = cands[best]
     f = feats[speaker]
