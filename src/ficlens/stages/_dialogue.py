@@ -222,7 +222,7 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
     info.verb = bool(verb_pos)
     if mentions:
         info.first_named = mentions[0].character
-    for s, e, w in words[:6]:
+    for _s, _e, w in words[:6]:
         lw = w.lower()
         if lw in ("he", "she", "i", "they"):
             info.first_pronoun = lw
@@ -263,7 +263,7 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
                 continue
             info.subject = mention.character
             break
-        for s, e, w in words:
+        for s, _e, w in words:
             if s < lo or s > vs:
                 continue
             if w.lower() in ("he", "she", "i") and (info.subject is None or s < _first_start(mentions, info.subject, lo)):

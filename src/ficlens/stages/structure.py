@@ -102,7 +102,7 @@ def split_blocks(text: str) -> list[_Block]:
         if len(group) == 1 or wrapped:
             start = 0
             para: list[tuple[int, int]] = []
-            for i, (s, e) in enumerate(group):
+            for s, e in group:
                 line = text[s:e]
                 indent = len(line) - len(line.lstrip(" \t"))
                 # an indented line inside a wrapped block starts a new paragraph, unless all are indented
