@@ -77,6 +77,7 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "next2_vocative",
     "tag_subject",
     "tag_subject_pron_rank0",
+    "pron_tag_subject_rank0",
 )
 
 ADDRESSEE_FEATURES: tuple[str, ...] = (
@@ -424,6 +425,7 @@ def speaker_features(
     wanted = pronoun_gender(pron)
     tag_pos = next((t.span[0] for t in after if t.pronoun), turn.before[0])
     ranked_compatible = _ranked_by_gender(ctx, tag_pos, wanted, 30)
+    ranked_subjects = _ranked_by_gender(ctx, tag_pos, wanted, 30, subjects_only=True) if pron in ("he", "she") else []
     ranked_subj: list[str] = []
     if subj_pron in ("he", "she") and not pron:
         ranked_subj = _ranked_by_gender(ctx, tag_pos, pronoun_gender(subj_pron), 30)
@@ -450,6 +452,8 @@ def speaker_features(
         if before.first_named == c or (before.span and c in {m.character for m in ctx.index.between(*before.span)[-1:]}):
             f["tag_before_last_named"] = 1
         if pron in ("he", "she") and not tag_named:
+            if ranked_subjects[:1] == [c]:
+                f["pron_tag_subject_rank0"] = 1
             if ranked_compatible[:1] == [c]:
                 f["pron_tag_rank0"] = 1
             elif ranked_compatible[1:2] == [c]:
@@ -536,15 +540,27 @@ def _recent_speakers(history: Sequence[tuple[str | None, tuple[str, ...]]]) -> l
     return out
 
 
-def _ranked_by_gender(ctx: _Context, pos: int, wanted: str | None, limit: int) -> list[str]:
+def _ranked_by_gender(
+    ctx: _Context, pos: int, wanted: str | None, limit: int, *, subjects_only: bool = False
+) -> list[str]:
     """Characters named in the narration before ``pos``, nearest first, that a pronoun of
-    gender ``wanted`` can refer to (what "she said" most likely points back to)."""
+    gender ``wanted`` can refer to (what "she said" most likely points back to); with
+    ``subjects_only``, only names that open a sentence or clause (the likelier antecedents)."""
     out: list[str] = []
     for m in ctx.index.narration_before(pos, limit=limit):
+        if subjects_only and not _opens_clause(ctx.text, m.start):
+            continue
         g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
         if m.character not in out and compatible(g, wanted):
             out.append(m.character)
     return out
+
+
+def _opens_clause(text: str, pos: int) -> bool:
+    j = pos - 1
+    while j >= 0 and text[j] in " \t\n\"'“”‘’":
+        j -= 1
+    return j < 0 or text[j] in ".!?;:—"
 
 
 def _distance(ctx: _Context, c: str, recent: Sequence[Any], turn: Turn) -> float:

@@ -111,7 +111,7 @@ def collect(
     return data
 
 
-def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2: float = 1e-3, steps: int = 30) -> np.ndarray:
+def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2: float = 1e-4, steps: int = 30) -> np.ndarray:
     """Fit a conditional logit: maximise log P(positive candidates) under a softmax per group.
 
     Candidates of all groups are stacked into one matrix; per-group sums use
@@ -175,7 +175,7 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
     return w
 
 
-def fit_models(data: Iterable[NovelData], *, l2: float = 1e-3) -> tuple[Model, Model]:
+def fit_models(data: Iterable[NovelData], *, l2: float = 1e-4) -> tuple[Model, Model]:
     items = list(data)
     sw = fit([g for d in items for g in d.speaker], len(SPEAKER_FEATURES), l2=l2)
     aw = fit([g for d in items for g in d.addressee], len(ADDRESSEE_FEATURES), l2=l2)
