@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -34,7 +34,6 @@ app.add_typer(bench_app, name="bench")
 #: Human-facing output goes to stderr so stdout can carry JSON (``-o -``).
 console = Console(stderr=True, highlight=False)
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -14,8 +14,6 @@ from rich.table import Table
 
 from ficlens.cli._app import app, console, fail, user_errors
 
-OUTPUT_FORMATS = ("json", "html", "csv", "graphml", "all")
-
 
 def _outputs(path: Path, out: str | None, fmt: str) -> dict[str, str]:
     """Map each format to the file it is written to ("-" is stdout)."""

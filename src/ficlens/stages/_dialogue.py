@@ -8,12 +8,11 @@ time.
 from __future__ import annotations
 
 import bisect
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ficlens.story import Character, Mention, Quote, Story
+from ficlens.story import Mention, Quote, Story
 
 SPEECH_VERBS = frozenset(
     """
@@ -34,9 +33,6 @@ SPEECH_VERBS = frozenset(
     speaking interrupting rejoining retorting resuming shouting
     """.split()
 )
-PRONOUNS_M = frozenset({"he", "him", "his", "himself"})
-PRONOUNS_F = frozenset({"she", "her", "hers", "herself"})
-_TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[.!?;:,—–\-]")
 _SENT_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?]\s")
 
 
@@ -179,10 +175,6 @@ class MentionIndex:
         return out
 
 
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
-
-
 @dataclass(slots=True)
 class TagInfo:
     """A speech tag next to a quotation: who it names, or which pronoun it uses."""
@@ -191,7 +183,6 @@ class TagInfo:
     pronoun: str | None = None  # "he", "she", "i", "they" next to a speech verb
     verb: bool = False  # a speech verb is there at all
     first_named: str | None = None  # first character named in the stretch (any verb)
-    first_pronoun: str | None = None  # first subject pronoun in the stretch
     subject: str | None = None  # first character named as a subject in the speech-verb sentence
     subject_pronoun: str | None = None  # or the first subject pronoun there, if it comes first
     span: tuple[int, int] = field(kw_only=True)  # the narration stretch read; read_tag always sets it
@@ -222,11 +213,6 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
     info.verb = bool(verb_pos)
     if mentions:
         info.first_named = mentions[0].character
-    for _s, _e, w in words[:6]:
-        lw = w.lower()
-        if lw in ("he", "she", "i", "they"):
-            info.first_pronoun = lw
-            break
     if verb_pos:
         for mention in mentions:
             if _OBJECT_BEFORE.search(text[max(a, mention.start - 12) : mention.start]):
@@ -301,10 +287,6 @@ def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:
     return out
 
 
-def gender_of(c: Character | None) -> str:
-    return c.gender if c else "unknown"
-
-
 def pronoun_gender(p: str | None) -> str | None:
     if p == "he":
         return "male"
@@ -315,10 +297,6 @@ def pronoun_gender(p: str | None) -> str | None:
 
 def compatible(gender: str, wanted: str | None) -> bool:
     return wanted is None or gender in (wanted, "unknown", "nonbinary") and gender != ("female" if wanted == "male" else "male")
-
-
-def log1p(x: float) -> float:
-    return math.log1p(x)
 
 
 def subjects(text: str, spans: Sequence[tuple[int, int]], index: MentionIndex) -> list[str]:

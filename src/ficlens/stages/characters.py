@@ -70,7 +70,6 @@ class _Cluster:
     title_gender: Counter[str] = field(default_factory=Counter)
     surname: str | None = None
     first: str | None = None
-    titled_only: bool = True
 
     @property
     def total(self) -> int:
@@ -485,8 +484,6 @@ def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | No
         clusters[i].names[form(title, name)] += weight(key)
         if title:
             clusters[i].title_gender[TITLES.get(title, "unknown")] += 1
-        else:
-            clusters[i].titled_only = False
     # 2. first names of those full names ("Nora" joins "Nora Vance")
     bare = sorted((k for k in kept if not k[0] and len(k[1].split(" ")) == 1), key=lambda k: -weight(k))
     for key in bare:
@@ -494,7 +491,6 @@ def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | No
         if firsts:
             i = max(firsts, key=lambda j: clusters[j].total)
             clusters[i].names[key[1]] += weight(key)
-            clusters[i].titled_only = False
     # 3. titled single names: "Miss Vance", "Mr. Vance", "Captain Okafor"
     titled_single: dict[tuple[str, str], int] = {}
     for key in sorted((k for k in kept if k[0] and len(k[1].split(" ")) == 1), key=lambda k: -weight(k)):
@@ -532,7 +528,6 @@ def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | No
         else:
             i = new(name, name, None)
         clusters[i].names[name] += weight(key)
-        clusters[i].titled_only = False
     return [c for c in clusters if c.names]
 
 

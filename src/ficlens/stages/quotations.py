@@ -50,7 +50,6 @@ class _Span:
     end: int
     mark: str
     open_at_end: bool = False
-    opened_at_start: bool = False
 
 
 def detect_style(text: str, paragraphs: tuple[Paragraph, ...]) -> str:

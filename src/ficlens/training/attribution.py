@@ -43,7 +43,6 @@ class NovelData:
     speaker: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     addressee: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     turns: int = 0
-    gold_in_candidates: int = 0
 
 
 def _vector(feats: dict[str, float], names: Sequence[str]) -> list[float]:
@@ -71,7 +70,6 @@ def collect(
     novel = load_novel(path)
     pipeline = build_pipeline(cast=novel.cast if with_cast else None, stages=["structure", "quotations", "characters"])
     story = pipeline(read_text(novel.text))
-    # attribution reads the "attributions" layer of nobody; an empty one keeps the Story honest
     ctx = make_context(story)
     mapping = map_characters(story, novel, with_cast=with_cast)
     reverse: dict[str, str] = {}
@@ -97,7 +95,6 @@ def collect(
             feats, _ = speaker_features(ctx, turn, history, cands)
             pos = np.array([c == gold_id for c in cands])
             if pos.any():
-                data.gold_in_candidates += 1
                 x = np.array([_vector(feats[c], SPEAKER_FEATURES) for c in cands], dtype=np.float32)
                 data.speaker.append((x, pos))
         if gold_id is not None and gold_addr:
