@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 __all__ = [
@@ -210,8 +211,6 @@ class Story:
     @property
     def layers(self) -> Mapping[str, Any]:
         """A read-only view of all layers."""
-        from types import MappingProxyType
-
         return MappingProxyType(self._layers)
 
     # -- typed access to the core layers -------------------------------------------------

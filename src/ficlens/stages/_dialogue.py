@@ -153,9 +153,10 @@ class MentionIndex:
         quotes = sorted((q.start, q.end) for q in story.quotes if q.kind == "speech")
         self._qstarts = [a for a, _ in quotes]
         self._quotes = quotes
-        self.in_quote = [self._inside(m.start) for m in self.mentions]
+        self.in_quote = [self.inside_quote(m.start) for m in self.mentions]
 
-    def _inside(self, pos: int) -> bool:
+    def inside_quote(self, pos: int) -> bool:
+        """Is ``pos`` inside a speech quotation?"""
         i = bisect.bisect_right(self._qstarts, pos) - 1
         return i >= 0 and self._quotes[i][0] <= pos < self._quotes[i][1]
 

@@ -354,7 +354,7 @@ def speaker_candidates(ctx: _Context, turn: Turn, history: Sequence[tuple[str | 
         for addressee in history[-1][1]:
             seen.setdefault(addressee, None)
     for m in ctx.index.between(turn.end, hi):
-        if not ctx.index._inside(m.start):
+        if not ctx.index.inside_quote(m.start):
             seen.setdefault(m.character, None)
     if ctx.narrator:
         seen.setdefault(ctx.narrator, None)
