@@ -55,6 +55,25 @@ def test_attribution_explicit_tag(line: str) -> None:
     assert cue == "explicit"
 
 
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ('"Are you keeping them all?" asked Dev.', "Dev"),
+        ('"Every last one," answered Nora.', "Nora"),
+        ('"I never share," quavered Nora.', "Nora"),
+        ('"Fine," Dev conceded.', "Dev"),
+        ('"Then I will buy my own," Nora broke in.', "Nora"),
+    ],
+    ids=["asked-Dev", "answered-Nora", "unlisted-verb-before", "unlisted-verb-after", "broke-in"],
+)
+def test_attribution_tag_right_after_the_quote_names_the_speaker(line: str, speaker: str) -> None:
+    # "asked Dev" is an inverted tag (Dev asks), not "asked Dev" (Dev is asked); and a name
+    # with any verb straight after the quotation is its tag, listed speech verb or not
+    story = ficlens.analyze(HARBOUR + line + "\n")
+    name, _, cue = _last(story)
+    assert (name, cue) == (speaker, "explicit")
+
+
 def test_attribution_explicit_tag_after_an_interrupted_quote() -> None:
     story = ficlens.analyze(HARBOUR + '"Give me," Nora said, reaching across him, "just one."\n')
     assert _said(story) == [("Give me,", "Nora"), ("just one.", "Nora")]

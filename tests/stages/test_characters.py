@@ -201,3 +201,15 @@ def test_characters_cast_aliases_of_any_shape_are_found() -> None:
     cast = [CastMember("Aoife Ó Briain", ("Ó Briain", "the skipper"), "female")]
     story = _analyze(text, cast=cast)
     assert [text[m.start : m.end] for m in story.mentions] == ["the skipper", "Ó Briain", "the skipper"]
+
+
+def test_characters_cast_names_with_the_match_mid_sentence() -> None:
+    text = "The Hatter poured the tea. Then the Hatter sighed, and the officer laughed at the hatter.\n"
+    cast = [CastMember("The Hatter", (), "male"), CastMember("The Officer", (), "unknown")]
+    story = _analyze(text, cast=cast)
+    assert [(text[m.start : m.end], m.character) for m in story.mentions] == [
+        ("The Hatter", "c1"),
+        ("the Hatter", "c1"),
+        ("the officer", "c2"),
+        ("the hatter", "c1"),
+    ]

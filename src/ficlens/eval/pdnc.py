@@ -26,7 +26,7 @@ import bisect
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,8 +94,33 @@ def load_novel(path: str | Path) -> Novel:
     cast_text = (p / "character_info.csv").read_text(encoding="utf-8")
     cast = [m for m in parse_cast(cast_text, path=p / "character_info.csv", format="csv") if m.name not in NON_CHARACTERS]
     aliases = {m.name: {_norm(m.name), *(_norm(a) for a in m.aliases)} for m in cast}
+    main = _main_name_of(aliases)
+    quotes = [
+        GoldQuote(q.id, q.spans, main(q.speaker), tuple(main(a) for a in q.addressees), q.type) for q in quotes
+    ]
     quotes.sort(key=lambda q: q.spans[0] if q.spans else (0, 0))
     return Novel(p.name, p, text, quotes, cast, aliases)
+
+
+def _main_name_of(aliases: dict[str, set[str]]) -> Callable[[str], str]:
+    """A function from a name the annotation uses for a character to its main name.
+
+    PDNC's ``speaker`` and ``addressees`` columns sometimes give an alias ("Lucy") rather than
+    the main name ("Miss Honeychurch"); an alias that belongs to one character only is read as
+    that character. Main names, and names that fit no character or several, stay as they are.
+    """
+    owners: dict[str, set[str]] = {}
+    for name, names in aliases.items():
+        for n in names:
+            owners.setdefault(n, set()).add(name)
+
+    def main(name: str) -> str:
+        if name in aliases:
+            return name
+        found = owners.get(_norm(name), set())
+        return next(iter(found)) if len(found) == 1 else name
+
+    return main
 
 
 def map_characters(story: Story, novel: Novel, *, with_cast: bool) -> dict[str, str]:

@@ -214,10 +214,20 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
     info.verb = bool(verb_pos)
     if mentions:
         info.first_named = mentions[0].character
+    if after and mentions:
+        # "…," quavered Lucy. / "…," Cassandra admitted. / "…," Oakley broke in: a name and a
+        # verb straight after the quotation make a tag whatever the verb is
+        who = _adjacent_tag(text, a, b, mentions[0])
+        if who:
+            info.named = info.subject = who
+            info.verb = True
+            return info
     if verb_pos:
         for mention in mentions:
-            if _OBJECT_BEFORE.search(text[max(a, mention.start - 12) : mention.start]):
-                continue  # "said to Darcy": Darcy is spoken to
+            if _OBJECT_BEFORE.search(text[max(a, mention.start - 12) : mention.start]) and not (
+                after and _inverted(text[a : mention.start])
+            ):
+                continue  # "said to Darcy": Darcy is spoken to ("…," asked Kemp: Kemp speaks)
             # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly said"
             for vs, ve in verb_pos:
                 gap = text[min(mention.end, ve) : max(mention.start, vs)]
@@ -246,7 +256,9 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
             if mention.start < lo or mention.start > vs + 40:
                 continue
             lead = text[max(lo, mention.start - 12) : mention.start]
-            if _OBJECT_BEFORE.search(lead) and not re.search(r"\bby\s+$", lead):
+            if _OBJECT_BEFORE.search(lead) and not re.search(r"\bby\s+$", lead) and not (
+                after and _inverted(text[a : mention.start])
+            ):
                 continue
             info.subject = mention.character
             break
@@ -259,7 +271,45 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
     return info
 
 
+_NOT_VERBS = frozenset(
+    """
+    and but or nor so yet then to of for with at in on from by as that which who whom whose when
+    while if though the a an his her their its my your our this these those was were is are had has
+    have would could should will shall might may must did does do not also too only just still even
+    himself herself themselves
+    """.split()
+)
+
+
+def _adjacent_tag(text: str, a: int, b: int, first: Mention) -> str | None:
+    """The character of an inverted or plain tag that opens the narration after a quotation:
+    ``verb Name`` ("quavered Lucy") or ``Name [adverb] verb`` ("Cassandra admitted")."""
+    lead = text[a : first.start]
+    m = re.fullmatch(r"[\s,—–-]*(?:([a-z]+)\s+)?(?:[a-z]+ly\s+)?", lead)
+    if m is None:
+        return None
+    if m.group(1):
+        return first.character if m.group(1) not in _NOT_VERBS and not m.group(1).endswith("ly") else None
+    rest = text[first.end : b]
+    m2 = re.match(r"(?:\s+[a-z]+ly)?\s+([a-z]+)\b", rest)
+    if m2 and m2.group(1) not in _NOT_VERBS and (m2.group(1).endswith("ed") or m2.group(1) in SPEECH_VERBS
+                                               or m2.group(1) in _IRREGULAR_SPEECH):
+        return first.character
+    return None
+
+
+_IRREGULAR_SPEECH = frozenset("broke burst spoke began went put cut said told ran flung threw shot".split())
+
+
 _CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")
+_INVERTED = re.compile(r"[\s,—–-]*(?:[a-z]+ly\s+)?([a-z]+)\s+(?:[a-z]+ly\s+)?", re.IGNORECASE)
+
+
+def _inverted(lead: str) -> bool:
+    """Is this the opening of an inverted tag, a speech verb straight after the quotation
+    ("…," asked Kemp; "…," answered Mrs. Hurst), so that the name after it is the speaker?"""
+    m = _INVERTED.fullmatch(lead)
+    return m is not None and m.group(1).lower() in SPEECH_VERBS
 
 
 def _first_start(mentions: list[Mention], who: str, lo: int) -> int:

@@ -310,6 +310,13 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
             variants.setdefault(a.replace(".", "", 1), a)
         elif re.match(r"^(?:Mr|Mrs|Ms|Dr|St)\s", a):
             variants.setdefault(a.replace(" ", ". ", 1), a)
+        elif re.match(r"^(?:The|A|An)\s+\S", a):
+            # a cast's "The Hatter" is "the Hatter" mid-sentence, and a title-cased
+            # "The Officer" is "the officer" in the text
+            head, rest = a.split(" ", 1)
+            variants.setdefault(f"{head.lower()} {rest}", a)
+            if len(rest.split()) <= 2:
+                variants.setdefault(f"{head.lower()} {rest.lower()}", a)
     pattern = "|".join(
         r"\s+".join(re.escape(w) for w in v.split(" ")) for v in sorted(variants, key=len, reverse=True)
     )

@@ -1,0 +1,51 @@
+"""Scoring against PDNC-format annotation, on a tiny novel of our own in PDNC's layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ficlens.eval.pdnc import evaluate_pdnc, load_novel
+
+TEXT = (
+    "Nora Vance sat on the harbour wall with Dev Okafor.\n\n"
+    '"Give me one," said Nora.\n\n'
+    '"No," said Dev.\n'
+)
+
+
+def _write_novel(root: Path) -> Path:
+    folder = root / "data" / "Harbour"
+    folder.mkdir(parents=True)
+    (folder / "novel_text.txt").write_text(TEXT, encoding="utf-8")
+    a = TEXT.index("Give me one,")
+    b = TEXT.index("No,")
+    (folder / "quotation_info.csv").write_text(
+        '"quoteID","quoteText","subQuotationList","quoteByteSpans","speaker","addressees","quoteType"\n'
+        f'"Q0","Give me one,","[\'Give me one,\']","[[{a}, {a + 12}]]","Nora","[\'Dev Okafor\']","Explicit"\n'
+        f'"Q1","No,","[\'No,\']","[[{b}, {b + 3}]]","Dev Okafor","[\'Nora\']","Explicit"\n',
+        encoding="utf-8",
+    )
+    (folder / "character_info.csv").write_text(
+        "Character ID,Main Name,Aliases,Gender,Category\n"
+        "0,Nora Vance,\"{'Nora Vance', 'Nora'}\",F,major\n"
+        "1,Dev Okafor,\"{'Dev Okafor', 'Dev'}\",M,major\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_gold_speakers_given_by_an_alias_are_read_as_the_character(tmp_path: Path) -> None:
+    # PDNC sometimes names the speaker by an alias ("Nora") instead of the main name
+    novel = load_novel(_write_novel(tmp_path))
+    assert [(q.speaker, q.addressees) for q in novel.quotes] == [
+        ("Nora Vance", ("Dev Okafor",)),
+        ("Dev Okafor", ("Nora Vance",)),
+    ]
+
+
+def test_quotes_spoken_by_an_alias_are_scored(tmp_path: Path) -> None:
+    _write_novel(tmp_path)
+    _, total = evaluate_pdnc(tmp_path, with_cast=True)
+    assert total.speaker_total == 2
+    assert total.speaker_correct == 2
+    assert total.addressee_total == 2
