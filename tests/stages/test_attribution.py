@@ -152,3 +152,10 @@ def test_attribution_every_speech_quote_has_one_record() -> None:
         assert a.speaker is None or a.speaker in ids
         assert set(a.addressees) <= ids and a.speaker not in a.addressees
         assert 0.0 <= a.confidence <= 1.0
+
+
+def test_attribution_the_tag_nearest_the_quote_wins() -> None:
+    # "she said" is the tag; Dev, named later in the same sentence, only reacts
+    story = ficlens.analyze(HARBOUR + '"You never share," she said, and Dev laughed at her.\n')
+    name, _, cue = _last(story)
+    assert (name, cue) == ("Nora", "anaphoric")

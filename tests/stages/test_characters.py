@@ -213,3 +213,38 @@ def test_characters_cast_names_with_the_match_mid_sentence() -> None:
         ("the officer", "c2"),
         ("the hatter", "c1"),
     ]
+
+
+def test_characters_cast_full_names_imply_their_surname_and_first_name() -> None:
+    # the cast lists "William Rodney" and "Mr. Denham"; the text says "Rodney", "William" and "Denham"
+    text = "Rodney shut the door. William was always careful. Denham laughed at him, and Mr. Bell too.\n"
+    cast = [
+        CastMember("William Rodney", (), "male"),
+        CastMember("Ralph Denham", ("Mr. Denham",), "male"),
+        CastMember("Mr. Bell", (), "male"),
+        CastMember("Mrs. Bell", (), "female"),
+    ]
+    story = _analyze(text, cast=cast)
+    assert [(text[m.start : m.end], m.character) for m in story.mentions] == [
+        ("Rodney", "c1"),
+        ("William", "c1"),
+        ("Denham", "c2"),
+        ("Mr. Bell", "c3"),
+    ]
+
+
+def test_characters_cast_shared_surname_alone_is_nobody() -> None:
+    text = "Bell came in. Mrs. Bell followed.\n"
+    cast = [CastMember("Mr. Bell", (), "male"), CastMember("Mrs. Bell", (), "female")]
+    story = _analyze(text, cast=cast)
+    assert [text[m.start : m.end] for m in story.mentions] == ["Mrs. Bell"]
+
+
+def test_characters_mrs_surname_is_not_the_daughter() -> None:
+    text = (
+        "Miss Katharine Hilbery poured the tea. Katharine Hilbery was tired; Katharine always was on "
+        "Sundays. Mrs. Hilbery talked of poets. Katharine listened to Mrs. Hilbery and to nobody else. "
+        "Mrs. Hilbery said that Katharine should marry.\n"
+    )
+    story = _analyze(text)
+    assert _who(story, "Katharine Hilbery") != _who(story, "Mrs. Hilbery")

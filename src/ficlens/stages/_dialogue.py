@@ -223,34 +223,47 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
             info.verb = True
             return info
     if verb_pos:
+        named_at = -1
         for mention in mentions:
             if _OBJECT_BEFORE.search(text[max(a, mention.start - 12) : mention.start]) and not (
                 after and _inverted(text[a : mention.start])
             ):
                 continue  # "said to Darcy": Darcy is spoken to ("…," asked Kemp: Kemp speaks)
-            # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly said"
+            # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly said";
+            # not "said, and Katharine wondered"
             for vs, ve in verb_pos:
                 gap = text[min(mention.end, ve) : max(mention.start, vs)]
+                if mention.start > vs and "," in gap:
+                    continue
                 if len(gap.split()) <= 3 and not re.search(r"[.!?;\"“”]", gap):
                     info.named = mention.character
+                    named_at = mention.start
                     break
             if info.named:
                 break
-        if not info.named:
-            for s, e, w in words:
-                lw = w.lower()
-                if lw in ("he", "she", "i", "they"):
-                    for vs, ve in verb_pos:
-                        gap = text[min(e, ve) : max(s, vs)]
-                        if len(gap.split()) <= 2 and not re.search(r"[.!?;]", gap):
-                            info.pronoun = lw
-                            break
-                if info.pronoun:
-                    break
+        pronoun_at = -1
+        for s, e, w in words:
+            lw = w.lower()
+            if lw in ("he", "she", "i", "they"):
+                for vs, ve in verb_pos:
+                    gap = text[min(e, ve) : max(s, vs)]
+                    if len(gap.split()) <= 2 and not re.search(r"[.!?;]", gap):
+                        info.pronoun = lw
+                        pronoun_at = s
+                        break
+            if info.pronoun:
+                break
+        if info.named and info.pronoun:
+            # two tags in one stretch: the one nearer the quotation is its tag
+            # ('"…," she said, and Katharine answered'; 'Darcy looked up, and she said,')
+            if (pronoun_at < named_at) if after else (pronoun_at > named_at):
+                info.named = None
+            else:
+                info.pronoun = None
         # The sentence holding the verb: its subject, however far from the verb
         # ("Mr. Darcy, drawing near Elizabeth, said to her"; "accosted by Miss Bingley";
         # "met Maria in the landing place, who, breathless, cried out").
-        vs = verb_pos[0][0]
+        vs = verb_pos[0][0] if after else verb_pos[-1][0]
         lo = max([a] + [m.end() for m in _SENT_END.finditer(text, a, vs)] + [m.end() for m in _CLAUSE.finditer(text, a, vs)])
         for mention in mentions:
             if mention.start < lo or mention.start > vs + 40:

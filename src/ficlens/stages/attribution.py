@@ -80,6 +80,18 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "pron_tag_subject_rank0",
 )
 
+#: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
+#: turn-taking decides among the characters of that gender, and with no tag at all it decides
+#: alone. Each is repeated for those two kinds of turn ("pron:prev2_speaker", "none:...").
+_BY_TAG_KIND: tuple[str, ...] = (
+    "prev_speaker", "prev2_speaker", "alternation", "recent_speaker_rank0", "recent_speaker_rank1",
+    "conversation_pair", "recency", "beat_subject", "beat_first_subject", "para_mention", "vocative",
+    "in_quote_mention", "prev_vocative", "next_vocative", "prev_tag_named", "next_tag_named",
+    "prev2_tag_named", "next2_tag_named", "log_mentions", "same_para_prev_speaker", "tag_subject",
+    "pron_tag_compatible", "pron_tag_rank0", "pron_tag_rank1", "para_pron_rank0", "tag_subject_pron_rank0",
+)
+SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{kind}:{f}" for kind in ("pron", "none") for f in _BY_TAG_KIND)
+
 ADDRESSEE_FEATURES: tuple[str, ...] = (
     "vocative",
     "prev_speaker",
@@ -437,6 +449,7 @@ def speaker_features(
     para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
     canon = _canon_character(ctx, turn)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
+    kind = None if tag_named else "pron" if pron in ("he", "she") else "none" if not pron else None
     feats: dict[str, dict[str, float]] = {}
     for c in cands:
         ch = ctx.chars[c]
@@ -521,6 +534,8 @@ def speaker_features(
         if c in next2_voc:
             f["next2_vocative"] = 1
 
+        if kind:
+            f.update({f"{kind}:{k}": f[k] for k in _BY_TAG_KIND if k in f})
         feats[c] = f
     info = {"named": tag_named, "pronoun": pron, "after": after, "before": before}
     return feats, info

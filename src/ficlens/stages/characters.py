@@ -149,6 +149,8 @@ class CharacterStage:
             for alias in (member.name, *member.aliases):
                 if i not in owners[alias]:
                     owners[alias].append(i)
+        for alias, who in _derived_aliases(cast).items():
+            owners.setdefault(alias, [who])
         mentions_by: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         hits = _find_aliases(text, list(owners))
         unique_counts: Counter[int] = Counter()
@@ -299,6 +301,30 @@ def _keep_full_names(
     return frozenset(rescued)
 
 
+def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
+    """Shorter names a cast implies but may not list: "William Rodney" is "Rodney" and
+    "William", "Mr. Rodney" is "Rodney". Kept only when one cast member implies the name."""
+    derived: dict[str, set[int]] = defaultdict(set)
+    for i, member in enumerate(cast):
+        for name in (member.name, *member.aliases):
+            words = name.split()
+            titled = words[0].rstrip(".").lower() in TITLES
+            core = words[1:] if titled else words
+            if not core or len(core) > 3 or not all(w[:1].isupper() for w in core):
+                continue
+            if titled or len(core) >= 2:
+                derived[core[-1]].add(i)
+            if not titled and len(core) >= 2:
+                derived[core[0]].add(i)
+    # a shared surname ("Bennet") or a word any cast member is listed under stays out
+    listed = {a for m in cast for a in (m.name, *m.aliases)}
+    return {
+        name: next(iter(who))
+        for name, who in derived.items()
+        if len(who) == 1 and name not in listed and name not in STOPWORDS and len(name) > 2
+    }
+
+
 def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
     """Every occurrence of any alias, longest first, whole words only, no overlaps."""
     if not aliases:
@@ -310,7 +336,10 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
             variants.setdefault(a.replace(".", "", 1), a)
         elif re.match(r"^(?:Mr|Mrs|Ms|Dr|St)\s", a):
             variants.setdefault(a.replace(" ", ". ", 1), a)
-        elif re.match(r"^(?:The|A|An)\s+\S", a):
+        if re.search(r" (?:Van|Von|Der|De|Du|La|Le|Di|Da|Del) ", a):
+            # "Mr. Van Der Luyden" is written "Mr. van der Luyden"
+            variants.setdefault(re.sub(r" (Van|Von|Der|De|Du|La|Le|Di|Da|Del)(?= )", lambda m: " " + m.group(1).lower(), a), a)
+        if re.match(r"^(?:The|A|An)\s+\S", a):
             # a cast's "The Hatter" is "the Hatter" mid-sentence, and a title-cased
             # "The Officer" is "the officer" in the text
             head, rest = a.split(" ", 1)
@@ -545,15 +574,17 @@ _FIRST_NAME_TITLES = {"lady", "sir", "miss", "mrs", "aunt", "uncle", "auntie", "
 def _may_join(c: _Cluster, title: str, kept: dict[tuple[str | None, str], int]) -> bool:
     """May "<title> <surname>" join the full-name cluster ``c`` with that surname?
 
-    Only when ``c`` was itself named with a title of that gender ("Mr. Frank Churchill"
-    makes "Mr. Churchill" his), or when its first name is never used alone (a person
-    always called by title and surname). "Mrs. Bennet" never joins "Elizabeth Bennet".
+    "Mrs. Hilbery" joins only a cluster itself named "Mrs. …" (Katharine Hilbery, once "Miss
+    Katharine Hilbery", is her daughter). Other titles join when ``c`` was named with a title
+    of that gender ("Mr. Frank Churchill" makes "Mr. Churchill" his), or when its first name is
+    never used alone (a person always called by title and surname). "Mrs. Bennet" never joins
+    "Elizabeth Bennet".
     """
     g = TITLES.get(title, "unknown")
+    if title == "mrs":
+        return any(n.startswith("Mrs") for n in c.names)
     if c.title_gender:
         return g in c.title_gender or (g == "unknown" and "unknown" in c.title_gender)
-    if title == "mrs":
-        return False
     if title in ("miss", "ms", "lady", "mademoiselle"):
         return True
     return c.first is None or (None, c.first) not in kept
