@@ -159,3 +159,18 @@ def test_attribution_the_tag_nearest_the_quote_wins() -> None:
     story = ficlens.analyze(HARBOUR + '"You never share," she said, and Dev laughed at her.\n')
     name, _, cue = _last(story)
     assert (name, cue) == ("Nora", "anaphoric")
+
+
+@pytest.mark.parametrize(
+    ("tag", "speaker"),
+    [("said the young man", "Dev"), ("said the girl", "Nora"), ("her companion replied", "Dev")],
+    ids=["the-young-man", "the-girl", "her-companion"],
+)
+def test_attribution_a_description_in_the_tag_points_to_its_character(tag: str, speaker: str) -> None:
+    # a tag that describes the speaker instead of naming them: gender of "man"/"girl", and "her
+    # companion" is not the woman "her" refers to
+    story = ficlens.analyze(
+        HARBOUR + "The young man beside Nora, Dev, laughed at the girl. Nora looked at the sea.\n\n"
+        f'"The chips are cold," {tag}.\n'
+    )
+    assert _last(story)[0] == speaker

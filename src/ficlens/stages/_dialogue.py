@@ -186,6 +186,7 @@ class TagInfo:
     first_named: str | None = None  # first character named in the stretch (any verb)
     subject: str | None = None  # first character named as a subject in the speech-verb sentence
     subject_pronoun: str | None = None  # or the first subject pronoun there, if it comes first
+    nominal: tuple[str, str] | None = None  # a description instead: ("the old lady", "lady")
     span: tuple[int, int] = field(kw_only=True)  # the narration stretch read; read_tag always sets it
 
 
@@ -281,7 +282,63 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
             if w.lower() in ("he", "she", "i") and (info.subject is None or s < _first_start(mentions, info.subject, lo)):
                 info.subject_pronoun = w.lower()
                 break
+        if not info.named and not info.pronoun:
+            info.nominal = _nominal_tag(text, a, b, verb_pos, after=after)
     return info
+
+
+#: Head nouns of descriptions that tell a speaker's gender ("said the old lady", "her brother cried").
+NOUN_GENDER: dict[str, str] = {
+    **dict.fromkeys(
+        "man men gentleman boy lad father husband brother son uncle nephew king prince duke lord sir fellow "
+        "master squire gentlemen grandfather grandson waiter butler footman coachman landlord priest monk "
+        "bishop vicar curate parson guy dude".split(), "male"),
+    **dict.fromkeys(
+        "woman women lady girl mother wife sister daughter aunt niece queen princess duchess mistress madam "
+        "maid housemaid matron widow grandmother granddaughter landlady nun governess nurse hostess "
+        "gal".split(), "female"),
+}
+_DETERMINERS = ("the", "his", "her", "their", "my", "our", "your", "a", "an")
+_NP_STOP = frozenset(
+    "who whom whose which that with in at to as and but or from on of by for into upon while when after before "
+    "then again once still too very quite".split()
+)
+
+
+def _nominal_tag(
+    text: str, a: int, b: int, verb_pos: Sequence[tuple[int, int]], *, after: bool
+) -> tuple[str, str] | None:
+    """A description in the speech tag instead of a name or pronoun: ("the old lady", "lady") for
+    "…," said the old lady; ("her mother", "mother") for her mother observed, "…"."""
+    for vs, ve in verb_pos if after else reversed(verb_pos):
+        # "said the old lady" / "replied her sister"
+        m = re.match(r"\s+(?:[a-z]+ly\s+)?(\w+)((?:\s+[\w'’-]+){1,4})", text[ve:b])
+        if m and m.group(1).lower() in _DETERMINERS:
+            words = _np_words(m.group(2).split())
+            if words:
+                return " ".join([m.group(1).lower(), *words]).lower(), words[-1].lower()
+        # "the old lady said" / "her sister cried"
+        before = re.findall(r"[\w'’-]+", text[max(a, vs - 50) : vs])
+        for k in range(len(before) - 1, max(-1, len(before) - 6), -1):
+            if before[k].lower() in _DETERMINERS:
+                words = _np_words(before[k + 1 :])
+                if words and len(words) == len(before) - k - 1 - sum(w.endswith("ly") for w in before[k + 1 :]):
+                    return " ".join([before[k].lower(), *words]).lower(), words[-1].lower()
+                break
+    return None
+
+
+def _np_words(words: Sequence[str]) -> list[str]:
+    """The words of a short noun phrase, up to the first that ends it (adverbs dropped)."""
+    out: list[str] = []
+    for w in words:
+        lw = w.lower()
+        if lw in _NP_STOP or lw in SPEECH_VERBS:
+            break
+        if lw.endswith("ly") and lw not in ("lily", "family", "holly"):
+            continue
+        out.append(w)
+    return out[:3]
 
 
 _NOT_VERBS = frozenset(

@@ -26,6 +26,7 @@ from importlib import resources
 from typing import Any
 
 from ficlens.stages._dialogue import (
+    NOUN_GENDER,
     MentionIndex,
     TagInfo,
     Turn,
@@ -78,11 +79,17 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "tag_subject",
     "tag_subject_pron_rank0",
     "pron_tag_subject_rank0",
+    "nom_gender_compatible",
+    "nom_gender_incompatible",
+    "nom_assoc",
+    "nom_assoc_top",
+    "nom_possessor",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
 #: turn-taking decides among the characters of that gender, and with no tag at all it decides
-#: alone. Each is repeated for those two kinds of turn ("pron:prev2_speaker", "none:...").
+#: alone. Each is repeated for those kinds of turn, and for a description in the tag ("said
+#: the old lady"): "pron:prev2_speaker", "none:...", "nom:...".
 _BY_TAG_KIND: tuple[str, ...] = (
     "prev_speaker", "prev2_speaker", "alternation", "recent_speaker_rank0", "recent_speaker_rank1",
     "conversation_pair", "recency", "beat_subject", "beat_first_subject", "para_mention", "vocative",
@@ -90,7 +97,7 @@ _BY_TAG_KIND: tuple[str, ...] = (
     "prev2_tag_named", "next2_tag_named", "log_mentions", "same_para_prev_speaker", "tag_subject",
     "pron_tag_compatible", "pron_tag_rank0", "pron_tag_rank1", "para_pron_rank0", "tag_subject_pron_rank0",
 )
-SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{kind}:{f}" for kind in ("pron", "none") for f in _BY_TAG_KIND)
+SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{kind}:{f}" for kind in ("pron", "none", "nom") for f in _BY_TAG_KIND)
 
 ADDRESSEE_FEATURES: tuple[str, ...] = (
     "vocative",
@@ -173,6 +180,8 @@ class _Context:
     canon: Any
     tag_named: list[str | None]  # per turn: the character its speech tag names, read off the text
     turn_vocatives: list[set[str]]  # per turn: characters addressed by name inside it
+    turn_nominal: list[tuple[str, str] | None]  # per turn: a description in its tag, with its head noun
+    epithets: dict[str, dict[str, float]]  # "the old lady" -> character -> share of nearby mentions
 
 
 class AttributionStage:
@@ -296,15 +305,54 @@ def make_context(story: Story) -> _Context:
     para_starts = [p.start for p in story.paragraphs]
     tag_named: list[str | None] = []
     turn_vocatives: list[set[str]] = []
+    turn_nominal: list[tuple[str, str] | None] = []
     for turn in turns:
         after = [read_tag(text, span, index, after=True) for span in turn.after]
         before = read_tag(text, turn.before, index, after=False)
         tag_named.append(next((t.named for t in after if t.named), None) or before.named)
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
+        turn_nominal.append(_tag_nominal(after, before))
+    descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
     return _Context(
         text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon,
-        tag_named, turn_vocatives,
+        tag_named, turn_vocatives, turn_nominal, _epithets(story, index, descriptions),
     )
+
+
+def _tag_nominal(after: Sequence[TagInfo], before: TagInfo) -> tuple[str, str] | None:
+    """The description a turn's tag uses for its speaker, when it uses neither name nor pronoun."""
+    if any(t.named or t.pronoun for t in after) or before.named or before.pronoun:
+        return None
+    return next((t.nominal for t in after if t.nominal), None) or before.nominal
+
+
+def _epithets(story: Story, index: MentionIndex, descriptions: set[str]) -> dict[str, dict[str, float]]:
+    """Who each description used in speech tags ("the Jew", "the old lady") stands for, by the
+    characters named near it in the narration: character -> share of the weighted nearby mentions."""
+    text = story.text
+    if not descriptions:
+        return {}
+    alternatives = sorted(descriptions, key=len, reverse=True)
+    rx = re.compile(
+        r"\b(?:" + "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in alternatives) + r")\b",
+        re.IGNORECASE,
+    )
+    found: dict[str, dict[str, float]] = {}
+    for m in rx.finditer(text):
+        if index.inside_quote(m.start()):
+            continue
+        weights = found.setdefault(" ".join(m.group(0).lower().split()), {})
+        for mention in index.between(m.start() - 400, m.end() + 400):
+            if mention.start < m.end() and mention.end > m.start() or index.inside_quote(mention.start):
+                continue
+            dist = mention.start - m.end() if mention.start >= m.end() else m.start() - mention.end
+            weights[mention.character] = weights.get(mention.character, 0.0) + math.exp(-max(0, dist) / 150)
+    out: dict[str, dict[str, float]] = {}
+    for phrase, weights in found.items():
+        total = sum(weights.values())
+        if total > 0:
+            out[phrase] = {c: w / total for c, w in weights.items()}
+    return out
 
 
 def _narration_sample(story: Story, limit: int = 200_000) -> str:
@@ -370,6 +418,10 @@ def speaker_candidates(ctx: _Context, turn: Turn, history: Sequence[tuple[str | 
             seen.setdefault(m.character, None)
     if ctx.narrator:
         seen.setdefault(ctx.narrator, None)
+    nominal = ctx.turn_nominal[turn.index]
+    if nominal and nominal[0] in ctx.epithets:
+        assoc = ctx.epithets[nominal[0]]
+        seen.setdefault(max(assoc, key=assoc.__getitem__), None)
     canon_char = _canon_character(ctx, turn)
     if canon_char:
         seen.setdefault(canon_char[0], None)
@@ -449,7 +501,24 @@ def speaker_features(
     para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
     canon = _canon_character(ctx, turn)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
-    kind = None if tag_named else "pron" if pron in ("he", "she") else "none" if not pron else None
+    nominal = ctx.turn_nominal[turn.index]
+    nom_gender = NOUN_GENDER.get(nominal[1]) if nominal else None
+    assoc = ctx.epithets.get(nominal[0], {}) if nominal else {}
+    assoc_top = max(assoc, key=assoc.__getitem__) if assoc else None
+    possessor = None
+    if nominal and nominal[0].split()[0] in ("his", "her"):
+        owners = _ranked_by_gender(ctx, tag_pos, "male" if nominal[0].startswith("his") else "female", 30)
+        possessor = owners[0] if owners else None
+    if tag_named:
+        kind = None
+    elif pron in ("he", "she"):
+        kind = "pron"
+    elif nominal:
+        kind = "nom"
+    elif not pron:
+        kind = "none"
+    else:
+        kind = None
     feats: dict[str, dict[str, float]] = {}
     for c in cands:
         ch = ctx.chars[c]
@@ -534,6 +603,14 @@ def speaker_features(
         if c in next2_voc:
             f["next2_vocative"] = 1
 
+        if nom_gender:
+            f["nom_gender_compatible" if compatible(ch.gender, nom_gender) else "nom_gender_incompatible"] = 1
+        if c in assoc:
+            f["nom_assoc"] = assoc[c]
+            if c == assoc_top:
+                f["nom_assoc_top"] = 1
+        if c == possessor:
+            f["nom_possessor"] = 1
         if kind:
             f.update({f"{kind}:{k}": f[k] for k in _BY_TAG_KIND if k in f})
         feats[c] = f
