@@ -223,6 +223,28 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
             info.named = info.subject = who
             info.verb = True
             return info
+    if after:
+        # "…," was Mrs. Weston's parting question. / "…," was her answer.
+        m = re.match(r"[\s,—–-]*(?:was|were)\s+(?:(his|her|my)\b|(?=\S))", text[a:b])
+        if m:
+            if m.group(1):
+                info.pronoun = {"his": "he", "her": "she", "my": "i"}[m.group(1)]
+                info.verb = True
+                return info
+            if mentions and mentions[0].start == a + m.end() and text.startswith(("'s", "’s"), mentions[0].end):
+                info.named = info.subject = mentions[0].character
+                info.verb = True
+                return info
+    elif mentions:
+        # Mrs. Moore shivered, "A ghost!" / Aziz joined in: "Why talk about the English?"
+        last = mentions[-1]
+        m = re.fullmatch(r"\s+(?:[a-z]+ly\s+)?([a-z]+)(?:\s+(?:in|out|up|on|back|again))?\s*[,:—–-]+\s*", text[last.end : b])
+        if m and m.group(1) not in _NOT_VERBS and (
+            m.group(1).endswith("ed") or m.group(1) in SPEECH_VERBS or m.group(1) in _IRREGULAR_SPEECH
+        ):
+            info.named = info.subject = last.character
+            info.verb = True
+            return info
     if verb_pos:
         named_at = -1
         for mention in mentions:

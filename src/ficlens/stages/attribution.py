@@ -84,6 +84,9 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "nom_assoc",
     "nom_assoc_top",
     "nom_possessor",
+    "conv_tagged",
+    "even_tag",
+    "odd_tag",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -96,6 +99,7 @@ _BY_TAG_KIND: tuple[str, ...] = (
     "in_quote_mention", "prev_vocative", "next_vocative", "prev_tag_named", "next_tag_named",
     "prev2_tag_named", "next2_tag_named", "log_mentions", "same_para_prev_speaker", "tag_subject",
     "pron_tag_compatible", "pron_tag_rank0", "pron_tag_rank1", "para_pron_rank0", "tag_subject_pron_rank0",
+    "conv_tagged", "even_tag", "odd_tag",
 )
 SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{kind}:{f}" for kind in ("pron", "none", "nom") for f in _BY_TAG_KIND)
 
@@ -182,6 +186,7 @@ class _Context:
     turn_vocatives: list[set[str]]  # per turn: characters addressed by name inside it
     turn_nominal: list[tuple[str, str] | None]  # per turn: a description in its tag, with its head noun
     epithets: dict[str, dict[str, float]]  # "the old lady" -> character -> share of nearby mentions
+    conversation: list[int]  # per turn: the conversation it belongs to (turns linked one to the next)
 
 
 class AttributionStage:
@@ -313,10 +318,16 @@ def make_context(story: Story) -> _Context:
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
         turn_nominal.append(_tag_nominal(after, before))
     descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
-    return _Context(
+    ctx = _Context(
         text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon,
-        tag_named, turn_vocatives, turn_nominal, _epithets(story, index, descriptions),
+        tag_named, turn_vocatives, turn_nominal, _epithets(story, index, descriptions), [],
     )
+    conv = 0
+    for k, turn in enumerate(turns):
+        if k and not _in_conversation(ctx, turn, turns[k - 1]):
+            conv += 1
+        ctx.conversation.append(conv)
+    return ctx
 
 
 def _tag_nominal(after: Sequence[TagInfo], before: TagInfo) -> tuple[str, str] | None:
@@ -473,6 +484,7 @@ def speaker_features(
     linked_next2 = linked_next and k + 2 < len(ctx.turns) and _in_conversation(ctx, ctx.turns[k + 2], next_turn)
     linked_prev2 = in_conv and k >= 2 and _in_conversation(ctx, prev_turn, ctx.turns[k - 2])  # type: ignore[arg-type]
     prev_tag = ctx.tag_named[k - 1] if in_conv else None
+    conv_tags, even_tag, odd_tag = _conversation_tags(ctx, k)
     prev2_tag = ctx.tag_named[k - 2] if linked_prev2 else None
     next_tag = ctx.tag_named[k + 1] if linked_next else None
     next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
@@ -603,6 +615,12 @@ def speaker_features(
         if c in next2_voc:
             f["next2_vocative"] = 1
 
+        if c in conv_tags:
+            f["conv_tagged"] = 1
+        if c == even_tag:
+            f["even_tag"] = 1
+        if c == odd_tag:
+            f["odd_tag"] = 1
         if nom_gender:
             f["nom_gender_compatible" if compatible(ch.gender, nom_gender) else "nom_gender_incompatible"] = 1
         if c in assoc:
@@ -616,6 +634,31 @@ def speaker_features(
         feats[c] = f
     info = {"named": tag_named, "pronoun": pron, "after": after, "before": before}
     return feats, info
+
+
+_REACH = 8  # turns either way in which a conversation's speech tags are read
+
+
+def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str | None]:
+    """Who the speech tags of turn ``k``'s conversation name, and the nearest tagged speaker an
+    even number of turns away (two people alternate: likely this turn's speaker) and an odd
+    number of turns away, three or more (likely the other). Read from tags only, in both
+    directions, so a wrong guess earlier in the conversation does not carry over."""
+    conv = ctx.conversation[k]
+    names: set[str] = set()
+    even: tuple[int, str] | None = None
+    odd: tuple[int, str] | None = None
+    for d in range(1, _REACH + 1):
+        for j in (k - d, k + d):
+            if 0 <= j < len(ctx.turns) and ctx.conversation[j] == conv and ctx.tag_named[j]:
+                who = ctx.tag_named[j]
+                assert who is not None
+                names.add(who)
+                if d % 2 == 0 and even is None:
+                    even = (d, who)
+                elif d % 2 == 1 and d >= 3 and odd is None:
+                    odd = (d, who)
+    return names, even[1] if even else None, odd[1] if odd else None
 
 
 def _in_quote(ctx: _Context, turn: Turn) -> set[str]:
