@@ -248,3 +248,26 @@ def test_characters_mrs_surname_is_not_the_daughter() -> None:
     )
     story = _analyze(text)
     assert _who(story, "Katharine Hilbery") != _who(story, "Mrs. Hilbery")
+
+
+def test_characters_a_common_given_name_tells_the_gender() -> None:
+    # the pronouns after "Ralph" are Mary's; his name says he is a man
+    text = (
+        "The gate was cold, and Ralph Denham waited by it. Later Ralph watched Mary; she was late. At last "
+        "Ralph saw her, and then Ralph smiled at her. Soon Mary Datchet waved, and Mary laughed.\n"
+    )
+    story = _analyze(text)
+    assert _who(story, "Ralph Denham").gender == "male"
+    assert _who(story, "Mary").gender == "female"
+
+
+def test_characters_mrs_with_her_husbands_full_name_is_his_wife() -> None:
+    text = (
+        "That night Henry Archer came home late. Henry Archer had dined at the club, and Archer was tired. "
+        "Young Mrs. Henry Archer was waiting for him. Miss Archer, his sister, had gone to bed.\n"
+    )
+    story = _analyze(text)
+    him = _who(story, "Henry Archer")
+    assert him.gender == "male"
+    assert "Mrs. Henry Archer" not in him.aliases
+    assert "Miss Archer" not in him.aliases

@@ -54,6 +54,40 @@ _CANDIDATE = re.compile(
 STOPWORDS = frozenset(
     ["I", "A", "An", "The", "This", "That", "These", "Those", "There", "Here", "Then", "Now", "When", "Where", "What", "Who", "Whom", "Whose", "Which", "Why", "How", "He", "She", "It", "We", "They", "You", "Me", "Him", "Her", "Us", "Them", "My", "Your", "His", "Its", "Our", "Their", "Mine", "Yours", "Hers", "Ours", "Theirs", "If", "But", "And", "Or", "Nor", "So", "Yet", "For", "Not", "No", "Yes", "Oh", "Ah", "Aye", "Nay", "Well", "Why", "Alas", "Hush", "Hm", "Hmm", "Huh", "Okay", "Ok", "Hey", "Hi", "Hello", "Goodbye", "Bye", "Please", "Thanks", "Thank", "Sorry", "Sure", "Maybe", "Perhaps", "Still", "Just", "Even", "Only", "Also", "Again", "Once", "After", "Before", "Because", "Though", "Although", "While", "Until", "Since", "As", "At", "By", "In", "On", "Of", "To", "From", "With", "Without", "Into", "Upon", "Over", "Under", "About", "Above", "Below", "Between", "Through", "During", "Against", "Among", "Around", "Behind", "Beyond", "Near", "Some", "Any", "Every", "Each", "All", "Both", "Either", "Neither", "None", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "First", "Second", "Third", "Last", "Next", "Other", "Another", "Such", "Same", "Own", "Many", "Much", "More", "Most", "Few", "Less", "Least", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Christmas", "Easter", "God", "Lord", "Heaven", "Hell", "Bible", "Sir", "Madam", "Mr", "Mrs", "Miss", "Ms", "Dr", "Chapter", "Part", "Book", "Volume", "Prologue", "Epilogue", "Summary", "Notes", "Note", "Author", "English", "French", "German", "Italian", "Spanish", "Russian", "American", "British", "Irish", "Scottish", "Indian", "Chinese", "Japanese", "Christian", "Catholic", "Protestant", "Jewish", "Mohammedan", "Moslem", "Muslim", "Hindu", "North", "South", "East", "West", "Street", "Road", "Lane", "Square", "Park", "Hall", "House", "Court", "Place", "Church", "Abbey", "Castle", "Hotel", "Station", "Office", "Mamma", "Mama", "Papa", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy", "Grandma", "Grandpa", "Granny", "Nurse", "Doctor", "Captain", "Uncle", "Aunt", "Tell", "Look", "Come", "Go", "Let", "See", "Say", "Said", "Don", "Can", "Will", "Would", "Shall", "Should", "Could", "Might", "Must", "Did", "Do", "Does", "Never", "Always", "Nothing", "Something", "Anything", "Everything", "Everyone", "Someone", "Anyone", "Nobody", "Somebody", "Good", "Great", "Poor", "Dear", "Little", "Old", "Young", "Very", "Quite", "Rather", "Too", "Ever", "Really", "Indeed", "Certainly", "Exactly", "Mister", "Master", "Lady", "Father", "Mother", "Brother", "Sister", "Mademoiselle", "Monsieur", "Madame", "Sergeant", "Inspector", "Fine", "Right", "Wait", "Stop", "Listen", "Stay", "Run", "Yeah", "Yep", "Nope", "Damn", "Dammit", "Shit", "Fuck", "Christ", "Jesus", "Gods", "Ugh", "Wow", "TV", "OK", "Internet", "Okay", "Mrs.", "Mr.", "Dr.", "St"]
 )
+#: Given names that almost always belong to one gender in English-language fiction; a
+#: character's first name outweighs the pronouns near its mentions, which are often another's
+#: ("Ralph looked at her"). Titles still come first.
+GIVEN_NAMES: dict[str, str] = {
+    **dict.fromkeys(
+        """
+        Aaron Adam Adrian Albert Alexander Alfred Andrew Anthony Archibald Arthur Augustus Basil Ben Benjamin
+        Bernard Bill Bob Brian Bruce Carl Cecil Charles Charlie Christopher Clarence Colin Cyril Daniel David
+        Dennis Dick Donald Douglas Draco Edgar Edmund Edward Edwin Eric Ernest Eugene Francis Frank Fred
+        Freddy Frederick Gabriel Geoffrey George Gerald Gilbert Gregory Harold Harry Henry Herbert Hugh
+        Humphrey Ian Isaac Jack Jacob James Jasper Jeremy Jim Jimmy Joe John Jonathan Joseph Julian Ken
+        Kenneth Larry Lawrence Leonard Lewis Louis Luke Mark Martin Matthew Michael Nathan Neville Nicholas
+        Noah Oliver Oscar Patrick Paul Percy Peter Philip Ralph Raymond Reginald Richard Robert Roger Ron
+        Ronald Ronny Rupert Samuel Sebastian Sidney Simon Stephen Steve Ted Theodore Thomas Timothy Tom
+        Tony Victor Vincent Walter Wilfred William Willie
+        """.split(),
+        "male",
+    ),
+    **dict.fromkeys(
+        """
+        Abigail Ada Adela Adeline Agatha Agnes Alice Amelia Amy Angela Ann Anna Anne Annie Augusta Barbara
+        Beatrice Bella Bertha Betsy Betty Caroline Carrie Cassandra Catherine Cecilia Charlotte Clara
+        Claire Constance Cora Daisy Diana Dinah Dora Dorothy Edith Edna Eleanor Eleanora Elinor Eliza
+        Elizabeth Ella Ellen Elsie Emily Emma Esther Ethel Eva Evelyn Evie Fanny Flora Florence Frances
+        Georgiana Gertrude Ginny Grace Hannah Harriet Helen Henrietta Hermione Hester Ida Irene Isabel
+        Isabella Jane Janet Jean Jenny Jessie Joan Josephine Judith Julia Juliet Katharine Katherine
+        Kate Kitty Laura Lavinia Lily Lizzie Lizzy Louisa Louise Lucy Lydia Mabel Madeline Maggie Margaret
+        Maria Marian Marianne Marie Marilla Martha Mary Matilda Maud May Milly Minnie Molly Nancy Nell
+        Nellie Nora Olivia Pamela Penelope Phoebe Polly Priscilla Rachel Rebecca Rosa Rosamond Rose Ruth
+        Sally Sarah Sophia Sophie Susan Susanna Sylvia Theresa Victoria Violet Virginia Winifred
+        """.split(),
+        "female",
+    ),
+}
 _PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _SPEECH_VERB = (
     r"(?:said|says|asked|replied|answered|cried|shouted|yelled|whispered|murmured|muttered|called|added|"
@@ -168,7 +202,7 @@ class CharacterStage:
             gender = member.gender
             if gender == "unknown":
                 # the cast leaves it open: the story's pronouns may tell
-                gender = _title_gender(member) or pronoun_gender(text, found)
+                gender = _title_gender(member) or GIVEN_NAMES.get(member.name.split()[0]) or pronoun_gender(text, found)
             chars.append(Character(cid, member.name, member.aliases, gender, len(found), "cast"))  # type: ignore[arg-type]
             for s, e, alias in found:
                 kind = "title" if alias.split(" ")[0].rstrip(".").lower() in TITLES else "name"
@@ -512,6 +546,14 @@ def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | No
         words = name.split(" ")
         if len(words) < 2:
             continue
+        if title == "mrs" and (None, name) in kept and GIVEN_NAMES.get(words[0]) != "female":
+            # "Mrs. Newland Archer" is Newland Archer's wife, not Newland Archer
+            wife = form(title, name)
+            if wife not in full:
+                full[wife] = new(wife, None, words[-1])
+            clusters[full[wife]].names[wife] += weight(key)
+            clusters[full[wife]].title_gender["female"] += 1
+            continue
         if name in full:
             i = full[name]
         else:
@@ -581,6 +623,9 @@ def _may_join(c: _Cluster, title: str, kept: dict[tuple[str | None, str], int]) 
     "Elizabeth Bennet".
     """
     g = TITLES.get(title, "unknown")
+    named = GIVEN_NAMES.get(c.first or "")
+    if named and g != "unknown" and named != g:
+        return False  # "Miss Archer" is not Newland Archer
     if title == "mrs":
         return any(n.startswith("Mrs") for n in c.names)
     if c.title_gender:
@@ -616,7 +661,9 @@ def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: l
     g = _cluster_gender(c)
     if g != "unknown":
         return g
-    return pronoun_gender(text, found, starts)
+    by_pronouns = pronoun_gender(text, found, starts)
+    by_name = GIVEN_NAMES.get(c.first or "")
+    return by_name or by_pronouns
 
 
 def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: list[int] | None = None) -> str:
