@@ -103,6 +103,19 @@ _BY_TAG_KIND: tuple[str, ...] = (
 )
 SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{kind}:{f}" for kind in ("pron", "none", "nom") for f in _BY_TAG_KIND)
 
+#: Pairs of cues that mean more together than apart ("she said" and the woman spoken to by the
+#: last turn); each pair is a feature "a&b" that fires when both do.
+_CROSSED: tuple[str, ...] = (
+    "beat_subject", "para_mention", "vocative", "in_quote_mention", "prev_speaker", "prev2_speaker",
+    "recent_speaker_rank0", "recent_speaker_rank1", "next_vocative", "prev_vocative", "even_tag", "odd_tag",
+    "conv_tagged", "pron_tag_compatible", "pron_tag_rank0", "nom_assoc_top", "tag_subject", "next_tag_named",
+    "prev_tag_named",
+)
+_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (a, b) for i, a in enumerate(_CROSSED) for b in _CROSSED[i + 1 :]
+)
+SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{a}&{b}" for a, b in _PAIRS)
+
 ADDRESSEE_FEATURES: tuple[str, ...] = (
     "vocative",
     "prev_speaker",
@@ -629,6 +642,10 @@ def speaker_features(
                 f["nom_assoc_top"] = 1
         if c == possessor:
             f["nom_possessor"] = 1
+        present = [k for k in _CROSSED if k in f]
+        for n, first in enumerate(present):
+            for second in present[n + 1 :]:
+                f[f"{first}&{second}"] = 1
         if kind:
             f.update({f"{kind}:{k}": f[k] for k in _BY_TAG_KIND if k in f})
         feats[c] = f

@@ -127,6 +127,14 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
     n = len(groups)
     w = np.zeros(n_features)
 
+    def loss_of(w: np.ndarray) -> float:
+        s = X @ w
+        top = np.maximum.reduceat(s, starts)
+        e = np.exp(s - top[owner])
+        z_all = np.add.reduceat(e, starts)
+        z_pos = np.maximum(np.add.reduceat(np.where(pos, e, 0.0), starts), 1e-300)
+        return float(-(np.log(z_pos) - np.log(z_all)).sum() / n + 0.5 * l2 * w @ w)
+
     def stats(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         s = X @ w
         top = np.maximum.reduceat(s, starts)
@@ -158,7 +166,7 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
         t = 1.0
         while t > 1e-4:
             new_w = w - t * step
-            new_loss = stats(new_w)[0]
+            new_loss = loss_of(new_w)
             if new_loss <= loss - 1e-4 * t * float(grad @ step):
                 break
             t /= 2
