@@ -28,7 +28,7 @@ def _write_novel(root: Path) -> Path:
     (folder / "character_info.csv").write_text(
         "Character ID,Main Name,Aliases,Gender,Category\n"
         "0,Nora Vance,\"{'Nora Vance', 'Nora'}\",F,major\n"
-        "1,Dev Okafor,\"{'Dev Okafor', 'Dev'}\",M,major\n",
+        "1,Dev Okafor,\"{'Dev Okafor', 'Dev', 'Mr. Okafor'}\",M,major\n",
         encoding="utf-8",
     )
     return folder
@@ -49,3 +49,19 @@ def test_quotes_spoken_by_an_alias_are_scored(tmp_path: Path) -> None:
     assert total.speaker_total == 2
     assert total.speaker_correct == 2
     assert total.addressee_total == 2
+
+
+def test_end_to_end_a_character_counts_by_its_name_or_most_of_its_aliases(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from ficlens.eval.pdnc import map_characters
+    from ficlens.story import Character
+
+    novel = load_novel(_write_novel(tmp_path))
+    found = [
+        Character("c1", "Nora", ("Nora Vance",), "female", 3),  # by its name
+        Character("c2", "Okafor", ("Mr. Okafor", "Dev"), "male", 2),  # by most of its aliases
+        Character("c3", "Okafor", ("Mr. Okafor", "Captain Okafor"), "male", 2),  # one of two is not most
+    ]
+    mapping = map_characters(SimpleNamespace(characters=found), novel, with_cast=False)  # type: ignore[arg-type]
+    assert mapping == {"c1": "Nora Vance", "c2": "Dev Okafor"}

@@ -139,14 +139,14 @@ def map_characters(story: Story, novel: Novel, *, with_cast: bool) -> dict[str, 
         if len(owners) == 1:
             out[c.id] = owners[0]
             continue
+        # failing the name, most of its aliases ("Denham", aliases "Mr. Denham": Ralph Denham)
         votes: Counter[str] = Counter()
-        own_names = [c.name, *c.aliases]
-        for alias in own_names:
+        for alias in c.aliases:
             for g in by_alias.get(_norm(alias), []):
                 votes[g] += 1
         if votes:
             top, count = votes.most_common(1)[0]
-            if count * 2 > len(own_names) or (owners and top in owners):
+            if count * 2 > len(c.aliases) or (owners and top in owners):
                 out[c.id] = top
     return out
 

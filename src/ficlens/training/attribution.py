@@ -83,6 +83,9 @@ def collect(
         gold_id = reverse.get(gold.speaker) if gold and gold.speaker not in NON_CHARACTERS else None
         gold_addr = tuple(reverse[a] for a in (gold.addressees if gold else ()) if a in reverse)
         cands = speaker_candidates(ctx, turn, history)
+        if gold_id is not None:
+            # a gold character the analysis split in two ("Ralph", "Mr. Denham"): either is right
+            gold_id = next((c for c in cands if mapping.get(c) == gold.speaker), gold_id)  # type: ignore[union-attr]
         data.turns += 1
         if models is not None:
             speaker, _, _, _ = decide_speaker(ctx, turn, history, cands, models[0])
@@ -93,7 +96,7 @@ def collect(
                 speaker = cands[int(rng.integers(len(cands)))]
         if gold_id is not None and cands:
             feats, _ = speaker_features(ctx, turn, history, cands)
-            pos = np.array([c == gold_id for c in cands])
+            pos = np.array([c == gold_id or mapping.get(c) == gold.speaker for c in cands])  # type: ignore[union-attr]
             if pos.any():
                 x = np.array([_vector(feats[c], SPEAKER_FEATURES) for c in cands], dtype=np.float32)
                 data.speaker.append((x, pos))
