@@ -87,6 +87,7 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "conv_tagged",
     "even_tag",
     "odd_tag",
+    "scene_mentions",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -99,7 +100,7 @@ _BY_TAG_KIND: tuple[str, ...] = (
     "in_quote_mention", "prev_vocative", "next_vocative", "prev_tag_named", "next_tag_named",
     "prev2_tag_named", "next2_tag_named", "log_mentions", "same_para_prev_speaker", "tag_subject",
     "pron_tag_compatible", "pron_tag_rank0", "pron_tag_rank1", "para_pron_rank0", "tag_subject_pron_rank0",
-    "conv_tagged", "even_tag", "odd_tag",
+    "conv_tagged", "even_tag", "odd_tag", "scene_mentions",
 )
 SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{kind}:{f}" for kind in ("pron", "none", "nom") for f in _BY_TAG_KIND)
 
@@ -525,6 +526,14 @@ def speaker_features(
             para_pron = head
     para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
     canon = _canon_character(ctx, turn)
+    # who is about: mentions in the last thirty paragraphs of the scene, narration and speech
+    lo_para = turn.paragraph
+    while lo_para > 0 and turn.paragraph - lo_para < 30 and ctx.para_scene[lo_para - 1] == ctx.para_scene[turn.paragraph]:
+        lo_para -= 1
+    scene_counts: dict[str, int] = {}
+    for m in ctx.index.between(ctx.para_starts[lo_para], turn.start):
+        scene_counts[m.character] = scene_counts.get(m.character, 0) + 1
+    scene_top = max(scene_counts.values(), default=0)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
     nominal = ctx.turn_nominal[turn.index]
     nom_gender = NOUN_GENDER.get(nominal[1]) if nominal else None
@@ -603,6 +612,8 @@ def speaker_features(
         if in_conv and c in recent_speakers[:2]:
             f["conversation_pair"] = 1
         f["log_mentions"] = math.log1p(ch.mention_count) / math.log1p(total_mentions)
+        if scene_counts.get(c):
+            f["scene_mentions"] = math.log1p(scene_counts[c]) / math.log1p(scene_top)
         if canon and canon[0] == c:
             f["canon_speaker"] = 1
             if canon[1]:

@@ -3,7 +3,9 @@
 Provides ``characters`` and ``mentions``.
 
 With a cast (``--cast``) the cast is authoritative: its names and aliases are found in the
-text. Without one, people are found from the text alone:
+text, with the shorter names a listed full name implies when only one member implies them
+("William Rodney" is also "Rodney" and "William"), and "The Hatter" found as "the Hatter".
+Without one, people are found from the text alone:
 
 1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, ...),
    counted where they are not the first word of a sentence;
@@ -12,7 +14,9 @@ text. Without one, people are found from the text alone:
    runs only on those samples, so a novel costs a few hundred sentences, not the book);
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two;
-4. gendered by title, then by the pronouns that follow their mentions in narration.
+4. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
+   that follow their mentions in narration. "Mrs. Hilbery" stays apart from Katharine Hilbery
+   unless Katharine is herself called "Mrs. …", and "Mrs. Newland Archer" is his wife.
 """
 
 from __future__ import annotations
