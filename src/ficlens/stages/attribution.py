@@ -638,7 +638,6 @@ def speaker_features(
             f["prev_vocative"] = 1
         if c in next2_voc:
             f["next2_vocative"] = 1
-
         if c in conv_tags:
             f["conv_tagged"] = 1
         if c == even_tag:
