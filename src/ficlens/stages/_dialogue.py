@@ -215,36 +215,12 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
     info.verb = bool(verb_pos)
     if mentions:
         info.first_named = mentions[0].character
-    if after and mentions:
-        # "…," quavered Lucy. / "…," Cassandra admitted. / "…," Oakley broke in: a name and a
-        # verb straight after the quotation make a tag whatever the verb is
-        who = _adjacent_tag(text, a, b, mentions[0])
-        if who:
-            info.named = info.subject = who
-            info.verb = True
-            return info
-    if after:
-        # "…," was Mrs. Weston's parting question. / "…," was her answer.
-        m = re.match(r"[\s,—–-]*(?:was|were)\s+(?:(his|her|my)\b|(?=\S))", text[a:b])
-        if m:
-            if m.group(1):
-                info.pronoun = {"his": "he", "her": "she", "my": "i"}[m.group(1)]
-                info.verb = True
-                return info
-            if mentions and mentions[0].start == a + m.end() and text.startswith(("'s", "’s"), mentions[0].end):
-                info.named = info.subject = mentions[0].character
-                info.verb = True
-                return info
-    elif mentions:
-        # Mrs. Moore shivered, "A ghost!" / Aziz joined in: "Why talk about the English?"
-        last = mentions[-1]
-        m = re.fullmatch(r"\s+(?:[a-z]+ly\s+)?([a-z]+)(?:\s+(?:in|out|up|on|back|again))?\s*[,:—–-]+\s*", text[last.end : b])
-        if m and m.group(1) not in _NOT_VERBS and (
-            m.group(1).endswith("ed") or m.group(1) in SPEECH_VERBS or m.group(1) in _IRREGULAR_SPEECH
-        ):
-            info.named = info.subject = last.character
-            info.verb = True
-            return info
+    shaped = _tag_by_shape(text, a, b, mentions, after=after)
+    if shaped:
+        info.named, info.pronoun = shaped
+        info.subject = info.named
+        info.verb = True
+        return info
     if verb_pos:
         named_at = -1
         for mention in mentions:
@@ -373,24 +349,45 @@ _NOT_VERBS = frozenset(
 )
 
 
-def _adjacent_tag(text: str, a: int, b: int, first: Mention) -> str | None:
-    """The character of an inverted or plain tag that opens the narration after a quotation:
-    ``verb Name`` ("quavered Lucy") or ``Name [adverb] verb`` ("Cassandra admitted")."""
-    lead = text[a : first.start]
-    m = re.fullmatch(r"[\s,—–-]*(?:([a-z]+)\s+)?(?:[a-z]+ly\s+)?", lead)
-    if m is None:
-        return None
-    if m.group(1):
-        return first.character if m.group(1) not in _NOT_VERBS and not m.group(1).endswith("ly") else None
-    rest = text[first.end : b]
-    m2 = re.match(r"(?:\s+[a-z]+ly)?\s+([a-z]+)\b", rest)
-    if m2 and m2.group(1) not in _NOT_VERBS and (m2.group(1).endswith("ed") or m2.group(1) in SPEECH_VERBS
-                                               or m2.group(1) in _IRREGULAR_SPEECH):
-        return first.character
-    return None
+def _verb_like(word: str) -> bool:
+    """Could this word, next to a name in a tag, be its verb ("admitted", "broke", "said")?"""
+    return word not in _NOT_VERBS and (word.endswith("ed") or word in SPEECH_VERBS or word in _IRREGULAR_SPEECH)
 
 
 _IRREGULAR_SPEECH = frozenset("broke burst spoke began went put cut said told ran flung threw shot".split())
+
+
+def _tag_by_shape(
+    text: str, a: int, b: int, mentions: Sequence[Mention], *, after: bool
+) -> tuple[str | None, str | None] | None:
+    """A tag known by its shape, whatever its verb: (character, pronoun), one of them set.
+
+    After a quotation: "…," quavered Lucy / "…," Cassandra admitted / "…," Oakley broke in;
+    "…," was Mrs. Weston's parting question / "…," was her answer. Before one: 'Mrs. Moore
+    shivered, "A ghost!"' / 'Aziz joined in: "Why talk about the English?"'.
+    """
+    if after:
+        if mentions:
+            first = mentions[0]
+            m = re.fullmatch(r"[\s,—–-]*(?:([a-z]+)\s+)?(?:[a-z]+ly\s+)?", text[a : first.start])
+            if m and m.group(1):
+                if m.group(1) not in _NOT_VERBS and not m.group(1).endswith("ly"):
+                    return first.character, None
+            elif m:
+                m2 = re.match(r"(?:\s+[a-z]+ly)?\s+([a-z]+)\b", text[first.end : b])
+                if m2 and _verb_like(m2.group(1)):
+                    return first.character, None
+        m = re.match(r"[\s,—–-]*(?:was|were)\s+(?:(his|her|my)\b|(?=\S))", text[a:b])
+        if m and m.group(1):
+            return None, {"his": "he", "her": "she", "my": "i"}[m.group(1)]
+        if m and mentions and mentions[0].start == a + m.end() and text.startswith(("'s", "’s"), mentions[0].end):
+            return mentions[0].character, None
+    elif mentions:
+        last = mentions[-1]
+        m = re.fullmatch(r"\s+(?:[a-z]+ly\s+)?([a-z]+)(?:\s+(?:in|out|up|on|back|again))?\s*[,:—–-]+\s*", text[last.end : b])
+        if m and _verb_like(m.group(1)):
+            return last.character, None
+    return None
 
 
 _CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")

@@ -201,6 +201,9 @@ class _Context:
     turn_nominal: list[tuple[str, str] | None]  # per turn: a description in its tag, with its head noun
     epithets: dict[str, dict[str, float]]  # "the old lady" -> character -> share of nearby mentions
     conversation: list[int]  # per turn: the conversation it belongs to (turns linked one to the next)
+    turn_tags: list[tuple[list[TagInfo], TagInfo]]  # per turn: the tags after each part, and before it
+    conversation_tags: list[tuple[set[str], str | None, str | None]]  # per turn: see _conversation_tags
+    scene_counts: list[dict[str, int]]  # per turn: mentions per character in its scene's last paragraphs
 
 
 class AttributionStage:
@@ -325,23 +328,39 @@ def make_context(story: Story) -> _Context:
     tag_named: list[str | None] = []
     turn_vocatives: list[set[str]] = []
     turn_nominal: list[tuple[str, str] | None] = []
+    turn_tags: list[tuple[list[TagInfo], TagInfo]] = []
     for turn in turns:
         after = [read_tag(text, span, index, after=True) for span in turn.after]
         before = read_tag(text, turn.before, index, after=False)
+        turn_tags.append((after, before))
         tag_named.append(next((t.named for t in after if t.named), None) or before.named)
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
         turn_nominal.append(_tag_nominal(after, before))
     descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
     ctx = _Context(
         text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon,
-        tag_named, turn_vocatives, turn_nominal, _epithets(story, index, descriptions), [],
+        tag_named, turn_vocatives, turn_nominal, _epithets(story, index, descriptions), [], turn_tags, [], [],
     )
     conv = 0
     for k, turn in enumerate(turns):
         if k and not _in_conversation(ctx, turn, turns[k - 1]):
             conv += 1
         ctx.conversation.append(conv)
+        ctx.scene_counts.append(_scene_counts(ctx, turn))
+    ctx.conversation_tags = [_conversation_tags(ctx, k) for k in range(len(turns))]
     return ctx
+
+
+def _scene_counts(ctx: _Context, turn: Turn, reach: int = 30) -> dict[str, int]:
+    """Who is about: mentions per character, narration and speech, in the last ``reach``
+    paragraphs of the turn's scene before it."""
+    lo = turn.paragraph
+    while lo > 0 and turn.paragraph - lo < reach and ctx.para_scene[lo - 1] == ctx.para_scene[turn.paragraph]:
+        lo -= 1
+    counts: dict[str, int] = {}
+    for m in ctx.index.between(ctx.para_starts[lo], turn.start):
+        counts[m.character] = counts.get(m.character, 0) + 1
+    return counts
 
 
 def _tag_nominal(after: Sequence[TagInfo], before: TagInfo) -> tuple[str, str] | None:
@@ -472,8 +491,7 @@ def speaker_features(
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     """Features of every candidate for one turn, and what the tags said (for the cue)."""
     text = ctx.text
-    after = [read_tag(text, span, ctx.index, after=True) for span in turn.after]
-    before = read_tag(text, turn.before, ctx.index, after=False)
+    after, before = ctx.turn_tags[turn.index]
     tag_named = next((t.named for t in after if t.named), None) or before.named
     pron = next((t.pronoun for t in after if t.pronoun), None) or before.pronoun
     first_after = after[0].first_named if after else None
@@ -498,7 +516,7 @@ def speaker_features(
     linked_next2 = linked_next and k + 2 < len(ctx.turns) and _in_conversation(ctx, ctx.turns[k + 2], next_turn)
     linked_prev2 = in_conv and k >= 2 and _in_conversation(ctx, prev_turn, ctx.turns[k - 2])  # type: ignore[arg-type]
     prev_tag = ctx.tag_named[k - 1] if in_conv else None
-    conv_tags, even_tag, odd_tag = _conversation_tags(ctx, k)
+    conv_tags, even_tag, odd_tag = ctx.conversation_tags[k]
     prev2_tag = ctx.tag_named[k - 2] if linked_prev2 else None
     next_tag = ctx.tag_named[k + 1] if linked_next else None
     next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
@@ -526,13 +544,7 @@ def speaker_features(
             para_pron = head
     para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
     canon = _canon_character(ctx, turn)
-    # who is about: mentions in the last thirty paragraphs of the scene, narration and speech
-    lo_para = turn.paragraph
-    while lo_para > 0 and turn.paragraph - lo_para < 30 and ctx.para_scene[lo_para - 1] == ctx.para_scene[turn.paragraph]:
-        lo_para -= 1
-    scene_counts: dict[str, int] = {}
-    for m in ctx.index.between(ctx.para_starts[lo_para], turn.start):
-        scene_counts[m.character] = scene_counts.get(m.character, 0) + 1
+    scene_counts = ctx.scene_counts[turn.index]
     scene_top = max(scene_counts.values(), default=0)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
     nominal = ctx.turn_nominal[turn.index]

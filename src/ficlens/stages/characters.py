@@ -665,9 +665,7 @@ def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: l
     g = _cluster_gender(c)
     if g != "unknown":
         return g
-    by_pronouns = pronoun_gender(text, found, starts)
-    by_name = GIVEN_NAMES.get(c.first or "")
-    return by_name or by_pronouns
+    return GIVEN_NAMES.get(c.first or "") or pronoun_gender(text, found, starts)
 
 
 def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: list[int] | None = None) -> str:

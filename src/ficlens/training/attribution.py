@@ -96,7 +96,7 @@ def collect(
                 speaker = cands[int(rng.integers(len(cands)))]
         if gold_id is not None and cands:
             feats, _ = speaker_features(ctx, turn, history, cands)
-            pos = np.array([c == gold_id or mapping.get(c) == gold.speaker for c in cands])  # type: ignore[union-attr]
+            pos = np.array([mapping.get(c) == gold.speaker for c in cands])  # type: ignore[union-attr]
             if pos.any():
                 x = np.array([_vector(feats[c], SPEAKER_FEATURES) for c in cands], dtype=np.float32)
                 data.speaker.append((x, pos))
@@ -130,15 +130,8 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
     n = len(groups)
     w = np.zeros(n_features)
 
-    def loss_of(w: np.ndarray) -> float:
-        s = X @ w
-        top = np.maximum.reduceat(s, starts)
-        e = np.exp(s - top[owner])
-        z_all = np.add.reduceat(e, starts)
-        z_pos = np.maximum(np.add.reduceat(np.where(pos, e, 0.0), starts), 1e-300)
-        return float(-(np.log(z_pos) - np.log(z_all)).sum() / n + 0.5 * l2 * w @ w)
-
-    def stats(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    def softmax_sums(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Loss, and per candidate exp(score) (all, positives only), per group their sums."""
         s = X @ w
         top = np.maximum.reduceat(s, starts)
         e = np.exp(s - top[owner])
@@ -146,6 +139,10 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
         e_pos = np.where(pos, e, 0.0)
         z_pos = np.maximum(np.add.reduceat(e_pos, starts), 1e-300)
         loss = float(-(np.log(z_pos) - np.log(z_all)).sum() / n + 0.5 * l2 * w @ w)
+        return loss, e, e_pos, z_all, z_pos
+
+    def stats(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        loss, e, e_pos, z_all, z_pos = softmax_sums(w)
         p_all = e / z_all[owner]
         p_pos = e_pos / z_pos[owner]
         grad = -((p_pos - p_all) @ X) / n + l2 * w
@@ -169,7 +166,7 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
         t = 1.0
         while t > 1e-4:
             new_w = w - t * step
-            new_loss = loss_of(new_w)
+            new_loss = softmax_sums(new_w)[0]
             if new_loss <= loss - 1e-4 * t * float(grad @ step):
                 break
             t /= 2
