@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 
 import ficlens
 from ficlens.readers._cast import CastMember
+from ficlens.stages.characters import _Cluster, _gender, find_candidates
 from ficlens.story import Character, Story
 
 STAGES = ["structure", "quotations", "characters"]
@@ -271,3 +274,54 @@ def test_characters_mrs_with_her_husbands_full_name_is_his_wife() -> None:
     assert him.gender == "male"
     assert "Mrs. Henry Archer" not in him.aliases
     assert "Miss Archer" not in him.aliases
+
+
+def test_characters_a_stop_word_after_a_title_is_a_surname() -> None:
+    # "Hall" alone is a building; "Mr. Hall" and "Mrs. Hall" are the landlord and his wife
+    text = (
+        "The inn stood by the Hall gates. Mrs. Hall kept the bar, and Mr. Hall kept out of her way. "
+        "That night Mrs. Hall called up the stairs, and Mr. Hall came down at last.\n"
+    )
+    story = _analyze(text)
+    assert _who(story, "Mrs. Hall").gender == "female"
+    assert _who(story, "Mr. Hall").gender == "male"
+    assert _who(story, "Mrs. Hall") != _who(story, "Mr. Hall")
+    assert not any(c.name == "Hall" for c in story.characters)
+
+
+def test_characters_a_title_alone_is_not_a_name() -> None:
+    text = "At the table Mlle. spoke to nobody, and later Mme. sent for the doctor.\n"
+    counts, _where = find_candidates(text)
+    assert not any(name in ("Mlle", "Mme") for _title, name in counts)
+
+
+def test_characters_a_lower_case_particle_is_the_same_name() -> None:
+    text = (
+        "De Vries came in from the rain. The count was there, and Monsieur de Vries bowed to him. "
+        "De Vries sat down; the count asked for wine, and de Vries laughed.\n"
+    )
+    story = _analyze(text)
+    vries = [c for c in story.characters if "Vries" in c.name or any("Vries" in a for a in c.aliases)]
+    assert len(vries) == 1
+
+
+def test_characters_a_title_in_a_few_mentions_does_not_outvote_the_pronouns() -> None:
+    # "Madame General" twice; "the General" and his "he" everywhere else
+    text = "At dinner the General frowned, and he said nothing. " * 6
+    found = [(m.start(), m.end(), "General") for m in re.finditer("General", text)]
+    cluster = _Cluster("General", names=Counter({"General": 190, "Madame General": 4}))
+    cluster.title_gender["female"] += 1
+    assert _gender(text, cluster, found) == "male"
+    cluster.names["Madame General"] = 60  # a title that is a fair share of the mentions still decides
+    assert _gender(text, cluster, found) == "female"
+
+
+def test_characters_a_description_with_an_adjective_is_not_a_name() -> None:
+    text = (
+        '"Go home," said the old lady. "Now," said the old lady again. "Go," said the old lady. '
+        '"Wait," said the stranger. "Why?" asked the stranger. "Because," said the stranger.\n'
+    )
+    story = _analyze(text)
+    names = {c.name for c in story.characters}
+    assert "the stranger" in names
+    assert not any(n.startswith("the old") for n in names)

@@ -50,13 +50,20 @@ _TITLE_RX = "|".join(
 )
 _NAME_WORD = r"(?:[OD]['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)"
 _PARTICLE = r"(?:de|van|von|der|le|la|du|di|da|del|St\.?)"
+_PARTICLES = frozenset(["de", "van", "von", "der", "le", "la", "du", "di", "da", "del"])
 _CANDIDATE = re.compile(
     rf"\b(?:(?P<title>{_TITLE_RX})\.?\s+)?"
     rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]+{_PARTICLE})?(?:[ \t]+|[ \t]*\n[ \t]*(?=[A-Z])){_NAME_WORD}){{0,2}})(?!['’]?\w)"
 )
 # Capitalised words that are almost never a person's name on their own.
 STOPWORDS = frozenset(
-    ["I", "A", "An", "The", "This", "That", "These", "Those", "There", "Here", "Then", "Now", "When", "Where", "What", "Who", "Whom", "Whose", "Which", "Why", "How", "He", "She", "It", "We", "They", "You", "Me", "Him", "Her", "Us", "Them", "My", "Your", "His", "Its", "Our", "Their", "Mine", "Yours", "Hers", "Ours", "Theirs", "If", "But", "And", "Or", "Nor", "So", "Yet", "For", "Not", "No", "Yes", "Oh", "Ah", "Aye", "Nay", "Well", "Why", "Alas", "Hush", "Hm", "Hmm", "Huh", "Okay", "Ok", "Hey", "Hi", "Hello", "Goodbye", "Bye", "Please", "Thanks", "Thank", "Sorry", "Sure", "Maybe", "Perhaps", "Still", "Just", "Even", "Only", "Also", "Again", "Once", "After", "Before", "Because", "Though", "Although", "While", "Until", "Since", "As", "At", "By", "In", "On", "Of", "To", "From", "With", "Without", "Into", "Upon", "Over", "Under", "About", "Above", "Below", "Between", "Through", "During", "Against", "Among", "Around", "Behind", "Beyond", "Near", "Some", "Any", "Every", "Each", "All", "Both", "Either", "Neither", "None", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "First", "Second", "Third", "Last", "Next", "Other", "Another", "Such", "Same", "Own", "Many", "Much", "More", "Most", "Few", "Less", "Least", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Christmas", "Easter", "God", "Lord", "Heaven", "Hell", "Bible", "Sir", "Madam", "Mr", "Mrs", "Miss", "Ms", "Dr", "Chapter", "Part", "Book", "Volume", "Prologue", "Epilogue", "Summary", "Notes", "Note", "Author", "English", "French", "German", "Italian", "Spanish", "Russian", "American", "British", "Irish", "Scottish", "Indian", "Chinese", "Japanese", "Christian", "Catholic", "Protestant", "Jewish", "Mohammedan", "Moslem", "Muslim", "Hindu", "North", "South", "East", "West", "Street", "Road", "Lane", "Square", "Park", "Hall", "House", "Court", "Place", "Church", "Abbey", "Castle", "Hotel", "Station", "Office", "Mamma", "Mama", "Papa", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy", "Grandma", "Grandpa", "Granny", "Nurse", "Doctor", "Captain", "Uncle", "Aunt", "Tell", "Look", "Come", "Go", "Let", "See", "Say", "Said", "Don", "Can", "Will", "Would", "Shall", "Should", "Could", "Might", "Must", "Did", "Do", "Does", "Never", "Always", "Nothing", "Something", "Anything", "Everything", "Everyone", "Someone", "Anyone", "Nobody", "Somebody", "Good", "Great", "Poor", "Dear", "Little", "Old", "Young", "Very", "Quite", "Rather", "Too", "Ever", "Really", "Indeed", "Certainly", "Exactly", "Mister", "Master", "Lady", "Father", "Mother", "Brother", "Sister", "Mademoiselle", "Monsieur", "Madame", "Sergeant", "Inspector", "Fine", "Right", "Wait", "Stop", "Listen", "Stay", "Run", "Yeah", "Yep", "Nope", "Damn", "Dammit", "Shit", "Fuck", "Christ", "Jesus", "Gods", "Ugh", "Wow", "TV", "OK", "Internet", "Okay", "Mrs.", "Mr.", "Dr.", "St"]
+    ["I", "A", "An", "The", "This", "That", "These", "Those", "There", "Here", "Then", "Now", "When", "Where", "What", "Who", "Whom", "Whose", "Which", "Why", "How", "He", "She", "It", "We", "They", "You", "Me", "Him", "Her", "Us", "Them", "My", "Your", "His", "Its", "Our", "Their", "Mine", "Yours", "Hers", "Ours", "Theirs", "If", "But", "And", "Or", "Nor", "So", "Yet", "For", "Not", "No", "Yes", "Oh", "Ah", "Aye", "Nay", "Well", "Why", "Alas", "Hush", "Hm", "Hmm", "Huh", "Okay", "Ok", "Hey", "Hi", "Hello", "Goodbye", "Bye", "Please", "Thanks", "Thank", "Sorry", "Sure", "Maybe", "Perhaps", "Still", "Just", "Even", "Only", "Also", "Again", "Once", "After", "Before", "Because", "Though", "Although", "While", "Until", "Since", "As", "At", "By", "In", "On", "Of", "To", "From", "With", "Without", "Into", "Upon", "Over", "Under", "About", "Above", "Below", "Between", "Through", "During", "Against", "Among", "Around", "Behind", "Beyond", "Near", "Some", "Any", "Every", "Each", "All", "Both", "Either", "Neither", "None", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "First", "Second", "Third", "Last", "Next", "Other", "Another", "Such", "Same", "Own", "Many", "Much", "More", "Most", "Few", "Less", "Least", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Christmas", "Easter", "God", "Lord", "Heaven", "Hell", "Bible", "Sir", "Madam", "Mr", "Mrs", "Miss", "Ms", "Dr", "Chapter", "Part", "Book", "Volume", "Prologue", "Epilogue", "Summary", "Notes", "Note", "Author", "English", "French", "German", "Italian", "Spanish", "Russian", "American", "British", "Irish", "Scottish", "Indian", "Chinese", "Japanese", "Christian", "Catholic", "Protestant", "Jewish", "Mohammedan", "Moslem", "Muslim", "Hindu", "North", "South", "East", "West", "Street", "Road", "Lane", "Square", "Park", "Hall", "House", "Court", "Place", "Church", "Abbey", "Castle", "Hotel", "Station", "Office", "Mamma", "Mama", "Papa", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy", "Grandma", "Grandpa", "Granny", "Nurse", "Doctor", "Captain", "Uncle", "Aunt", "Tell", "Look", "Come", "Go", "Let", "See", "Say", "Said", "Don", "Can", "Will", "Would", "Shall", "Should", "Could", "Might", "Must", "Did", "Do", "Does", "Never", "Always", "Nothing", "Something", "Anything", "Everything", "Everyone", "Someone", "Anyone", "Nobody", "Somebody", "Good", "Great", "Poor", "Dear", "Little", "Old", "Young", "Very", "Quite", "Rather", "Too", "Ever", "Really", "Indeed", "Certainly", "Exactly", "Mister", "Master", "Lady", "Father", "Mother", "Brother", "Sister", "Mademoiselle", "Monsieur", "Madame", "Mlle", "Mme", "Sergeant", "Inspector", "Fine", "Right", "Wait", "Stop", "Listen", "Stay", "Run", "Yeah", "Yep", "Nope", "Damn", "Dammit", "Shit", "Fuck", "Christ", "Jesus", "Gods", "Ugh", "Wow", "TV", "OK", "Internet", "Okay", "Mrs.", "Mr.", "Dr.", "St"]
+)
+#: Stop words that are surnames after a title: "Mrs. Hall", "Mr. Young", "Mrs. March". Alone
+#: they stay stop words ("the Hall", "in March").
+SURNAME_WORDS = frozenset(
+    "Hall House Park Court Church Street Lane Little Young Good Best North South East West English French "
+    "March May June August Christmas Easter".split()
 )
 #: Given names that almost always belong to one gender in English-language fiction; a
 #: character's first name outweighs the pronouns near its mentions, which are often another's
@@ -137,6 +144,8 @@ def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tu
         while title is None and words and words[0] in STOPWORDS:
             words = words[1:]
         while words and words[-1] in STOPWORDS:
+            if title is not None and len(words) == 1 and words[0] in SURNAME_WORDS:
+                break
             words = words[:-1]
         # a title inside the sequence starts another name ("Miss Woodhouse Miss Taylor")
         for k, w in enumerate(words[1:], 1):
@@ -149,6 +158,8 @@ def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tu
             words = [w for w in words if w not in STOPWORDS][:1]
             if not words:
                 continue
+        if words[0] in _PARTICLES:
+            words[0] = words[0].capitalize()  # "Monsieur de Griers": the same man as "De Griers"
         name = " ".join(words)
         start = m.start("name") + m.group("name").find(words[0]) if title is None else m.start()
         key = (title, name)
@@ -431,6 +442,11 @@ def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cl
     counts: Counter[str] = Counter()
     for m in _NOMINAL.finditer(text):
         noun = m.group(1) or m.group(2)
+        words = noun.split()
+        if len(words) > 1 and words[-1].islower():
+            noun = " ".join(words[:-1])  # "said the General in a whisper"
+        elif m.group(1) and noun.islower() and re.match(rf"\s+(?:{'|'.join(_GENERIC)}|fellow|one)\b", text[m.end():]):
+            continue  # "said the old lady": a description, not a name
         if noun and noun.split()[-1].lower() not in _NOT_NOMINAL and noun.split()[0] not in STOPWORDS and not (
             " " not in noun and noun.lower() in _GENERIC
         ):
@@ -663,9 +679,12 @@ def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: l
     up to the next character's name (in "Dev knew that Nora would snatch it if she could"
     the "she" is Nora's, not Dev's). ``starts``: where every mention starts, sorted."""
     g = _cluster_gender(c)
-    if g != "unknown":
+    titled = sum(n for name, n in c.names.items() if " " in name and name.split(" ")[0].rstrip(".").lower() in TITLES)
+    if g != "unknown" and titled >= 0.1 * c.total:
         return g
-    return GIVEN_NAMES.get(c.first or "") or pronoun_gender(text, found, starts)
+    # "Madame General" four times against "General" two hundred: the pronouns decide
+    other = GIVEN_NAMES.get(c.first or "") or pronoun_gender(text, found, starts)
+    return other if other != "unknown" else g
 
 
 def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: list[int] | None = None) -> str:
