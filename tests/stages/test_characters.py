@@ -325,3 +325,37 @@ def test_characters_a_description_with_an_adjective_is_not_a_name() -> None:
     names = {c.name for c in story.characters}
     assert "the stranger" in names
     assert not any(n.startswith("the old") for n in names)
+
+
+def test_characters_a_title_used_alone_is_the_one_character_named_with_it() -> None:
+    text = (
+        "General Tilney was at the door before them. General Tilney bowed, and Henry Tilney frowned.\n\n"
+        '"You are late," said the general.\n\n"The roads," said Henry.\n\n'
+        '"Roads," said the general, "are no excuse."\n\n"No, sir," Henry said.\n\n'
+        '"Sit down," said the general.\n'
+    )
+    story = _analyze(text)
+    general = _who(story, "General Tilney")
+    assert general.name == "General Tilney"
+    assert "the general" in general.aliases
+
+
+def test_characters_a_place_nobody_speaks_through_is_not_a_character() -> None:
+    text = (
+        "Miss Quested had come out to see India. She wrote home that India was hot, and that Ronny said "
+        "India was not a place for sightseeing. Mrs. Moore loved India from the first; Miss Quested thought "
+        "India would never let her in, though Ronny told her that India would. In India, said Ronny, one "
+        "waits.\n"
+    )
+    names = {c.name for c in _analyze(text).characters}
+    assert "India" not in names
+    assert "Ronny" in names
+
+
+def test_characters_an_adjective_before_a_noun_is_not_a_description() -> None:
+    text = (
+        '"Sit," said the old gentleman. "Eat," said the old gentlman. "Sleep," said the old pauper. '
+        '"Now," said the new clerk. "Then," said the new clerk. "Go," said the new clerk.\n'
+    )
+    names = {c.name for c in _analyze(text).characters}
+    assert not any(n in ("the old", "the new") for n in names)

@@ -8,15 +8,23 @@ text, with the shorter names a listed full name implies when only one member imp
 Without one, people are found from the text alone:
 
 1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, ...),
-   counted where they are not the first word of a sentence;
+   counted where they are not the first word of a sentence; after a title a word that is
+   otherwise a stop word is a surname ("Mrs. Hall"), and a title alone ("Mlle.") is no name;
 2. kept when they behave like names: a title, a speech tag ("said Nora"), a possessive, or
    spaCy's entity recogniser calling them PERSON on a few sample sentences (the recogniser
-   runs only on those samples, so a novel costs a few hundred sentences, not the book);
+   runs only on those samples, so a novel costs a few hundred sentences, not the book); a
+   name no tag speaks through that the recogniser calls a place or group three times in four
+   ("India", "New York") is dropped;
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two;
-4. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
-   that follow their mentions in narration. "Mrs. Hilbery" stays apart from Katharine Hilbery
-   unless Katharine is herself called "Mrs. …", and "Mrs. Newland Archer" is his wife.
+4. speakers known only by a description in speech tags ("said the stranger") are characters
+   too; a title used alone ("said the general") joins the one character named with that title
+   ("General Tilney");
+5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
+   that follow their mentions in narration; a title in a sliver of a character's mentions
+   ("Madame General" against "the General") leaves it to the pronouns. "Mrs. Hilbery" stays
+   apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
+   Archer" is his wife.
 """
 
 from __future__ import annotations
@@ -250,17 +258,31 @@ class CharacterStage:
                 if possessive.get(name, 0) == 0 and len(words) == 1:
                     doubtful.append(key)
         initial = _initial_only(where, counts, lower, placey, self.min_mentions)
-        if self.use_ner and (doubtful or initial):
-            votes = _ner_votes(text, doubtful + initial, where)
+        # names nobody speaks through and no given name starts: "India", "New York", "Sawston";
+        # not a name a title or a full name also uses ("Madame Olenska", "Regina Dallas")
+        part_of_name = {name for (t, name), n in kept.items() if t and n >= 2} | {
+            word for t, name in kept if not t and " " in name for word in (name.split(" ")[0], name.split(" ")[-1])
+        }
+        unvoiced = [
+            key for key in kept
+            if key[0] is None and key not in doubtful and key[1] not in tagged and key[1] not in part_of_name
+            and key[1].split(" ")[0] not in GIVEN_NAMES
+        ]
+        if self.use_ner and (doubtful or initial or unvoiced):
+            votes = _ner_votes(text, doubtful + initial + unvoiced, where)
             for key in doubtful:
                 if _ner_says(votes[key]) == "other":
+                    kept.pop(key, None)
+            for key in unvoiced:
+                v = votes[key]
+                if not v.get("PERSON") and sum(n for lab, n in v.items() if lab in _NOT_PERSON) >= 3:
                     kept.pop(key, None)
             for key in initial:
                 if _ner_says(votes[key]) == "person":
                     kept[key] = len(where[key])
         rare = _keep_full_names(text, kept, where, placey)
         clusters = _cluster(kept, where)
-        clusters.extend(_nominal_speakers(text, {n for c in clusters for n in c.names}))
+        clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
         chars, mentions = self._characters(text, story, clusters, rare)
         return chars, mentions
 
@@ -433,7 +455,11 @@ _NOMINAL = re.compile(
     rf"\b{_SPEECH_VERB}\s+the\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\b"
     rf"|\b[Tt]he\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\s+{_SPEECH_VERB}\b"
 )
-_NOT_NOMINAL = frozenset(["other", "others", "first", "second", "last", "same", "one", "two", "rest", "whole", "former", "latter", "voice"])
+_NOT_NOMINAL = frozenset(
+    ["other", "others", "first", "second", "last", "same", "one", "two", "rest", "whole", "former", "latter", "voice"]
+    # adjectives that stand before the noun ("said the old gentleman"; "the old gentlman")
+    + ["old", "young", "little", "elder", "elderly", "new", "poor", "good", "great", "big", "small", "tall", "fat"]
+)
 _GENERIC = frozenset(["man", "woman", "men", "women", "people", "girl", "boy", "child", "children", "lady", "gentleman", "person"])
 
 
@@ -445,8 +471,8 @@ def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cl
         words = noun.split()
         if len(words) > 1 and words[-1].islower():
             noun = " ".join(words[:-1])  # "said the General in a whisper"
-        elif m.group(1) and noun.islower() and re.match(rf"\s+(?:{'|'.join(_GENERIC)}|fellow|one)\b", text[m.end():]):
-            continue  # "said the old lady": a description, not a name
+        elif m.group(1) and noun.islower() and re.match(rf"\s+(?:[A-Z]|(?:{'|'.join(_GENERIC)}|fellow|one)\b)", text[m.end():]):
+            continue  # "said the old lady", "said the old Jew": a description, not a name
         if noun and noun.split()[-1].lower() not in _NOT_NOMINAL and noun.split()[0] not in STOPWORDS and not (
             " " not in noun and noun.lower() in _GENERIC
         ):
@@ -463,9 +489,29 @@ def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cl
     return out
 
 
+def _join_titles(named: list[_Cluster], nominal: list[_Cluster]) -> list[_Cluster]:
+    """A title used alone ("said the general") is the character named with it ("General
+    Tilney"), when there is one, or one far more often named than any other: that character
+    takes the description's names. Returns the descriptions left over."""
+    left = []
+    for c in nominal:
+        title = c.key.removeprefix("the ").lower()
+        owners = (
+            [n for n in named if any(a.split(" ")[0].rstrip(".").lower() == title and " " in a for a in n.names)]
+            if title in TITLES else []
+        )
+        owners.sort(key=lambda n: -n.total)
+        if owners and (len(owners) == 1 or owners[0].total >= 5 * owners[1].total):
+            owners[0].names.update(c.names)
+        else:
+            left.append(c)
+    return left
+
+
 def _speech_tagged(text: str) -> set[str]:
+    """Names that speak in a tag: "said Ronny," "Ronny said"; not "said India was hot"."""
     names: set[str] = set()
-    for m in re.finditer(rf"\b{_SPEECH_VERB}\s+((?:[A-Z][a-z]+\s?){{1,3}})", text):
+    for m in re.finditer(rf"\b{_SPEECH_VERB}\s+((?:[A-Z][a-z]+\s?){{1,3}}?)(?=\s*[,.;:!?—–]|\s+(?:[a-z]+ly|to|and|with|as|at|again|then|but|in|on|from|while|when|after)\b)", text):
         names.add(m.group(1).strip())
     for m in re.finditer(rf"((?:[A-Z][a-z]+\s){{1,3}}){_SPEECH_VERB}\b", text):
         names.add(m.group(1).strip())
@@ -662,16 +708,18 @@ def _cluster_gender(c: _Cluster) -> str:
 
 def _display_name(c: _Cluster, rare: frozenset[str] = frozenset()) -> str:
     """The name a reader knows the character by: a full name if the story uses it, else the
-    most frequent form ("Alice", not "Miss Alice"; "Mr. Knightley", not "Knightley")."""
-    top = max(c.names.values())
+    most frequent form ("Alice", not "Miss Alice"; "Mr. Knightley", not "Knightley"); a name
+    before a description ("General Tilney", not "the general")."""
+    names = [n for n in c.names if n.split(" ")[0].lower() != "the"] or list(c.names)
+    top = max(c.names[n] for n in names)
     untitled_full = [
-        n for n in c.names
+        n for n in names
         if " " in n and n.split(" ")[0].rstrip(".").lower() not in TITLES and c.names[n] >= 0.2 * top
         and n not in rare
     ]
     if untitled_full:
         return max(untitled_full, key=lambda n: (c.names[n], len(n)))
-    return max(c.names, key=lambda n: (c.names[n], -len(n)))
+    return max(names, key=lambda n: (c.names[n], -len(n)))
 
 
 def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: list[int] | None = None) -> str:
