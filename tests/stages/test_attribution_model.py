@@ -3,12 +3,21 @@ confidence thresholds, and canon evidence against speech tags."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 import ficlens
-from ficlens.stages.attribution import SPEAKER_FEATURES, Model, models_from_dict, shipped_models, softmax
-from ficlens.training.attribution import fit, models_to_dict
+from ficlens.stages.attribution import (
+    SPEAKER_FEATURES,
+    Model,
+    TreeModel,
+    models_from_dict,
+    shipped_models,
+    softmax,
+)
+from ficlens.training.attribution import NovelData, fit, fit_speaker_trees, fit_temperature, models_to_dict
 
 
 def test_training_fit_recovers_the_informative_feature() -> None:
@@ -26,21 +35,65 @@ def test_training_fit_recovers_the_informative_feature() -> None:
     assert abs(w[0]) > 5 * max(abs(w[1]), abs(w[2]))
 
 
-def test_training_weights_round_trip_through_json() -> None:
+def _ranking_groups(seed: int, n: int = 600) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Groups of candidates in which the right one has feature 0 set, unless feature 1 says
+    a name is in the tag, in which case feature 2 marks it: a rule a weighted sum can't learn."""
+    rng = np.random.default_rng(seed)
+    groups = []
+    for _ in range(n):
+        k = int(rng.integers(2, 6))
+        x = rng.random((k, len(SPEAKER_FEATURES))) * 0.1
+        gold = int(rng.integers(k))
+        named = rng.random() < 0.5
+        x[:, 1] = float(named)
+        x[gold, 2 if named else 0] = 1.0
+        x[int(rng.integers(k)), 0 if named else 2] = 1.0  # the other cue points at a random candidate
+        groups.append((x, np.arange(k) == gold))
+    return groups
+
+
+def test_training_trees_learn_a_rule_and_a_temperature() -> None:
+    train = [NovelData(f"n{i}", speaker=_ranking_groups(i)) for i in range(4)]
+    model = fit_speaker_trees(train)
+    test = _ranking_groups(99, 300)
+    right = 0
+    for x, pos in test:
+        scores = model.scores([dict(zip(SPEAKER_FEATURES, map(float, row))) for row in x])
+        right += bool(pos[int(np.argmax(scores))])
+    assert right / len(test) > 0.9
+    assert 0.02 < model.temperature < 50
+
+
+def test_training_temperature_softens_an_overconfident_ranker() -> None:
+    # scores that always prefer the right candidate by 10 but are right only 60% of the time
+    rng = np.random.default_rng(3)
+    groups = []
+    for _ in range(500):
+        pos = np.array([rng.random() < 0.6, False])
+        pos[1] = not pos[0]
+        groups.append((np.array([10.0, 0.0]), pos))
+    t = fit_temperature(groups)
+    p = softmax([10.0 / t, 0.0])[0]
+    assert abs(p - 0.6) < 0.03
+
+
+def test_training_models_round_trip_through_json() -> None:
     speaker, addressee = shipped_models()
-    payload = models_to_dict((speaker, addressee), novels=["A", "B"])
+    assert isinstance(speaker, TreeModel)
+    payload = json.loads(json.dumps(models_to_dict((speaker, addressee), novels=["A", "B"])))
     again = models_from_dict(payload)
     assert again[0].features == speaker.features
-    assert np.allclose(again[0].weights, speaker.weights, atol=1e-4)
+    rows = [{"tag_after_named": 1.0, "recency": 0.5}, {"vocative": 1.0}, {}]
+    assert np.allclose(again[0].scores(rows), speaker.scores(rows))
+    assert np.allclose(again[1].weights, addressee.weights, atol=1e-4)
 
 
-def test_attribution_shipped_weights_cover_every_feature() -> None:
+def test_attribution_shipped_models_cover_every_feature() -> None:
     speaker, _ = shipped_models()
     assert speaker.features == SPEAKER_FEATURES
-    # a name in the speech tag must be the strongest single cue the model knows
-    weights = dict(zip(speaker.features, speaker.weights))
-    assert weights["tag_after_named"] > 0
-    assert weights["vocative"] < 0
+    # a name in the speech tag outranks a candidate named as the one spoken to
+    named, addressed = speaker.scores([{"tag_after_named": 1.0}, {"vocative": 1.0}])
+    assert named > addressed
 
 
 def test_softmax_is_a_distribution() -> None:

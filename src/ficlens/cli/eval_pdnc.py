@@ -25,7 +25,7 @@ def pdnc(
         bool,
         typer.Option(
             "--shipped",
-            help="Score the weights inside the package instead of leave-novel-out models "
+            help="Score the models inside the package instead of leave-novel-out models "
             "(in-sample for the novels they were trained on).",
         ),
     ] = False,
@@ -47,7 +47,7 @@ def pdnc(
                 status.update(f"{name} ({i + 1}/{total})")
 
             scores, total = evaluate_pdnc(root, novels=novel, with_cast=cast, cross_validate=not shipped, progress=step)
-    mode = ("gold cast" if cast else "end to end") + (", shipped weights" if shipped else ", leave-novel-out")
+    mode = ("gold cast" if cast else "end to end") + (", shipped models" if shipped else ", leave-novel-out")
     table = Table(title=f"PDNC ({mode})", title_justify="left")
     for col in ("novel", "quote R", "quote P", "speaker", "explicit", "anaphoric", "implicit", "addressee", "s"):
         table.add_column(col, justify="left" if col == "novel" else "right")

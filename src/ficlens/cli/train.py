@@ -1,4 +1,4 @@
-"""``ficlens train attribution``: rebuild the shipped attribution weights from PDNC."""
+"""``ficlens train attribution``: rebuild the shipped attribution models from PDNC."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "stages" / "attribution_w
 @train_app.command("attribution")
 def attribution(
     root: Annotated[Path, typer.Argument(help="The PDNC folder (holding data/<Novel>/...).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the weights.")] = DEFAULT_OUT,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the models.")] = DEFAULT_OUT,
 ) -> None:
-    """Train the speaker and addressee rankers on every PDNC novel and write their weights.
+    """Train the speaker and addressee rankers on every PDNC novel and write them.
 
     Example: ficlens train attribution ../shared/data/pdnc
     """
+    from ficlens.stages.attribution import TreeModel, models_from_dict
     from ficlens.training.attribution import train
 
     if not root.is_dir():
@@ -35,7 +36,13 @@ def attribution(
 
             payload = train(root, out, progress=step)
     console.print(f"trained on {len(payload['novels'])} novels; wrote {out}")
-    for kind in ("speaker", "addressee"):
-        weights = payload[kind]["weights"]
-        top = sorted(weights.items(), key=lambda kv: -abs(kv[1]))[:8]
-        console.print(f"{kind}: " + ", ".join(f"{k} {v:+.2f}" for k, v in top))
+    speaker, _ = models_from_dict(payload)
+    if isinstance(speaker, TreeModel):
+        top = sorted(speaker.importance().items(), key=lambda kv: -kv[1])[:8]
+        console.print(
+            f"speaker trees (temperature {speaker.temperature:.3f}), share of gain: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in top)
+        )
+    weights = payload["addressee"]["weights"]
+    top = sorted(weights.items(), key=lambda kv: -abs(kv[1]))[:8]
+    console.print("addressee weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in top))

@@ -7,9 +7,8 @@ characters named in the narration nearby, the recent speakers of the conversatio
 first-person narrator, and the canon's speaker when a canon was aligned. Every candidate is
 described by a few dozen features (a name or pronoun in the speech tag, an action beat in
 the paragraph, a vocative naming them inside the quotation, turn-taking, recency, gender
-agreement with the tag's pronoun, ...), and a log-linear model trained on PDNC
-(``ficlens train attribution``) scores them; the softmax probability of the winner is the
-confidence. Turns are decoded left to right, so turn-taking features see the speakers
+agreement with the tag's pronoun, ...), and boosted trees trained on PDNC (``ficlens train
+attribution``) score them; the softmax probability of the winner is the confidence. Turns are decoded left to right, so turn-taking features see the speakers
 already chosen. Addressees are ranked the same way by a second model.
 """
 
@@ -23,7 +22,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
+
+import numpy as np
 
 from ficlens.stages._dialogue import (
     NOUN_GENDER,
@@ -150,6 +151,15 @@ _CONVERSATION_GAP = 3  # narration paragraphs that end a conversation
 _WINDOW = 10  # paragraphs back in which named characters are candidates
 
 
+class Ranker(Protocol):
+    """Scores a turn's candidates from their features; a softmax over the scores ranks them."""
+
+    @property
+    def features(self) -> tuple[str, ...]: ...
+
+    def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Model:
     """A log-linear ranker: ``score = weights · features``; softmax over candidates."""
@@ -160,14 +170,58 @@ class Model:
     def score(self, feats: Mapping[str, float]) -> float:
         return sum(w * feats.get(f, 0.0) for f, w in zip(self.features, self.weights))
 
+    def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        return [self.score(r) for r in rows]
+
     @classmethod
     def from_prior(cls, features: Sequence[str], prior: Mapping[str, float]) -> Model:
         return cls(tuple(features), tuple(prior.get(f, 0.0) for f in features))
 
 
+class TreeModel:
+    """Boosted regression trees (LightGBM, trained to rank) over the same features.
+
+    Trees see what a weighted sum can't: that a pronoun tag matters only when no name is
+    near, that turn-taking counts for more in a two-person scene. Raw scores are divided by
+    ``temperature`` (fitted on novels held out from the trees) so the softmax reads as a
+    probability.
+    """
+
+    def __init__(self, features: Sequence[str], trees: str, temperature: float = 1.0):
+        import lightgbm
+
+        self.features = tuple(features)
+        self.temperature = temperature
+        self._booster = lightgbm.Booster(model_str=trees)
+        if self._booster.num_feature() != len(self.features):
+            raise ValueError(f"the trees expect {self._booster.num_feature()} features, not {len(self.features)}")
+
+    @classmethod
+    def from_booster(cls, features: Sequence[str], booster: Any, temperature: float = 1.0) -> TreeModel:
+        return cls(features, booster.model_to_string(), temperature)
+
+    @property
+    def trees(self) -> str:
+        """The trees as LightGBM's text model."""
+        return str(self._booster.model_to_string())
+
+    def importance(self) -> dict[str, float]:
+        """Each feature's share of the trees' total gain (what the model leans on)."""
+        gains = self._booster.feature_importance(importance_type="gain")
+        total = float(sum(gains)) or 1.0
+        return {f: float(g) / total for f, g in zip(self.features, gains)}
+
+    def raw_scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        x = np.array([[r.get(f, 0.0) for f in self.features] for r in rows], dtype=np.float64)
+        return [float(v) for v in self._booster.predict(x, raw_score=True, num_threads=1)]
+
+    def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        return [v / self.temperature for v in self.raw_scores(rows)]
+
+
 @lru_cache(maxsize=1)
-def shipped_models() -> tuple[Model, Model]:
-    """The trained weights inside the package, or the hand-set prior if there are none."""
+def shipped_models() -> tuple[Ranker, Model]:
+    """The trained models inside the package, or the hand-set prior if there are none."""
     try:
         raw = resources.files("ficlens.stages").joinpath("attribution_weights.json").read_text("utf-8")
     except (FileNotFoundError, OSError):
@@ -176,10 +230,17 @@ def shipped_models() -> tuple[Model, Model]:
     return models_from_dict(data)
 
 
-def models_from_dict(data: Mapping[str, Any]) -> tuple[Model, Model]:
+def models_from_dict(data: Mapping[str, Any]) -> tuple[Ranker, Model]:
+    """Models from the JSON written by ``ficlens train attribution`` (see docs/attribution.md)."""
     sp = data["speaker"]
     ad = data["addressee"]
-    speaker = Model(tuple(SPEAKER_FEATURES), tuple(float(sp["weights"].get(f, 0.0)) for f in SPEAKER_FEATURES))
+    speaker: Ranker
+    if "trees" in sp:
+        if list(sp["features"]) != list(SPEAKER_FEATURES):
+            raise ValueError("the shipped speaker trees were trained on other features: retrain them")
+        speaker = TreeModel(SPEAKER_FEATURES, sp["trees"], float(sp.get("temperature", 1.0)))
+    else:
+        speaker = Model(tuple(SPEAKER_FEATURES), tuple(float(sp["weights"].get(f, 0.0)) for f in SPEAKER_FEATURES))
     addressee = Model(tuple(ADDRESSEE_FEATURES), tuple(float(ad["weights"].get(f, 0.0)) for f in ADDRESSEE_FEATURES))
     return speaker, addressee
 
@@ -213,7 +274,7 @@ class AttributionStage:
     requires: tuple[str, ...] = ("paragraphs", "quotes", "characters", "mentions")
     provides: tuple[str, ...] = ("attributions",)
 
-    def __init__(self, *, min_confidence: float = 0.0, models: tuple[Model, Model] | None = None, beam: int = 6):
+    def __init__(self, *, min_confidence: float = 0.0, models: tuple[Ranker, Model] | None = None, beam: int = 6):
         if not 0.0 <= min_confidence <= 1.0:
             raise ValueError("min_confidence must be between 0 and 1")
         self.min_confidence = min_confidence
@@ -258,7 +319,7 @@ def _apply_canon(
 _HISTORY = 8  # turns of history any feature looks at
 
 
-def beam_decode(ctx: _Context, model: Model, *, width: int = 6, branch: int = 3) -> list[str | None]:
+def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3) -> list[str | None]:
     """The most probable sequence of speakers, by beam search over the turns.
 
     The model scores a speaker given the speakers before it (turn-taking), so choosing each
@@ -277,7 +338,7 @@ def beam_decode(ctx: _Context, model: Model, *, width: int = 6, branch: int = 3)
                 cands = speaker_candidates(ctx, turn, hist)
                 if cands:
                     feats, _ = speaker_features(ctx, turn, hist, cands)
-                    memo[key] = (cands, softmax([model.score(feats[c]) for c in cands]))
+                    memo[key] = (cands, softmax(model.scores([feats[c] for c in cands])))
                 else:
                     memo[key] = ([], [])
             cands, probs = memo[key]
@@ -768,7 +829,7 @@ def decide_speaker(
     turn: Turn,
     history: Sequence[tuple[str | None, tuple[str, ...]]],
     cands: Sequence[str],
-    model: Model,
+    model: Ranker,
     *,
     chosen: str | None = None,
 ) -> tuple[str | None, float, str, tuple[int, int] | None]:
@@ -776,8 +837,7 @@ def decide_speaker(
     if not cands:
         return None, 0.0, "none", None
     feats, info = speaker_features(ctx, turn, history, cands)
-    scores = [model.score(feats[c]) for c in cands]
-    probs = softmax(scores)
+    probs = softmax(model.scores([feats[c] for c in cands]))
     best = max(range(len(cands)), key=lambda i: probs[i])
     if chosen is not None and chosen in cands:
         best = list(cands).index(chosen)
@@ -869,7 +929,7 @@ def decide_addressees(
     if not feats:
         return ()
     cands = list(feats)
-    probs = softmax([model.score(feats[c]) for c in cands])
+    probs = softmax(model.scores([feats[c] for c in cands]))
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     chosen = [cands[order[0]]]
     # a second addressee only when clearly addressed too (a vocative naming both)

@@ -1,10 +1,11 @@
 """Train the attribution rankers (speaker and addressee) on PDNC.
 
 Each turn ficlens finds in a novel becomes one ranking example: the candidates' feature
-vectors and which candidate the gold annotation names. The model is a conditional logit
-(a softmax over the candidates of one turn) with an L2 penalty, fitted by full-batch
-gradient descent with numpy; its weights are a few dozen numbers, stored as JSON in the
-package (``ficlens/stages/attribution_weights.json``).
+vectors and which candidate the gold annotation names. The speaker ranker is boosted trees
+(LightGBM's LambdaRank), whose raw scores are divided by a temperature fitted on novels the
+trees did not see; the addressee ranker is a conditional logit (a softmax over the candidates
+of one turn) with an L2 penalty, fitted by Newton's method with numpy. Both are stored as JSON
+in the package (``ficlens/stages/attribution_weights.json``).
 
 Turn-taking features depend on who spoke before. Examples are collected twice: once with
 the gold speakers as history, and once with the speakers a first model predicts, so the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,8 @@ from ficlens.stages.attribution import (
     ADDRESSEE_FEATURES,
     SPEAKER_FEATURES,
     Model,
+    Ranker,
+    TreeModel,
     addressee_features,
     decide_addressees,
     decide_speaker,
@@ -53,7 +57,7 @@ def collect(
     path: str | Path,
     *,
     with_cast: bool,
-    models: tuple[Model, Model] | None = None,
+    models: tuple[Ranker, Model] | None = None,
     history_noise: float = 0.2,
     seed: int = 0,
 ) -> NovelData:
@@ -180,14 +184,81 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
     return w
 
 
-def fit_models(data: Iterable[NovelData], *, l2: float = 1e-4) -> tuple[Model, Model]:
+#: LightGBM settings for the speaker trees: chosen in leave-novel-out runs on PDNC
+#: (BENCHMARKS.md); one thread and a fixed seed, so a retrain gives the same trees.
+TREE_PARAMS: dict[str, Any] = {
+    "objective": "lambdarank",
+    "num_leaves": 31,
+    "learning_rate": 0.05,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.8,
+    "num_threads": 1,
+    "seed": 0,
+    "deterministic": True,
+    "force_col_wise": True,
+    "verbose": -1,
+}
+TREE_ROUNDS = 300
+
+
+def fit_trees(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int) -> Any:
+    """Boosted trees that rank each group's positive candidates first (LambdaRank)."""
+    import lightgbm
+
+    groups = [(x, p) for x, p in groups if len(x)]
+    if not groups:
+        raise ValueError("no training examples")
+    x = np.concatenate([x for x, _ in groups]).astype(np.float64)
+    y = np.concatenate([p for _, p in groups]).astype(np.int32)
+    data = lightgbm.Dataset(x, y, group=[len(g) for g, _ in groups], free_raw_data=True)
+    return lightgbm.train(TREE_PARAMS, data, num_boost_round=TREE_ROUNDS)
+
+
+def fit_temperature(scored: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
+    """The temperature T that makes ``softmax(scores / T)`` the likeliest reading of which
+    candidates were right (groups of raw scores and positive masks)."""
+    from scipy.optimize import minimize_scalar
+
+    scored = [(s, p) for s, p in scored if len(s) and p.any()]
+    if not scored:
+        return 1.0
+    scores = np.concatenate([s for s, _ in scored]).astype(np.float64)
+    pos = np.concatenate([p for _, p in scored])
+    sizes = np.array([len(s) for s, _ in scored])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    owner = np.repeat(np.arange(len(scored)), sizes)
+
+    def nll(log_t: float) -> float:
+        z = scores / math.exp(log_t)
+        e = np.exp(z - np.maximum.reduceat(z, starts)[owner])
+        right = np.add.reduceat(np.where(pos, e, 0.0), starts)
+        return float(-(np.log(np.maximum(right, 1e-300)) - np.log(np.add.reduceat(e, starts))).sum())
+
+    best = minimize_scalar(nll, bounds=(math.log(0.02), math.log(50.0)), method="bounded")
+    return float(math.exp(best.x))
+
+
+def fit_speaker_trees(data: Sequence[NovelData]) -> TreeModel:
+    """Speaker trees over every novel in ``data``, with a temperature fitted on novels the
+    trees did not see: trees fitted on half the novels score the other half, and back."""
+    halves = [data[0::2], data[1::2]]
+    scored: list[tuple[np.ndarray, np.ndarray]] = []
+    if all(halves):
+        for train_half, test_half in (halves, halves[::-1]):
+            half = fit_trees([g for d in train_half for g in d.speaker], len(SPEAKER_FEATURES))
+            groups = [g for d in test_half for g in d.speaker if len(g[0])]
+            raw = half.predict(np.concatenate([x for x, _ in groups]).astype(np.float64), raw_score=True)
+            bounds = np.cumsum([len(x) for x, _ in groups])[:-1]
+            scored.extend(zip(np.split(raw, bounds), (p for _, p in groups)))
+    booster = fit_trees([g for d in data for g in d.speaker], len(SPEAKER_FEATURES))
+    return TreeModel.from_booster(SPEAKER_FEATURES, booster, fit_temperature(scored))
+
+
+def fit_models(data: Iterable[NovelData], *, l2: float = 1e-4) -> tuple[TreeModel, Model]:
+    """The speaker trees and the addressee ranker, trained on ``data``."""
     items = list(data)
-    sw = fit([g for d in items for g in d.speaker], len(SPEAKER_FEATURES), l2=l2)
     aw = fit([g for d in items for g in d.addressee], len(ADDRESSEE_FEATURES), l2=l2)
-    return (
-        Model(tuple(SPEAKER_FEATURES), tuple(float(x) for x in sw)),
-        Model(tuple(ADDRESSEE_FEATURES), tuple(float(x) for x in aw)),
-    )
+    return fit_speaker_trees(items), Model(tuple(ADDRESSEE_FEATURES), tuple(float(x) for x in aw))
 
 
 def collect_all(
@@ -195,7 +266,7 @@ def collect_all(
     *,
     with_cast: bool,
     progress: Callable[[str, int, int], None] | None = None,
-    models: tuple[Model, Model] | None = None,
+    models: tuple[Ranker, Model] | None = None,
 ) -> dict[str, NovelData]:
     out = {}
     for i, p in enumerate(paths):
@@ -205,14 +276,14 @@ def collect_all(
     return out
 
 
-def models_to_dict(models: tuple[Model, Model], *, novels: Sequence[str], note: str = "") -> dict[str, Any]:
+def models_to_dict(models: tuple[TreeModel, Model], *, novels: Sequence[str], note: str = "") -> dict[str, Any]:
     sp, ad = models
     return {
-        "format": 1,
+        "format": 2,
         "trained": _dt.date.today().isoformat(),
         "novels": list(novels),
         "note": note,
-        "speaker": {"weights": {f: round(w, 5) for f, w in zip(sp.features, sp.weights)}},
+        "speaker": {"features": list(sp.features), "temperature": round(sp.temperature, 5), "trees": sp.trees},
         "addressee": {"weights": {f: round(w, 5) for f, w in zip(ad.features, ad.weights)}},
     }
 
