@@ -192,6 +192,7 @@ class TreeModel:
 
         self.features = tuple(features)
         self.temperature = temperature
+        self._column = {f: j for j, f in enumerate(self.features)}
         self._booster = lightgbm.Booster(model_str=trees)
         if self._booster.num_feature() != len(self.features):
             raise ValueError(f"the trees expect {self._booster.num_feature()} features, not {len(self.features)}")
@@ -212,7 +213,13 @@ class TreeModel:
         return {f: float(g) / total for f, g in zip(self.features, gains)}
 
     def raw_scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
-        x = np.array([[r.get(f, 0.0) for f in self.features] for r in rows], dtype=np.float64)
+        x = np.zeros((len(rows), len(self.features)))
+        column = self._column
+        for i, row in enumerate(rows):  # feature dicts are sparse: a dozen of ~300 are set
+            for f, v in row.items():
+                j = column.get(f)
+                if j is not None:
+                    x[i, j] = v
         return [float(v) for v in self._booster.predict(x, raw_score=True, num_threads=1)]
 
     def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
