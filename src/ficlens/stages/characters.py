@@ -723,9 +723,11 @@ def _display_name(c: _Cluster, rare: frozenset[str] = frozenset()) -> str:
 
 
 def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: list[int] | None = None) -> str:
-    """The cluster's title gender, else a vote of the pronouns that follow its mentions,
-    up to the next character's name (in "Dev knew that Nora would snatch it if she could"
-    the "she" is Nora's, not Dev's). ``starts``: where every mention starts, sorted."""
+    """The cluster's title gender (when titled names are a tenth of its mentions or more),
+    else its first name's, else a vote of the pronouns that follow its mentions, up to the
+    next character's name (in "Dev knew that Nora would snatch it if she could" the "she" is
+    Nora's, not Dev's), else the title's after all. ``starts``: where every mention starts,
+    sorted."""
     g = _cluster_gender(c)
     titled = sum(n for name, n in c.names.items() if " " in name and name.split(" ")[0].rstrip(".").lower() in TITLES)
     if g != "unknown" and titled >= 0.1 * c.total:
