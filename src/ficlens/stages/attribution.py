@@ -8,8 +8,9 @@ first-person narrator, and the canon's speaker when a canon was aligned. Every c
 described by a few dozen features (a name or pronoun in the speech tag, an action beat in
 the paragraph, a vocative naming them inside the quotation, turn-taking, recency, gender
 agreement with the tag's pronoun, ...), and boosted trees trained on PDNC (``ficlens train
-attribution``) score them; the softmax probability of the winner is the confidence. Turns are decoded left to right, so turn-taking features see the speakers
-already chosen. Addressees are ranked the same way by a second model.
+attribution``) score them; the softmax probability of the winner is the confidence. Turns
+are decoded left to right with a beam, so turn-taking features see the speakers already
+chosen. Addressees are ranked by a second, log-linear model.
 """
 
 from __future__ import annotations
