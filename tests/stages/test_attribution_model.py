@@ -77,6 +77,17 @@ def test_training_temperature_softens_an_overconfident_ranker() -> None:
     assert abs(p - 0.6) < 0.03
 
 
+def test_attribution_confidence_is_wider_than_the_beams_softmax() -> None:
+    speaker, _ = shipped_models()
+    assert isinstance(speaker, TreeModel)
+    assert speaker.confidence_temperature > speaker.temperature
+    rows = [{"tag_after_named": 1.0, "tag_subject": 1.0}, {"recency": 0.5}, {"vocative": 1.0}]
+    beam = softmax(speaker.scores(rows))
+    reported = speaker.probabilities(rows)
+    assert max(range(3), key=lambda i: reported[i]) == max(range(3), key=lambda i: beam[i])
+    assert max(reported) < max(beam)
+
+
 def test_training_models_round_trip_through_json() -> None:
     speaker, addressee = shipped_models()
     assert isinstance(speaker, TreeModel)
@@ -85,6 +96,7 @@ def test_training_models_round_trip_through_json() -> None:
     assert again[0].features == speaker.features
     rows = [{"tag_after_named": 1.0, "recency": 0.5}, {"vocative": 1.0}, {}]
     assert np.allclose(again[0].scores(rows), speaker.scores(rows))
+    assert np.allclose(again[0].probabilities(rows), speaker.probabilities(rows))
     assert np.allclose(again[1].weights, addressee.weights, atol=1e-4)
 
 

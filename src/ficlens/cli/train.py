@@ -40,7 +40,8 @@ def attribution(
     if isinstance(speaker, TreeModel):
         top = sorted(speaker.importance().items(), key=lambda kv: -kv[1])[:8]
         console.print(
-            f"speaker trees (temperature {speaker.temperature:.3f}), share of gain: "
+            f"speaker trees (temperature {speaker.temperature:.3f}, for the confidence "
+            f"{speaker.confidence_temperature:.3f}), share of gain: "
             + ", ".join(f"{k} {v:.2f}" for k, v in top)
         )
     weights = payload["addressee"]["weights"]

@@ -160,6 +160,10 @@ class Ranker(Protocol):
 
     def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]: ...
 
+    def probabilities(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        """The probabilities reported as confidence (ranked as ``scores`` ranks)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Model:
@@ -174,6 +178,9 @@ class Model:
     def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         return [self.score(r) for r in rows]
 
+    def probabilities(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        return softmax(self.scores(rows))
+
     @classmethod
     def from_prior(cls, features: Sequence[str], prior: Mapping[str, float]) -> Model:
         return cls(tuple(features), tuple(prior.get(f, 0.0) for f in features))
@@ -183,24 +190,30 @@ class TreeModel:
     """Boosted regression trees (LightGBM, trained to rank) over the same features.
 
     Trees see what a weighted sum can't: that a pronoun tag matters only when no name is
-    near, that turn-taking counts for more in a two-person scene. Raw scores are divided by
-    ``temperature`` (fitted on novels held out from the trees) so the softmax reads as a
-    probability.
+    near, that turn-taking counts for more in a two-person scene. For the beam, raw scores
+    are divided by ``temperature`` (fitted on novels held out from the trees). The confidence
+    reported is the softmax at ``confidence_temperature``, a wider one: the temperature is
+    fitted on turns whose history is gold, and at run time the history is the model's own.
     """
 
-    def __init__(self, features: Sequence[str], trees: str, temperature: float = 1.0):
+    def __init__(
+        self, features: Sequence[str], trees: str, temperature: float = 1.0, confidence_temperature: float | None = None
+    ):
         import lightgbm
 
         self.features = tuple(features)
         self.temperature = temperature
+        self.confidence_temperature = confidence_temperature or temperature
         self._column = {f: j for j, f in enumerate(self.features)}
         self._booster = lightgbm.Booster(model_str=trees)
         if self._booster.num_feature() != len(self.features):
             raise ValueError(f"the trees expect {self._booster.num_feature()} features, not {len(self.features)}")
 
     @classmethod
-    def from_booster(cls, features: Sequence[str], booster: Any, temperature: float = 1.0) -> TreeModel:
-        return cls(features, booster.model_to_string(), temperature)
+    def from_booster(
+        cls, features: Sequence[str], booster: Any, temperature: float = 1.0, confidence_temperature: float | None = None
+    ) -> TreeModel:
+        return cls(features, booster.model_to_string(), temperature, confidence_temperature)
 
     @property
     def trees(self) -> str:
@@ -226,6 +239,9 @@ class TreeModel:
     def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         return [v / self.temperature for v in self.raw_scores(rows)]
 
+    def probabilities(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        return softmax([v / self.confidence_temperature for v in self.raw_scores(rows)])
+
 
 @lru_cache(maxsize=1)
 def shipped_models() -> tuple[Ranker, Model]:
@@ -246,7 +262,8 @@ def models_from_dict(data: Mapping[str, Any]) -> tuple[Ranker, Model]:
     if "trees" in sp:
         if list(sp["features"]) != list(SPEAKER_FEATURES):
             raise ValueError("the shipped speaker trees were trained on other features: retrain them")
-        speaker = TreeModel(SPEAKER_FEATURES, sp["trees"], float(sp.get("temperature", 1.0)))
+        t = float(sp.get("temperature", 1.0))
+        speaker = TreeModel(SPEAKER_FEATURES, sp["trees"], t, float(sp.get("confidence_temperature", t)))
     else:
         speaker = Model(tuple(SPEAKER_FEATURES), tuple(float(sp["weights"].get(f, 0.0)) for f in SPEAKER_FEATURES))
     addressee = Model(tuple(ADDRESSEE_FEATURES), tuple(float(ad["weights"].get(f, 0.0)) for f in ADDRESSEE_FEATURES))
@@ -845,7 +862,7 @@ def decide_speaker(
     if not cands:
         return None, 0.0, "none", None
     feats, info = speaker_features(ctx, turn, history, cands)
-    probs = softmax(model.scores([feats[c] for c in cands]))
+    probs = model.probabilities([feats[c] for c in cands])
     best = max(range(len(cands)), key=lambda i: probs[i])
     if chosen is not None and chosen in cands:
         best = list(cands).index(chosen)
