@@ -954,7 +954,7 @@ def decide_addressees(
     if not feats:
         return ()
     cands = list(feats)
-    probs = softmax(model.scores([feats[c] for c in cands]))
+    probs = model.probabilities([feats[c] for c in cands])
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     chosen = [cands[order[0]]]
     # a second addressee only when clearly addressed too (a vocative naming both)

@@ -115,6 +115,25 @@ def collect(
     return data
 
 
+def _group_index(sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """For candidates stacked group after group: where each group starts, and each candidate's group."""
+    sizes_ = np.asarray(sizes)
+    return np.concatenate([[0], np.cumsum(sizes_)[:-1]]), np.repeat(np.arange(len(sizes_)), sizes_)
+
+
+def _softmax_by_group(
+    s: np.ndarray, pos: np.ndarray, starts: np.ndarray, owner: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Softmax within each group of stacked scores ``s``: the summed negative log probability
+    of each group's positive candidates, per candidate exp(score) (all, positives only), and
+    per group their sums."""
+    e = np.exp(s - np.maximum.reduceat(s, starts)[owner])
+    z_all = np.add.reduceat(e, starts)
+    e_pos = np.where(pos, e, 0.0)
+    z_pos = np.maximum(np.add.reduceat(e_pos, starts), 1e-300)
+    return float(-(np.log(z_pos) - np.log(z_all)).sum()), e, e_pos, z_all, z_pos
+
+
 def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2: float = 1e-4, steps: int = 30) -> np.ndarray:
     """Fit a conditional logit: maximise log P(positive candidates) under a softmax per group.
 
@@ -126,9 +145,7 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
         return np.zeros(n_features)
     X = np.concatenate([x for x, _ in groups]).astype(np.float64)
     pos = np.concatenate([p for _, p in groups])
-    sizes = np.array([len(x) for x, _ in groups])
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    owner = np.repeat(np.arange(len(groups)), sizes)
+    starts, owner = _group_index([len(x) for x, _ in groups])
     X32 = X.astype(np.float32)
     multi = np.add.reduceat(pos.astype(np.int64), starts) > 1
     n = len(groups)
@@ -136,14 +153,8 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
 
     def softmax_sums(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Loss, and per candidate exp(score) (all, positives only), per group their sums."""
-        s = X @ w
-        top = np.maximum.reduceat(s, starts)
-        e = np.exp(s - top[owner])
-        z_all = np.add.reduceat(e, starts)
-        e_pos = np.where(pos, e, 0.0)
-        z_pos = np.maximum(np.add.reduceat(e_pos, starts), 1e-300)
-        loss = float(-(np.log(z_pos) - np.log(z_all)).sum() / n + 0.5 * l2 * w @ w)
-        return loss, e, e_pos, z_all, z_pos
+        nll, e, e_pos, z_all, z_pos = _softmax_by_group(X @ w, pos, starts, owner)
+        return nll / n + 0.5 * l2 * float(w @ w), e, e_pos, z_all, z_pos
 
     def stats(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         loss, e, e_pos, z_all, z_pos = softmax_sums(w)
@@ -228,15 +239,10 @@ def fit_temperature(scored: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
         return 1.0
     scores = np.concatenate([s for s, _ in scored]).astype(np.float64)
     pos = np.concatenate([p for _, p in scored])
-    sizes = np.array([len(s) for s, _ in scored])
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    owner = np.repeat(np.arange(len(scored)), sizes)
+    starts, owner = _group_index([len(s) for s, _ in scored])
 
     def nll(log_t: float) -> float:
-        z = scores / math.exp(log_t)
-        e = np.exp(z - np.maximum.reduceat(z, starts)[owner])
-        right = np.add.reduceat(np.where(pos, e, 0.0), starts)
-        return float(-(np.log(np.maximum(right, 1e-300)) - np.log(np.add.reduceat(e, starts))).sum())
+        return _softmax_by_group(scores / math.exp(log_t), pos, starts, owner)[0]
 
     best = minimize_scalar(nll, bounds=(math.log(0.02), math.log(50.0)), method="bounded")
     return float(math.exp(best.x))
