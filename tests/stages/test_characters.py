@@ -359,3 +359,15 @@ def test_characters_an_adjective_before_a_noun_is_not_a_description() -> None:
     )
     names = {c.name for c in _analyze(text).characters}
     assert not any(n in ("the old", "the new") for n in names)
+
+
+def test_characters_a_plural_surname_is_a_family_not_a_character() -> None:
+    text = (
+        "On Monday Helen Schlegel wrote to Margaret Schlegel from the country. The country had never "
+        "suited the Schlegels, and everyone knew it of the Schlegels. That night Margaret Schlegel read the "
+        "letter twice, and in the morning Helen Schlegel came home to the Schlegels at last.\n"
+    )
+    story = _analyze(text)
+    names = [c.name for c in story.characters]
+    assert "Schlegels" not in names
+    assert "Margaret Schlegel" in names

@@ -14,7 +14,8 @@ Without one, people are found from the text alone:
    spaCy's entity recogniser calling them PERSON on a few sample sentences (the recogniser
    runs only on those samples, so a novel costs a few hundred sentences, not the book); a
    name no tag speaks through that the recogniser calls a place or group three times in four
-   ("India", "New York") is dropped;
+   ("India", "New York") is dropped, and so is a plural surname no tag speaks through ("the
+   Schlegels": a family, not a character);
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
@@ -32,7 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ficlens.readers._cast import CastMember
@@ -257,6 +258,8 @@ class CharacterStage:
                 kept[key] = n
                 if possessive.get(name, 0) == 0 and len(words) == 1:
                     doubtful.append(key)
+        for key in _families(kept, tagged):
+            kept.pop(key)
         initial = _initial_only(where, counts, lower, placey, self.min_mentions)
         # names nobody speaks through and no given name starts: "India", "New York", "Sawston";
         # not a name a title or a full name also uses ("Madame Olenska", "Regina Dallas")
@@ -341,6 +344,20 @@ def story_only(story: Story) -> str:
         pos = end
     out.append(story.text[pos:])
     return "".join(out)
+
+
+def _families(kept: Mapping[tuple[str | None, str], int], tagged: set[str]) -> list[tuple[str | None, str]]:
+    """Plural surnames, "the Schlegels" and "the Miss Alans": a family or a group, not a character
+    (unless a speech tag speaks through them)."""
+    surnames = {name.split(" ")[-1] for t, name in kept if t or " " in name}
+    out = []
+    for key in kept:
+        name = key[1]
+        if " " in name or not name.endswith("s") or name in tagged:
+            continue
+        if name[:-1] in surnames or (name.endswith("es") and name[:-2] in surnames):
+            out.append(key)
+    return out
 
 
 def _keep_full_names(
