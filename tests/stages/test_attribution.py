@@ -177,3 +177,22 @@ def test_attribution_a_description_in_the_tag_points_to_its_character(tag: str, 
         f'"The chips are cold," {tag}.\n'
     )
     assert _last(story)[0] == speaker
+
+
+def test_attribution_a_lead_in_of_the_wrong_gender_gives_way_to_the_quotations_own_tag() -> None:
+    # the paragraph before ends with a speech verb and names Nora, but "cried he" is the tag
+    story = ficlens.analyze(
+        HARBOUR + "They were interrupted by Nora, who had climbed back down.\n\n"
+        '"This is a parade," cried he, "and I am its only spectator."\n'
+    )
+    assert [who for _, who in _said(story)] == ["Dev", "Dev"]
+
+
+def test_attribution_kin_in_the_tag_is_the_family_member() -> None:
+    # "said her mother": Nora's mother is the one Mrs. Vance of the story
+    story = ficlens.analyze(
+        "Nora Vance came in from the harbour. Nora found her mother by the stove, and Mrs. Vance did not "
+        "look up. Mrs. Vance never looked up when Nora came in late, and Nora never said sorry.\n\n"
+        '"You are soaked through," said her mother.\n'
+    )
+    assert _last(story)[0] == "Mrs. Vance"

@@ -147,8 +147,19 @@ def _before_mark(text: str, start: int) -> int:
 class MentionIndex:
     """Character mentions by position, split into narration and in-quotation mentions."""
 
-    def __init__(self, story: Story):
-        self.mentions: list[Mention] = sorted(story.mentions, key=lambda m: m.start)
+    def __init__(self, story: Story, extra: Sequence[Mention] = ()):
+        if extra:  # a mention the extra ones cover ("Caroline" in "Caroline's brother") gives way
+            spans = sorted((m.start, m.end) for m in extra)
+            starts = [a for a, _ in spans]
+
+            def covered(m: Mention) -> bool:
+                i = bisect.bisect_right(starts, m.start) - 1
+                return i >= 0 and spans[i][0] <= m.start < spans[i][1]
+
+            kept = [m for m in story.mentions if not covered(m)]
+        else:
+            kept = list(story.mentions)
+        self.mentions: list[Mention] = sorted([*kept, *extra], key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         quotes = sorted((q.start, q.end) for q in story.quotes if q.kind == "speech")
         self._qstarts = [a for a, _ in quotes]
@@ -187,6 +198,7 @@ class TagInfo:
     subject: str | None = None  # first character named as a subject in the speech-verb sentence
     subject_pronoun: str | None = None  # or the first subject pronoun there, if it comes first
     nominal: tuple[str, str] | None = None  # a description instead: ("the old lady", "lady")
+    objects: tuple[str, ...] = ()  # characters the stretch names as spoken to or acted on ("said she to Charlotte")
     span: tuple[int, int] = field(kw_only=True)  # the narration stretch read; read_tag always sets it
 
 
@@ -213,6 +225,13 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
     words = [(m.start() + a, m.end() + a, m.group(0)) for m in re.finditer(r"[A-Za-z]+(?:['’][a-z]+)?", stretch)]
     verb_pos = [(s, e) for s, e, w in words if w.lower() in SPEECH_VERBS]
     info.verb = bool(verb_pos)
+    # "said to Darcy": Darcy is spoken to ("…," asked Kemp: Kemp speaks, and is not asked)
+    spoken_to = {
+        m.start
+        for m in mentions
+        if _OBJECT_BEFORE.search(text[max(a, m.start - 12) : m.start]) and not (after and _inverted(text[a : m.start]))
+    }
+    info.objects = tuple(m.character for m in mentions if m.start in spoken_to)
     if mentions:
         info.first_named = mentions[0].character
     shaped = _tag_by_shape(text, a, b, mentions, after=after)
@@ -224,10 +243,8 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
     if verb_pos:
         named_at = -1
         for mention in mentions:
-            if _OBJECT_BEFORE.search(text[max(a, mention.start - 12) : mention.start]) and not (
-                after and _inverted(text[a : mention.start])
-            ):
-                continue  # "said to Darcy": Darcy is spoken to ("…," asked Kemp: Kemp speaks)
+            if mention.start in spoken_to:
+                continue
             # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly said";
             # not "said, and Katharine wondered"
             for vs, ve in verb_pos:
@@ -449,4 +466,87 @@ def subjects(text: str, spans: Sequence[tuple[int, int]], index: MentionIndex) -
                 j -= 1
             if j < a or text[j] in ".!?;:—":
                 out.append(m.character)
+    return out
+
+
+#: Kin words that name one member of a family: (gender, relation). A parent or spouse is the
+#: family's "Mr./Mrs. <surname>"; a sibling shares the surname and is not that. (A son or
+#: daughter is left out: the daughters of a house are too many and too rarely surnamed.)
+_KIN: dict[str, tuple[str, str]] = {
+    "father": ("male", "elder"), "papa": ("male", "elder"), "mother": ("female", "elder"),
+    "mamma": ("female", "elder"), "husband": ("male", "spouse"), "wife": ("female", "spouse"),
+    "brother": ("male", "younger"), "sister": ("female", "younger"),
+}
+_KIN_WORDS = "|".join(_KIN)
+_KIN_AFTER_PRONOUN = re.compile(rf"\b(his|her)\s+({_KIN_WORDS})\b")
+_KIN_AFTER_NAME = re.compile(rf"['’]s\s+({_KIN_WORDS})\b")
+
+
+def _surname_and_head(names: Sequence[str]) -> tuple[set[str], bool]:
+    """A character's surnames (the last word of a name of two words or more, titles aside), and
+    whether one of the names is a title and a surname alone ("Mrs. Honeychurch": the head of the
+    household or the wife)."""
+    from ficlens.stages.characters import TITLES
+
+    out: set[str] = set()
+    head = False
+    for name in names:
+        toks = name.split()
+        bare = [t for t in toks if t.lower().rstrip(".") not in TITLES]
+        if len(toks) >= 2 and bare and bare[-1][:1].isupper():
+            out.add(bare[-1])
+            if len(bare) == 1 and toks[0].lower().rstrip(".") in ("mr", "mrs"):
+                head = True
+    return out, head
+
+
+def kin_mentions(story: Story, index: MentionIndex) -> list[Mention]:
+    """Kin descriptions in the narration resolved to characters by surname: "her mother" is Mrs.
+    Honeychurch when "her" is Lucy Honeychurch, "Caroline's brother" is Mr. Bingley.
+
+    The owner is the character named just before (or named in the phrase); the kin is the one
+    character of the right gender who shares the owner's surname and is (for a parent or a
+    spouse) or is not (for a sibling or a child) a "Mr./Mrs. <surname>". Anything ambiguous is
+    left out.
+    """
+    text = story.text
+    chars = {c.id: c for c in story.characters}
+    families: dict[str, list[tuple[str, str, bool]]] = {}  # surname -> (id, gender, head)
+    surnames: dict[str, set[str]] = {}
+    for c in story.characters:
+        names, head = _surname_and_head([c.name, *c.aliases])
+        surnames[c.id] = names
+        for s in names:
+            families.setdefault(s, []).append((c.id, c.gender, head))
+
+    def kin_of(owner: str, word: str) -> str | None:
+        gender, relation = _KIN[word]
+        found: set[str] = set()
+        for s in surnames.get(owner, ()):
+            for cid, g, head in families.get(s, ()):
+                if cid == owner or g != gender:
+                    continue
+                if head == (relation != "younger"):
+                    found.add(cid)
+        return next(iter(found)) if len(found) == 1 else None
+
+    out: list[Mention] = []
+    for m in _KIN_AFTER_PRONOUN.finditer(text):
+        if index.inside_quote(m.start()):
+            continue
+        wanted = "male" if m.group(1) == "his" else "female"
+        owner = next(
+            (x.character for x in index.narration_before(m.start(), limit=8)
+             if x.character in chars and chars[x.character].gender == wanted),
+            None,
+        )
+        who = kin_of(owner, m.group(2)) if owner else None
+        if who:
+            out.append(Mention(m.start(), m.end(), who, "name"))
+    for mention, quoted in zip(index.mentions, index.in_quote):
+        k = _KIN_AFTER_NAME.match(text, mention.end)
+        if k and not quoted:
+            who = kin_of(mention.character, k.group(1))
+            if who:
+                out.append(Mention(mention.start, k.end(), who, "name"))
     return out

@@ -7,10 +7,11 @@ characters named in the narration nearby, the recent speakers of the conversatio
 first-person narrator, and the canon's speaker when a canon was aligned. Every candidate is
 described by a few dozen features (a name or pronoun in the speech tag, an action beat in
 the paragraph, a vocative naming them inside the quotation, turn-taking, recency, gender
-agreement with the tag's pronoun, ...), and boosted trees trained on PDNC (``ficlens train
-attribution``) score them; the softmax probability of the winner is the confidence. Turns
-are decoded left to right with a beam, so turn-taking features see the speakers already
-chosen. Addressees are ranked by a second, log-linear model.
+agreement with the tag's pronoun, how much the quotation sounds like the lines tags give the
+character, ...), and boosted trees trained on PDNC (``ficlens train attribution``) score
+them; the softmax probability of the winner is the confidence. Turns are decoded left to
+right with a beam, so turn-taking features see the speakers already chosen. Addressees are
+ranked by a second, log-linear model.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import bisect
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,11 +36,13 @@ from ficlens.stages._dialogue import (
     Turn,
     build_turns,
     compatible,
+    kin_mentions,
     pronoun_gender,
     read_tag,
     subjects,
     vocatives,
 )
+from ficlens.stages._voice import Voices, words
 from ficlens.story import Attribution, Character, Story
 
 SPEAKER_FEATURES: tuple[str, ...] = (
@@ -90,6 +94,12 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "even_tag",
     "odd_tag",
     "scene_mentions",
+    "voice",
+    "voice_top",
+    "voice_margin",
+    "tag_object",
+    "odd_vocative",
+    "even_vocative",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -290,6 +300,9 @@ class _Context:
     turn_tags: list[tuple[list[TagInfo], TagInfo]]  # per turn: the tags after each part, and before it
     conversation_tags: list[tuple[set[str], str | None, str | None]]  # per turn: see _conversation_tags
     scene_counts: list[dict[str, int]]  # per turn: mentions per character in its scene's last paragraphs
+    voices: Voices  # how like each tagged character a turn's words sound
+    voice_scores: dict[tuple[int, str], float]  # (turn, character) -> voice score, as computed
+    conversation_vocatives: list[tuple[set[str], set[str]]]  # per turn: see _conversation_vocatives
 
 
 class AttributionStage:
@@ -402,6 +415,7 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
 def make_context(story: Story) -> _Context:
     text = story.text
     index = MentionIndex(story)
+    index = MentionIndex(story, kin_mentions(story, index))  # "her mother" as a mention of Mrs. Honeychurch
     chars = {c.id: c for c in story.characters}
     turns = build_turns(story)
     narr = _narration_sample(story)
@@ -418,6 +432,8 @@ def make_context(story: Story) -> _Context:
     for turn in turns:
         after = [read_tag(text, span, index, after=True) for span in turn.after]
         before = read_tag(text, turn.before, index, after=False)
+        if before.named and _lead_in_contradicted(story, turn, before, after, chars):
+            before = TagInfo(span=before.span)
         turn_tags.append((after, before))
         tag_named.append(next((t.named for t in after if t.named), None) or before.named)
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
@@ -426,6 +442,8 @@ def make_context(story: Story) -> _Context:
     ctx = _Context(
         text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon,
         tag_named, turn_vocatives, turn_nominal, _epithets(story, index, descriptions), [], turn_tags, [], [],
+        Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named), {},
+        [],
     )
     conv = 0
     for k, turn in enumerate(turns):
@@ -434,7 +452,20 @@ def make_context(story: Story) -> _Context:
         ctx.conversation.append(conv)
         ctx.scene_counts.append(_scene_counts(ctx, turn))
     ctx.conversation_tags = [_conversation_tags(ctx, k) for k in range(len(turns))]
+    ctx.conversation_vocatives = [_conversation_vocatives(ctx, k) for k in range(len(turns))]
     return ctx
+
+
+def _lead_in_contradicted(
+    story: Story, turn: Turn, before: TagInfo, after: Sequence[TagInfo], chars: Mapping[str, Character]
+) -> bool:
+    """Is the lead-in read from the paragraph before ("They were interrupted by Miss Bennet.")
+    contradicted by the quotation's own pronoun tag ('"…," cried he')? Then it is not its tag."""
+    if before.span[0] >= story.paragraphs[turn.paragraph].start or any(t.named for t in after):
+        return False
+    pron = next((t.pronoun for t in after if t.pronoun in ("he", "she")), None)
+    who = chars.get(before.named or "")
+    return pron is not None and who is not None and not compatible(who.gender, pronoun_gender(pron))
 
 
 def _scene_counts(ctx: _Context, turn: Turn, reach: int = 30) -> dict[str, int]:
@@ -603,6 +634,7 @@ def speaker_features(
     linked_prev2 = in_conv and k >= 2 and _in_conversation(ctx, prev_turn, ctx.turns[k - 2])  # type: ignore[arg-type]
     prev_tag = ctx.tag_named[k - 1] if in_conv else None
     conv_tags, even_tag, odd_tag = ctx.conversation_tags[k]
+    odd_voc, even_voc = ctx.conversation_vocatives[k]
     prev2_tag = ctx.tag_named[k - 2] if linked_prev2 else None
     next_tag = ctx.tag_named[k + 1] if linked_next else None
     next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
@@ -651,6 +683,8 @@ def speaker_features(
         kind = "none"
     else:
         kind = None
+    voice = {c: _voice(ctx, turn.index, c) for c in cands}
+    objects = {c for t in (*after, before) for c in t.objects}
     feats: dict[str, dict[str, float]] = {}
     for c in cands:
         ch = ctx.chars[c]
@@ -750,6 +784,20 @@ def speaker_features(
                 f["nom_assoc_top"] = 1
         if c == possessor:
             f["nom_possessor"] = 1
+        if c in objects:
+            f["tag_object"] = 1
+        if c in odd_voc:
+            f["odd_vocative"] = 1
+        if c in even_voc:
+            f["even_vocative"] = 1
+        if voice[c]:
+            # how like this character the words sound, and by how much more than the likeliest
+            # other candidate with a profile (0 when there is none)
+            rival = max((voice[o] for o in cands if o != c and voice[o]), default=0.0)
+            f["voice"] = voice[c]
+            f["voice_margin"] = voice[c] - rival
+            if voice[c] > rival:
+                f["voice_top"] = 1
         present = [k for k in _CROSSED if k in f]
         for n, first in enumerate(present):
             for second in present[n + 1 :]:
@@ -759,6 +807,13 @@ def speaker_features(
         feats[c] = f
     info = {"named": tag_named, "pronoun": pron, "after": after, "before": before}
     return feats, info
+
+
+def _voice(ctx: _Context, k: int, c: str) -> float:
+    key = (k, c)
+    if key not in ctx.voice_scores:
+        ctx.voice_scores[key] = ctx.voices.score(c, k)
+    return ctx.voice_scores[key]
 
 
 _REACH = 8  # turns either way in which a conversation's speech tags are read
@@ -784,6 +839,23 @@ def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str
                 elif d % 2 == 1 and d >= 3 and odd is None:
                     odd = (d, who)
     return names, even[1] if even else None, odd[1] if odd else None
+
+
+def _conversation_vocatives(ctx: _Context, k: int) -> tuple[set[str], set[str]]:
+    """Who the nearest turns of turn ``k``'s conversation address by name three or more turns
+    away, at an odd distance (two people alternate: the one addressed answers, so likely this
+    turn's speaker) and at an even one (likely the other). The nearest turns, one and two away,
+    have features of their own."""
+    conv = ctx.conversation[k]
+    odd: set[str] = set()
+    even: set[str] = set()
+    for d in range(3, _REACH + 1):
+        for j in (k - d, k + d):
+            if 0 <= j < len(ctx.turns) and ctx.conversation[j] == conv and ctx.turn_vocatives[j]:
+                (odd if d % 2 else even).update(ctx.turn_vocatives[j])
+        if odd or even:
+            break
+    return odd, even
 
 
 def _in_quote(ctx: _Context, turn: Turn) -> set[str]:
