@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ficlens.stages.characters import TITLES
 from ficlens.story import Mention, Quote, Story
 
 SPEECH_VERBS = frozenset(
@@ -486,8 +487,6 @@ def _surname_and_head(names: Sequence[str]) -> tuple[set[str], bool]:
     """A character's surnames (the last word of a name of two words or more, titles aside), and
     whether one of the names is a title and a surname alone ("Mrs. Honeychurch": the head of the
     household or the wife)."""
-    from ficlens.stages.characters import TITLES
-
     out: set[str] = set()
     head = False
     for name in names:
