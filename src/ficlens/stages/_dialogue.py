@@ -474,9 +474,9 @@ def subjects(text: str, spans: Sequence[tuple[int, int]], index: MentionIndex) -
 #: family's "Mr./Mrs. <surname>"; a sibling shares the surname and is not that. (A son or
 #: daughter is left out: the daughters of a house are too many and too rarely surnamed.)
 _KIN: dict[str, tuple[str, str]] = {
-    "father": ("male", "elder"), "papa": ("male", "elder"), "mother": ("female", "elder"),
-    "mamma": ("female", "elder"), "husband": ("male", "spouse"), "wife": ("female", "spouse"),
-    "brother": ("male", "younger"), "sister": ("female", "younger"),
+    "father": ("male", "parent"), "papa": ("male", "parent"), "mother": ("female", "parent"),
+    "mamma": ("female", "parent"), "husband": ("male", "spouse"), "wife": ("female", "spouse"),
+    "brother": ("male", "sibling"), "sister": ("female", "sibling"),
 }
 _KIN_WORDS = "|".join(_KIN)
 _KIN_AFTER_PRONOUN = re.compile(rf"\b(his|her)\s+({_KIN_WORDS})\b")
@@ -505,8 +505,7 @@ def kin_mentions(story: Story, index: MentionIndex) -> list[Mention]:
 
     The owner is the character named just before (or named in the phrase); the kin is the one
     character of the right gender who shares the owner's surname and is (for a parent or a
-    spouse) or is not (for a sibling or a child) a "Mr./Mrs. <surname>". Anything ambiguous is
-    left out.
+    spouse) or is not (for a sibling) a "Mr./Mrs. <surname>". Anything ambiguous is left out.
     """
     text = story.text
     chars = {c.id: c for c in story.characters}
@@ -525,7 +524,7 @@ def kin_mentions(story: Story, index: MentionIndex) -> list[Mention]:
             for cid, g, head in families.get(s, ()):
                 if cid == owner or g != gender:
                     continue
-                if head == (relation != "younger"):
+                if head == (relation != "sibling"):
                     found.add(cid)
         return next(iter(found)) if len(found) == 1 else None
 
