@@ -47,14 +47,22 @@ class Voices:
                 self._profiles.setdefault(who, Counter()).update(counts)
         self._total = max(1, sum(self._background.values()))
         self._sizes = {c: sum(p.values()) for c, p in self._profiles.items()}
+        self._lengths = [sum(counts.values()) for counts in turn_words]
         self._vocabulary = max(1, len(self._background))
+        self._scores: dict[tuple[str, int], float] = {}  # the beam asks for the same pairs again
 
     def score(self, character: str, turn: int) -> float:
         """Log-likelihood ratio of the turn's words under the character's profile against the
         story's quoted words, per square root of the number of words (0 without a profile)."""
+        key = (character, turn)
+        if key not in self._scores:
+            self._scores[key] = self._score(character, turn)
+        return self._scores[key]
+
+    def _score(self, character: str, turn: int) -> float:
         profile = self._profiles.get(character)
         counts = self._turn_words[turn]
-        n = sum(counts.values())
+        n = self._lengths[turn]
         if profile is None or not n:
             return 0.0
         own = self._tagged[turn] == character

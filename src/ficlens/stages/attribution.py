@@ -301,7 +301,6 @@ class _Context:
     conversation_tags: list[tuple[set[str], str | None, str | None]]  # per turn: see _conversation_tags
     scene_counts: list[dict[str, int]]  # per turn: mentions per character in its scene's last paragraphs
     voices: Voices  # how like each tagged character a turn's words sound
-    voice_scores: dict[tuple[int, str], float]  # (turn, character) -> voice score, as computed
     conversation_vocatives: list[tuple[set[str], set[str]]]  # per turn: see _conversation_vocatives
 
 
@@ -442,8 +441,7 @@ def make_context(story: Story) -> _Context:
     ctx = _Context(
         text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon,
         tag_named, turn_vocatives, turn_nominal, _epithets(story, index, descriptions), [], turn_tags, [], [],
-        Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named), {},
-        [],
+        Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named), [],
     )
     conv = 0
     for k, turn in enumerate(turns):
@@ -683,7 +681,7 @@ def speaker_features(
         kind = "none"
     else:
         kind = None
-    voice = {c: _voice(ctx, turn.index, c) for c in cands}
+    voice = {c: ctx.voices.score(c, turn.index) for c in cands}
     objects = {c for t in (*after, before) for c in t.objects}
     feats: dict[str, dict[str, float]] = {}
     for c in cands:
@@ -807,13 +805,6 @@ def speaker_features(
         feats[c] = f
     info = {"named": tag_named, "pronoun": pron, "after": after, "before": before}
     return feats, info
-
-
-def _voice(ctx: _Context, k: int, c: str) -> float:
-    key = (k, c)
-    if key not in ctx.voice_scores:
-        ctx.voice_scores[key] = ctx.voices.score(c, k)
-    return ctx.voice_scores[key]
 
 
 _REACH = 8  # turns either way in which a conversation's speech tags are read
