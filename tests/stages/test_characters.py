@@ -218,6 +218,14 @@ def test_characters_cast_names_with_the_match_mid_sentence() -> None:
     ]
 
 
+def test_characters_cast_descriptions_of_any_length_match_in_lower_case() -> None:
+    # a cast may list a minor character only by a description; the text writes it in lower case
+    text = '"Sit," said the man in the grey\ncoat. The Man In The Grey Coat sat first.\n'
+    cast = [CastMember("The Man In The Grey Coat", (), "male")]
+    story = _analyze(text, cast=cast)
+    assert [text[m.start : m.end] for m in story.mentions] == ["the man in the grey\ncoat", "The Man In The Grey Coat"]
+
+
 def test_characters_cast_full_names_imply_their_surname_and_first_name() -> None:
     # the cast lists "William Rodney" and "Mr. Denham"; the text says "Rodney", "William" and "Denham"
     text = "Rodney shut the door. William was always careful. Denham laughed at him, and Mr. Bell too.\n"

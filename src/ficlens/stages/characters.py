@@ -429,11 +429,10 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
             variants.setdefault(re.sub(r" (Van|Von|Der|De|Du|La|Le|Di|Da|Del)(?= )", lambda m: " " + m.group(1).lower(), a), a)
         if re.match(r"^(?:The|A|An)\s+\S", a):
             # a cast's "The Hatter" is "the Hatter" mid-sentence, and a title-cased
-            # "The Officer" is "the officer" in the text
+            # "The Officer" or "The Gentleman In The White Waistcoat" is lower case in the text
             head, rest = a.split(" ", 1)
             variants.setdefault(f"{head.lower()} {rest}", a)
-            if len(rest.split()) <= 2:
-                variants.setdefault(f"{head.lower()} {rest.lower()}", a)
+            variants.setdefault(f"{head.lower()} {rest.lower()}", a)
     pattern = "|".join(
         r"\s+".join(re.escape(w) for w in v.split(" ")) for v in sorted(variants, key=len, reverse=True)
     )
