@@ -196,3 +196,13 @@ def test_attribution_kin_in_the_tag_is_the_family_member() -> None:
         '"You are soaked through," said her mother.\n'
     )
     assert _last(story)[0] == "Mrs. Vance"
+
+
+def test_attribution_a_description_in_the_tag_that_is_in_a_name() -> None:
+    # "said the major": the major of the scene is Major Tull, though Dev was named last
+    story = ficlens.analyze(
+        HARBOUR + "Major Tull came along the wall with his dog, and Major Tull stopped. Dev held the bag away "
+        "from the dog.\n\n"
+        '"Those smell good," said the major.\n'
+    )
+    assert _last(story)[0] == "Major Tull"

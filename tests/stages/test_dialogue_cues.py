@@ -99,3 +99,86 @@ def test_tag_object_marks_the_character_spoken_to() -> None:
     ids = {c.name: c.id for c in story.characters}
     assert feats[ids["Charlotte Lucas"]].get("tag_object") == 1
     assert not feats[ids["Elizabeth Bennet"]].get("tag_object")
+
+
+def _features_of_turn(text: str, cast: list[CastMember], k: int) -> dict[str, dict[str, float]]:
+    """Each candidate's features (by name) for turn ``k``, with no speakers decided before it."""
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    ctx = make_context(story)
+    turn = ctx.turns[k]
+    cands = speaker_candidates(ctx, turn, [])
+    feats, _ = speaker_features(ctx, turn, [], cands)
+    names = {c.id: c.name for c in story.characters}
+    return {names[c]: f for c, f in feats.items()}
+
+
+NORA_AND_DEV = [CastMember("Nora Vance", ("Nora",), "female"), CastMember("Dev Okafor", ("Dev",), "male")]
+
+
+def test_a_pronoun_tag_anchors_the_turn_taking_of_a_man_and_a_woman() -> None:
+    # turn 2 is his ("he said"): turn 0, two turns before, is likely his too; turn 1 likely hers
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        '"The ferry is late."\n\n'
+        '"It always is."\n\n'
+        '"Then we wait," he said.\n'
+    )
+    first = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert first["Dev Okafor"].get("even_pron_match") == 1
+    assert first["Nora Vance"].get("even_pron_clash") == 1
+    second = _features_of_turn(text, NORA_AND_DEV, 1)
+    assert second["Dev Okafor"].get("odd_pron_match") == 1
+    assert second["Nora Vance"].get("odd_pron_clash") == 1
+
+
+def test_a_description_in_a_tag_is_read_against_names_and_the_last_pages() -> None:
+    # "the major" is in Major Tull's name; "the old man" was said of Mr. Pell just before
+    text = (
+        "Major Tull and Dev Okafor came along the wall. Mr. Pell, the old man from the chandlery, "
+        "followed them with his dog.\n\n"
+        '"Cold tonight," said the major.\n\n'
+        '"Colder tomorrow," said the old man.\n'
+    )
+    cast = [
+        CastMember("Major Tull", ("Tull",), "male"),
+        CastMember("Dev Okafor", ("Dev",), "male"),
+        CastMember("Mr. Pell", ("Pell",), "male"),
+    ]
+    major = _features_of_turn(text, cast, 0)
+    assert major["Major Tull"].get("nom_in_name") == 1
+    assert not major["Dev Okafor"].get("nom_in_name")
+    old_man = _features_of_turn(text, cast, 1)
+    assert old_man["Mr. Pell"].get("nom_local_top") == 1
+
+
+def test_a_cast_description_used_as_one_in_a_tag_is_weighed_as_a_description() -> None:
+    # the cast lists a minor "The Doctor"; in this scene "the doctor" is Mr. Losberne
+    text = (
+        "Mr. Losberne, the doctor, came down the stairs. The doctor looked tired, and Mr. Losberne "
+        "sat down heavily.\n\n"
+        '"He will live," said the doctor.\n'
+    )
+    cast = [
+        CastMember("Mr. Losberne", ("Losberne",), "male"),
+        CastMember("The Doctor", (), "male"),
+    ]
+    feats = _features_of_turn(text, cast, 0)
+    assert feats["The Doctor"].get("tag_after_named") == 1
+    assert feats["The Doctor"].get("tag_named_described") == 1
+    assert feats["Mr. Losberne"].get("nom_local_top") == 1
+    # "said the Hatter", capitalised, is a name, not a description
+    capital = _features_of_turn(text.replace("said the doctor", "said the Doctor"), cast, 0)
+    assert not capital["The Doctor"].get("tag_named_described")
+
+
+def test_a_beat_pronoun_anchors_the_turn_taking_too() -> None:
+    # no tag at all, but "He shrugged." opens the paragraph of turn 2
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        '"The ferry is late."\n\n'
+        '"It always is."\n\n'
+        'He shrugged. "Then we wait."\n'
+    )
+    first = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert first["Dev Okafor"].get("even_pron_match") == 1
+    assert first["Nora Vance"].get("even_pron_clash") == 1

@@ -22,7 +22,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol
@@ -100,6 +100,15 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "tag_object",
     "odd_vocative",
     "even_vocative",
+    "nom_local",
+    "nom_local_top",
+    "nom_lift",
+    "nom_in_name",
+    "even_pron_match",
+    "even_pron_clash",
+    "odd_pron_match",
+    "odd_pron_clash",
+    "tag_named_described",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -295,13 +304,17 @@ class _Context:
     tag_named: list[str | None]  # per turn: the character its speech tag names, read off the text
     turn_vocatives: list[set[str]]  # per turn: characters addressed by name inside it
     turn_nominal: list[tuple[str, str] | None]  # per turn: a description in its tag, with its head noun
-    epithets: dict[str, dict[str, float]]  # "the old lady" -> character -> share of nearby mentions
-    conversation: list[int]  # per turn: the conversation it belongs to (turns linked one to the next)
+    epithets: _Epithets  # who "the old lady" of a tag stands for
     turn_tags: list[tuple[list[TagInfo], TagInfo]]  # per turn: the tags after each part, and before it
-    conversation_tags: list[tuple[set[str], str | None, str | None]]  # per turn: see _conversation_tags
-    scene_counts: list[dict[str, int]]  # per turn: mentions per character in its scene's last paragraphs
     voices: Voices  # how like each tagged character a turn's words sound
-    conversation_vocatives: list[tuple[set[str], set[str]]]  # per turn: see _conversation_vocatives
+    # derived from the turns once the context exists:
+    conversation: list[int] = field(default_factory=list)  # per turn: its conversation (turns linked one to the next)
+    conversation_tags: list[tuple[set[str], str | None, str | None]] = field(default_factory=list)  # see _conversation_tags
+    scene_counts: list[dict[str, int]] = field(default_factory=list)  # per turn: mentions per character in its scene's last paragraphs
+    conversation_vocatives: list[tuple[set[str], set[str]]] = field(default_factory=list)  # see _conversation_vocatives
+    conversation_pronouns: list[tuple[str | None, str | None]] = field(default_factory=list)  # see _conversation_pronouns
+    name_words: dict[str, list[str]] = field(default_factory=dict)  # "major" -> the characters with it in a name
+    all_mentions: int = 1  # mentions of all the characters together
 
 
 class AttributionStage:
@@ -436,13 +449,19 @@ def make_context(story: Story) -> _Context:
         turn_tags.append((after, before))
         tag_named.append(next((t.named for t in after if t.named), None) or before.named)
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
-        turn_nominal.append(_tag_nominal(after, before))
+        turn_nominal.append(_tag_nominal(after, before) or _described(text, index, (*after, before), tag_named[-1]))
     descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
     ctx = _Context(
-        text, story, index, chars, turns, narrator, first_person, para_scene, para_starts, canon,
-        tag_named, turn_vocatives, turn_nominal, _epithets(story, index, descriptions), [], turn_tags, [], [],
-        Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named), [],
+        text=text, story=story, index=index, chars=chars, turns=turns, narrator=narrator,
+        first_person=first_person, para_scene=para_scene, para_starts=para_starts, canon=canon,
+        tag_named=tag_named, turn_vocatives=turn_vocatives, turn_nominal=turn_nominal,
+        epithets=_Epithets(story, index, descriptions), turn_tags=turn_tags,
+        voices=Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named),
     )
+    for cid, ch in chars.items():
+        for w in _name_words(ch):
+            ctx.name_words.setdefault(w, []).append(cid)
+    ctx.all_mentions = max(1, sum(c.mention_count for c in chars.values()))
     conv = 0
     for k, turn in enumerate(turns):
         if k and not _in_conversation(ctx, turn, turns[k - 1]):
@@ -451,6 +470,7 @@ def make_context(story: Story) -> _Context:
         ctx.scene_counts.append(_scene_counts(ctx, turn))
     ctx.conversation_tags = [_conversation_tags(ctx, k) for k in range(len(turns))]
     ctx.conversation_vocatives = [_conversation_vocatives(ctx, k) for k in range(len(turns))]
+    ctx.conversation_pronouns = [_conversation_pronouns(ctx, k) for k in range(len(turns))]
     return ctx
 
 
@@ -478,6 +498,25 @@ def _scene_counts(ctx: _Context, turn: Turn, reach: int = 30) -> dict[str, int]:
     return counts
 
 
+def _described(
+    text: str, index: MentionIndex, tags: Sequence[TagInfo], named: str | None
+) -> tuple[str, str] | None:
+    """When the tag names a character known only by a description, and uses it as one ("said
+    the doctor", for a cast's "The Doctor"): the description, so that the candidates it may
+    also stand for are weighed (the doctor of the scene may be Mr. Losberne). "the Hatter",
+    capitalised, is a name."""
+    if named is None:
+        return None
+    for t in tags:
+        if t.named != named:
+            continue
+        for m in index.between(*t.span):
+            words = text[m.start : m.end].split()
+            if m.character == named and len(words) == 2 and words[0] == "the" and words[1].isalpha() and words[1].islower():
+                return f"the {words[1]}", words[1]
+    return None
+
+
 def _tag_nominal(after: Sequence[TagInfo], before: TagInfo) -> tuple[str, str] | None:
     """The description a turn's tag uses for its speaker, when it uses neither name nor pronoun."""
     if any(t.named or t.pronoun for t in after) or before.named or before.pronoun:
@@ -485,33 +524,65 @@ def _tag_nominal(after: Sequence[TagInfo], before: TagInfo) -> tuple[str, str] |
     return next((t.nominal for t in after if t.nominal), None) or before.nominal
 
 
-def _epithets(story: Story, index: MentionIndex, descriptions: set[str]) -> dict[str, dict[str, float]]:
-    """Who each description used in speech tags ("the Jew", "the old lady") stands for, by the
-    characters named near it in the narration: character -> share of the weighted nearby mentions."""
-    text = story.text
-    if not descriptions:
-        return {}
-    alternatives = sorted(descriptions, key=len, reverse=True)
-    rx = re.compile(
-        r"\b(?:" + "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in alternatives) + r")\b",
-        re.IGNORECASE,
-    )
-    found: dict[str, dict[str, float]] = {}
-    for m in rx.finditer(text):
-        if index.inside_quote(m.start()):
-            continue
-        weights = found.setdefault(" ".join(m.group(0).lower().split()), {})
-        for mention in index.between(m.start() - 400, m.end() + 400):
-            if mention.start < m.end() and mention.end > m.start() or index.inside_quote(mention.start):
+class _Epithets:
+    """Who each description used in speech tags ("the Jew", "the old lady") stands for, read
+    off the characters named near its uses in the narration.
+
+    Each use weighs the mentions around it by their distance. :meth:`shares` pools every use
+    in the story; :meth:`near` pools only the uses shortly before a point, since "the old lady"
+    of one chapter need not be the old lady of another.
+    """
+
+    def __init__(self, story: Story, index: MentionIndex, descriptions: set[str]) -> None:
+        self.uses: dict[str, tuple[list[int], list[dict[str, float]]]] = {}
+        self._shares: dict[str, dict[str, float]] = {}
+        if not descriptions:
+            return
+        text = story.text
+        alternatives = sorted(descriptions, key=len, reverse=True)
+        rx = re.compile(
+            r"\b(?:" + "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in alternatives) + r")\b",
+            re.IGNORECASE,
+        )
+        for m in rx.finditer(text):
+            if index.inside_quote(m.start()):
                 continue
-            dist = mention.start - m.end() if mention.start >= m.end() else m.start() - mention.end
-            weights[mention.character] = weights.get(mention.character, 0.0) + math.exp(-max(0, dist) / 150)
-    out: dict[str, dict[str, float]] = {}
-    for phrase, weights in found.items():
-        total = sum(weights.values())
-        if total > 0:
-            out[phrase] = {c: w / total for c, w in weights.items()}
-    return out
+            weights: dict[str, float] = {}
+            for mention in index.between(m.start() - 400, m.end() + 400):
+                if mention.start < m.end() and mention.end > m.start() or index.inside_quote(mention.start):
+                    continue
+                dist = mention.start - m.end() if mention.start >= m.end() else m.start() - mention.end
+                weights[mention.character] = weights.get(mention.character, 0.0) + math.exp(-max(0, dist) / 150)
+            positions, found = self.uses.setdefault(" ".join(m.group(0).lower().split()), ([], []))
+            positions.append(m.start())
+            found.append(weights)
+
+    def shares(self, phrase: str) -> dict[str, float]:
+        """Character -> share of the weighted mentions near every use of ``phrase``."""
+        if phrase not in self._shares:
+            _, found = self.uses.get(phrase, ([], []))
+            self._shares[phrase] = _normalized(found)
+        return self._shares[phrase]
+
+    def near(self, phrase: str, lo: int, hi: int) -> dict[str, float]:
+        """The same shares, from the uses of ``phrase`` that start in ``[lo, hi)`` only."""
+        positions, found = self.uses.get(phrase, ([], []))
+        return _normalized(found[bisect.bisect_left(positions, lo) : bisect.bisect_left(positions, hi)])
+
+
+@lru_cache(maxsize=4096)
+def _name_words(ch: Character) -> frozenset[str]:
+    """The lower-cased words of a character's name and aliases ("major", "callendar")."""
+    return frozenset(w.lower() for name in (ch.name, *ch.aliases) for w in re.findall(r"[A-Za-z]+", name))
+
+
+def _normalized(found: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    pooled: dict[str, float] = {}
+    for weights in found:
+        for c, w in weights.items():
+            pooled[c] = pooled.get(c, 0.0) + w
+    total = sum(pooled.values())
+    return {c: w / total for c, w in pooled.items()} if total > 0 else {}
 
 
 def _narration_sample(story: Story, limit: int = 200_000) -> str:
@@ -569,18 +640,23 @@ def speaker_candidates(ctx: _Context, turn: Turn, history: Sequence[tuple[str | 
     for sp, _ in reversed(history[-6:]):
         if sp:
             seen.setdefault(sp, None)
-    if history and history[-1][1]:
-        for addressee in history[-1][1]:
-            seen.setdefault(addressee, None)
     for m in ctx.index.between(turn.end, hi):
         if not ctx.index.inside_quote(m.start):
             seen.setdefault(m.character, None)
     if ctx.narrator:
         seen.setdefault(ctx.narrator, None)
     nominal = ctx.turn_nominal[turn.index]
-    if nominal and nominal[0] in ctx.epithets:
-        assoc = ctx.epithets[nominal[0]]
-        seen.setdefault(max(assoc, key=assoc.__getitem__), None)
+    if nominal:
+        # "said the old lady": whom the description stands for, in the story and in the last
+        # pages, and anyone whose name holds its head noun ("said the major")
+        local = ctx.epithets.near(nominal[0], turn.start - _EPITHET_REACH, turn.start)
+        for shares in (ctx.epithets.shares(nominal[0]), local):
+            for c in sorted(shares, key=shares.__getitem__, reverse=True)[:2]:
+                seen.setdefault(c, None)
+        named = ctx.name_words.get(nominal[1].lower(), [])
+        if len(named) <= 3:
+            for c in named:
+                seen.setdefault(c, None)
     canon_char = _canon_character(ctx, turn)
     if canon_char:
         seen.setdefault(canon_char[0], None)
@@ -633,6 +709,7 @@ def speaker_features(
     prev_tag = ctx.tag_named[k - 1] if in_conv else None
     conv_tags, even_tag, odd_tag = ctx.conversation_tags[k]
     odd_voc, even_voc = ctx.conversation_vocatives[k]
+    even_pron, odd_pron = ctx.conversation_pronouns[k]
     prev2_tag = ctx.tag_named[k - 2] if linked_prev2 else None
     next_tag = ctx.tag_named[k + 1] if linked_next else None
     next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
@@ -653,11 +730,7 @@ def speaker_features(
     ranked_subj: list[str] = []
     if subj_pron in ("he", "she") and not pron:
         ranked_subj = _ranked_by_gender(ctx, tag_pos, pronoun_gender(subj_pron), 30)
-    para_pron = None
-    for a, b in turn.para_narration[:1]:
-        head = text[a : min(b, a + 40)].lstrip(" \"'“”‘’—").split(" ", 1)[0].lower()
-        if head in ("he", "she"):
-            para_pron = head
+    para_pron = _opening_pronoun(text, turn.para_narration[0]) if turn.para_narration else None
     para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
     canon = _canon_character(ctx, turn)
     scene_counts = ctx.scene_counts[turn.index]
@@ -665,8 +738,12 @@ def speaker_features(
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
     nominal = ctx.turn_nominal[turn.index]
     nom_gender = NOUN_GENDER.get(nominal[1]) if nominal else None
-    assoc = ctx.epithets.get(nominal[0], {}) if nominal else {}
+    assoc = ctx.epithets.shares(nominal[0]) if nominal else {}
     assoc_top = max(assoc, key=assoc.__getitem__) if assoc else None
+    # the description's uses in the last pages, and its head noun in a name ("the major")
+    local = ctx.epithets.near(nominal[0], turn.start - _EPITHET_REACH, turn.start) if nominal else {}
+    local_top = max(local, key=local.__getitem__) if local else None
+    head = nominal[1].lower() if nominal else None
     possessor = None
     if nominal and nominal[0].split()[0] in ("his", "her"):
         owners = _ranked_by_gender(ctx, tag_pos, "male" if nominal[0].startswith("his") else "female", 30)
@@ -782,6 +859,21 @@ def speaker_features(
                 f["nom_assoc_top"] = 1
         if c == possessor:
             f["nom_possessor"] = 1
+        if nominal and tag_named == c:
+            f["tag_named_described"] = 1
+        if c in local:
+            f["nom_local"] = local[c]
+            if c == local_top:
+                f["nom_local_top"] = 1
+        if c in assoc:
+            # more often near the description than the character is mentioned at all
+            f["nom_lift"] = max(-4.0, min(4.0, math.log(assoc[c] * ctx.all_mentions / max(1, ch.mention_count))))
+        if head and head in _name_words(ch):
+            f["nom_in_name"] = 1
+        if ch.gender in ("male", "female"):
+            for parity, g in (("even", even_pron), ("odd", odd_pron)):
+                if g in ("male", "female"):
+                    f[f"{parity}_pron_match" if g == ch.gender else f"{parity}_pron_clash"] = 1
         if c in objects:
             f["tag_object"] = 1
         if c in odd_voc:
@@ -807,6 +899,7 @@ def speaker_features(
     return feats, info
 
 
+_EPITHET_REACH = 6000  # characters before a turn in which a description's uses are read for it
 _REACH = 8  # turns either way in which a conversation's speech tags are read
 
 
@@ -830,6 +923,39 @@ def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str
                 elif d % 2 == 1 and d >= 3 and odd is None:
                     odd = (d, who)
     return names, even[1] if even else None, odd[1] if odd else None
+
+
+def _conversation_pronouns(ctx: _Context, k: int) -> tuple[str | None, str | None]:
+    """The gender of the nearest "he said"/"she said" tag of turn ``k``'s conversation, or of a
+    paragraph that opens "He shrugged." before its quotation, at an even number of turns away
+    (two people alternate: likely this turn's speaker's) and at an odd number (likely the
+    other's), either way. With a man and a woman talking, a pronoun anchors the turn-taking as
+    a name does."""
+    conv = ctx.conversation[k]
+    even: str | None = None
+    odd: str | None = None
+    for d in range(1, _REACH + 1):
+        for j in (k - d, k + d):
+            if not (0 <= j < len(ctx.turns)) or ctx.conversation[j] != conv or ctx.tag_named[j]:
+                continue
+            after, before = ctx.turn_tags[j]
+            pron = next((t.pronoun for t in after if t.pronoun), None) or before.pronoun
+            lead = ctx.turns[j].para_narration[:1]
+            if pron is None and lead and lead[0][0] < ctx.turns[j].start:
+                pron = _opening_pronoun(ctx.text, lead[0])  # "He shrugged. "
+            if pron in ("he", "she"):
+                if d % 2 == 0 and even is None:
+                    even = pronoun_gender(pron)
+                elif d % 2 == 1 and odd is None:
+                    odd = pronoun_gender(pron)
+    return even, odd
+
+
+def _opening_pronoun(text: str, span: tuple[int, int]) -> str | None:
+    """"he" or "she" when a stretch of narration opens with it ("She bit her lip.")."""
+    a, b = span
+    head = text[a : min(b, a + 40)].lstrip(" \"'“”‘’—").split(" ", 1)[0].lower()
+    return head if head in ("he", "she") else None
 
 
 def _conversation_vocatives(ctx: _Context, k: int) -> tuple[set[str], set[str]]:

@@ -7,9 +7,9 @@ trees did not see; the addressee ranker is a conditional logit (a softmax over t
 of one turn) with an L2 penalty, fitted by Newton's method with numpy. Both are stored as JSON
 in the package (``ficlens/stages/attribution_weights.json``).
 
-Turn-taking features depend on who spoke before. Examples are collected twice: once with
-the gold speakers as history, and once with the speakers a first model predicts, so the
-model learns to lean on history only as much as history can be trusted at run time.
+Turn-taking features depend on who spoke before. Examples are collected with the gold
+speakers as history, a tenth of them replaced at random, so the model learns to lean on
+history only as much as history can be trusted at run time, where the history is its own.
 """
 
 from __future__ import annotations
@@ -28,11 +28,8 @@ from ficlens.stages.attribution import (
     ADDRESSEE_FEATURES,
     SPEAKER_FEATURES,
     Model,
-    Ranker,
     TreeModel,
     addressee_features,
-    decide_addressees,
-    decide_speaker,
     make_context,
     speaker_candidates,
     speaker_features,
@@ -57,11 +54,10 @@ def collect(
     path: str | Path,
     *,
     with_cast: bool,
-    models: tuple[Ranker, Model] | None = None,
-    history_noise: float = 0.2,
+    history_noise: float = 0.1,
     seed: int = 0,
 ) -> NovelData:
-    """Ranking examples from one PDNC novel (gold history, or the history ``models`` predict).
+    """Ranking examples from one PDNC novel, with the gold speakers as history.
 
     With gold history, a share ``history_noise`` of the previous speakers is replaced by
     another candidate at random, so the model learns not to trust turn-taking blindly: at
@@ -91,13 +87,9 @@ def collect(
             # a gold character the analysis split in two ("Ralph", "Mr. Denham"): either is right
             gold_id = next((c for c in cands if mapping.get(c) == gold.speaker), gold_id)  # type: ignore[union-attr]
         data.turns += 1
-        if models is not None:
-            speaker, _, _, _ = decide_speaker(ctx, turn, history, cands, models[0])
-            addressees = decide_addressees(ctx, turn, history, speaker, models[1])
-        else:
-            speaker, addressees = gold_id, gold_addr
-            if cands and history_noise and rng.random() < history_noise:
-                speaker = cands[int(rng.integers(len(cands)))]
+        speaker, addressees = gold_id, gold_addr
+        if cands and history_noise and rng.random() < history_noise:
+            speaker = cands[int(rng.integers(len(cands)))]
         if gold_id is not None and cands:
             feats, _ = speaker_features(ctx, turn, history, cands)
             pos = np.array([mapping.get(c) == gold.speaker for c in cands])  # type: ignore[union-attr]
@@ -277,13 +269,12 @@ def collect_all(
     *,
     with_cast: bool,
     progress: Callable[[str, int, int], None] | None = None,
-    models: tuple[Ranker, Model] | None = None,
 ) -> dict[str, NovelData]:
     out = {}
     for i, p in enumerate(paths):
         if progress:
             progress(f"features: {p.name}", i, len(paths))
-        out[p.name] = collect(p, with_cast=with_cast, models=models)
+        out[p.name] = collect(p, with_cast=with_cast)
     return out
 
 
@@ -316,12 +307,10 @@ def train(
 
     paths = novels_in(root)
     data: list[NovelData] = []
+    # both modes, since the shipped model serves stories with a cast and without one. (A second
+    # round on the history a first model predicts was dropped: leave-novel-out it scored lower.)
     for with_cast in (True, False):
         data.extend(collect_all(paths, with_cast=with_cast, progress=progress).values())
-    first = fit_models(data)
-    # second round: history as the first model predicts it
-    for with_cast in (True, False):
-        data.extend(collect_all(paths, with_cast=with_cast, progress=progress, models=first).values())
     models = fit_models(data)
     payload = models_to_dict(models, novels=[p.name for p in paths], note="trained with and without the gold cast")
     write_atomic(out, json.dumps(payload, indent=2) + "\n")
