@@ -226,6 +226,31 @@ def test_characters_cast_descriptions_of_any_length_match_in_lower_case() -> Non
     assert [text[m.start : m.end] for m in story.mentions] == ["the man in the grey\ncoat", "The Man In The Grey Coat"]
 
 
+def test_characters_cast_first_name_that_is_also_a_word_is_read_with_care() -> None:
+    # the cast lists only "May Welland": "May" is her, but not "May I come in?", nor "in May"
+    text = (
+        "Archer looked at May across the room. May I come in? They married in May, and May "
+        "smiled at him.\n"
+    )
+    story = _analyze(text, cast=[CastMember("May Welland", (), "female")])
+    found = [(m.start, text[m.start : m.end]) for m in story.mentions]
+    assert found == [(text.index("at May") + 3, "May"), (text.index("and May") + 4, "May")]
+
+
+def test_characters_old_and_young_mr_are_two_people() -> None:
+    # "Mr. George Emerson" once, and "Mr. Emerson" is his father: the story says "old" and "young"
+    body = (
+        "George Emerson stood by the window. Mr. George Emerson did not turn round. Old Mr. Emerson "
+        "sat by the fire, and Mr. Emerson talked to George about the view. George laughed. Young Mr. "
+        "Emerson went out, and Mr. Emerson followed him. George waited on the steps for Mr. Emerson.\n"
+    )
+    story = _analyze(body)
+    assert _who(story, "Mr. Emerson") is not _who(story, "George")
+    # without the ages, "Mr. Emerson" is George Emerson himself
+    same = _analyze(body.replace("Old Mr. Emerson", "Mr. Emerson").replace("Young Mr. \nEmerson", "Mr. Emerson"))
+    assert _who(same, "Mr. Emerson") is _who(same, "George")
+
+
 def test_characters_cast_full_names_imply_their_surname_and_first_name() -> None:
     # the cast lists "William Rodney" and "Mr. Denham"; the text says "Rodney", "William" and "Denham"
     text = "Rodney shut the door. William was always careful. Denham laughed at him, and Mr. Bell too.\n"

@@ -4,7 +4,8 @@ Provides ``characters`` and ``mentions``.
 
 With a cast (``--cast``) the cast is authoritative: its names and aliases are found in the
 text, with the shorter names a listed full name implies when only one member implies them
-("William Rodney" is also "Rodney" and "William"), and "The Hatter" found as "the Hatter".
+("William Rodney" is also "Rodney" and "William"; a first name that is also a word, "May
+Welland", only where it cannot be the word), and "The Hatter" found as "the Hatter".
 Without one, people are found from the text alone:
 
 1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, ...),
@@ -17,7 +18,9 @@ Without one, people are found from the text alone:
    ("India", "New York") is dropped, and so is a plural surname no tag speaks through ("the
    Schlegels": a family, not a character);
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
-   the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two;
+   the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two, and so are
+   "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
+   Emerson" (father and son);
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too; a title used alone ("said the general") joins the one character named with that title
    ("General Tilney");
@@ -207,10 +210,18 @@ class CharacterStage:
             for alias in (member.name, *member.aliases):
                 if i not in owners[alias]:
                     owners[alias].append(i)
+        # a first name the cast implies that is also a word ("May Welland"): not "May I come?", not "in May"
+        guarded = set()
         for alias, who in _derived_aliases(cast).items():
             owners.setdefault(alias, [who])
+            if alias in STOPWORDS:
+                guarded.add(alias)
         mentions_by: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-        hits = _find_aliases(text, list(owners))
+        hits = [
+            (s, e, alias)
+            for s, e, alias in _find_aliases(text, list(owners))
+            if alias not in guarded or not (_sentence_initial(text, s) or _MONTH_BEFORE.search(text, max(0, s - 8), s))
+        ]
         unique_counts: Counter[int] = Counter()
         for _s, _e, alias in hits:
             if len(owners[alias]) == 1:
@@ -284,7 +295,7 @@ class CharacterStage:
                 if _ner_says(votes[key]) == "person":
                     kept[key] = len(where[key])
         rare = _keep_full_names(text, kept, where, placey)
-        clusters = _cluster(kept, where)
+        clusters = _cluster(kept, where, _old_and_young(text))
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
         chars, mentions = self._characters(text, story, clusters, rare)
         return chars, mentions
@@ -389,10 +400,14 @@ def _keep_full_names(
     return frozenset(rescued)
 
 
+_MONTH_BEFORE = re.compile(r"\b(?:in|of|since|until|till|by|early|late|last|next|mid|this|that|every)\s+$", re.IGNORECASE)
+
+
 def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
     """Shorter names a cast implies but may not list: "William Rodney" is "Rodney" and
     "William", "Mr. Rodney" is "Rodney". Kept only when one cast member implies the name."""
     derived: dict[str, set[int]] = defaultdict(set)
+    firsts: set[str] = set()
     for i, member in enumerate(cast):
         for name in (member.name, *member.aliases):
             words = name.split()
@@ -404,12 +419,17 @@ def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
                 derived[core[-1]].add(i)
             if not titled and len(core) >= 2:
                 derived[core[0]].add(i)
-    # a shared surname ("Bennet") or a word any cast member is listed under stays out
+                firsts.add(core[0])
+    # a shared surname ("Bennet") or a word any cast member is listed under stays out; so does a
+    # common word, unless it is a known first name ("May Welland"), read with care (_from_cast)
     listed = {a for m in cast for a in (m.name, *m.aliases)}
     return {
         name: next(iter(who))
         for name, who in derived.items()
-        if len(who) == 1 and name not in listed and name not in STOPWORDS and len(name) > 2
+        if len(who) == 1
+        and name not in listed
+        and (name not in STOPWORDS or (name in firsts and name in GIVEN_NAMES))
+        and len(name) > 2
     }
 
 
@@ -597,7 +617,23 @@ def _ner_votes(
     return votes
 
 
-def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | None, str], list[int]]) -> list[_Cluster]:
+def _old_and_young(text: str) -> set[tuple[str, str]]:
+    """Titled names the story tells apart by age, so two people bear them: (title, surname)
+    when it writes both "old Mr. Emerson" and "young Mr. Emerson" (father and son)."""
+    ages: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for m in _AGED.finditer(text):
+        ages[(m.group(2).lower(), m.group(3))].add("old" if m.group(1).lower() in ("old", "elder") else "young")
+    return {key for key, seen in ages.items() if len(seen) == 2}
+
+
+_AGED = re.compile(r"\b(old|elder|young|younger)\s+(Mr|Mrs|Miss)\.?\s+([A-Z][a-z]+)\b", re.IGNORECASE)
+
+
+def _cluster(
+    kept: dict[tuple[str | None, str], int],
+    where: dict[tuple[str | None, str], list[int]],
+    two_people: set[tuple[str, str]],
+) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     full: dict[str, int] = {}  # "Nora Vance" -> cluster
     by_first: dict[str, list[int]] = defaultdict(list)
@@ -667,6 +703,7 @@ def _cluster(kept: dict[tuple[str | None, str], int], where: dict[tuple[str | No
             len(options) == 1
             and _may_join(clusters[options[0]], title, kept)
             and weight(key) <= 3 * clusters[options[0]].total
+            and (title, name) not in two_people  # "old Mr. Emerson" is not George Emerson
         ):
             i = options[0]
         elif (title, name) in titled_single:
