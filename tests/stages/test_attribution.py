@@ -87,8 +87,11 @@ def test_attribution_explicit_tag_after_an_interrupted_quote() -> None:
     [
         ("Dev ate another chip, very slowly.", "she asked", "Nora"),
         ("Nora held out her hand.", "he asked", "Dev"),
+        # no speech verb: a pronoun and any verb straight after the quotation is its tag
+        ("Nora held out her hand.", "he broke out", "Dev"),
+        ("Dev ate another chip, very slowly.", "she pouted", "Nora"),
     ],
-    ids=["she-asked", "he-asked"],
+    ids=["she-asked", "he-asked", "he-broke-out", "she-pouted"],
 )
 def test_attribution_anaphoric_tag_resolved_by_gender(lead_in: str, tag: str, speaker: str) -> None:
     story = ficlens.analyze(f'{HARBOUR}{lead_in}\n\n"Are you going to share or not?" {tag}.\n')

@@ -372,6 +372,7 @@ def _verb_like(word: str) -> bool:
     return word not in _NOT_VERBS and (word.endswith("ed") or word in SPEECH_VERBS or word in _IRREGULAR_SPEECH)
 
 
+_PRONOUN_SHAPE = re.compile(r"[\s,—–-]*(he|she|they|I)\s+(?:[a-z]+ly\s+)?([a-z]+)\b")
 _IRREGULAR_SPEECH = frozenset("broke burst spoke began went put cut said told ran flung threw shot".split())
 
 
@@ -395,6 +396,16 @@ def _tag_by_shape(
                 m2 = re.match(r"(?:\s+[a-z]+ly)?\s+([a-z]+)\b", text[first.end : b])
                 if m2 and _verb_like(m2.group(1)):
                     return first.character, None
+        # '"…," he broke out' / '"…," she owned': a pronoun and any verb, before any name (a
+        # speech verb is read with the rest of the tag below)
+        m = _PRONOUN_SHAPE.match(text, a, b)
+        if (
+            m
+            and m.group(2) not in SPEECH_VERBS
+            and _verb_like(m.group(2))
+            and not (mentions and mentions[0].start < a + m.end())
+        ):
+            return None, m.group(1).lower()
         m = re.match(r"[\s,—–-]*(?:was|were)\s+(?:(his|her|my)\b|(?=\S))", text[a:b])
         if m and m.group(1):
             return None, {"his": "he", "her": "she", "my": "i"}[m.group(1)]
