@@ -617,6 +617,9 @@ def _ner_votes(
     return votes
 
 
+_AGED = re.compile(r"\b(old|elder|young|younger)\s+(Mr|Mrs|Miss)\.?\s+([A-Z][a-z]+)\b", re.IGNORECASE)
+
+
 def _old_and_young(text: str) -> set[tuple[str, str]]:
     """Titled names the story tells apart by age, so two people bear them: (title, surname)
     when it writes both "old Mr. Emerson" and "young Mr. Emerson" (father and son)."""
@@ -624,9 +627,6 @@ def _old_and_young(text: str) -> set[tuple[str, str]]:
     for m in _AGED.finditer(text):
         ages[(m.group(2).lower(), m.group(3))].add("old" if m.group(1).lower() in ("old", "elder") else "young")
     return {key for key, seen in ages.items() if len(seen) == 2}
-
-
-_AGED = re.compile(r"\b(old|elder|young|younger)\s+(Mr|Mrs|Miss)\.?\s+([A-Z][a-z]+)\b", re.IGNORECASE)
 
 
 def _cluster(
