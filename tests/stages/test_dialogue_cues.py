@@ -82,25 +82,6 @@ def test_kin_mentions_leave_an_ambiguous_family_alone() -> None:
     assert "her mother" not in found
 
 
-def test_tag_object_marks_the_character_spoken_to() -> None:
-    text = (
-        "Charlotte Lucas stood by the window. Elizabeth Bennet crossed the room to her.\n\n"
-        "\"What does he mean by it?\" said she to Charlotte.\n"
-    )
-    cast = [
-        CastMember("Elizabeth Bennet", ("Elizabeth",), "female"),
-        CastMember("Charlotte Lucas", ("Charlotte",), "female"),
-    ]
-    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
-    ctx = make_context(story)
-    turn = ctx.turns[-1]
-    cands = speaker_candidates(ctx, turn, [])
-    feats, _ = speaker_features(ctx, turn, [], cands)
-    ids = {c.name: c.id for c in story.characters}
-    assert feats[ids["Charlotte Lucas"]].get("tag_object") == 1
-    assert not feats[ids["Elizabeth Bennet"]].get("tag_object")
-
-
 def _features_of_turn(text: str, cast: list[CastMember], k: int) -> dict[str, dict[str, float]]:
     """Each candidate's features (by name) for turn ``k``, with no speakers decided before it."""
     story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
@@ -110,6 +91,20 @@ def _features_of_turn(text: str, cast: list[CastMember], k: int) -> dict[str, di
     feats, _ = speaker_features(ctx, turn, [], cands)
     names = {c.id: c.name for c in story.characters}
     return {names[c]: f for c, f in feats.items()}
+
+
+def test_tag_object_marks_the_character_spoken_to() -> None:
+    text = (
+        "Charlotte Lucas stood by the window. Elizabeth Bennet crossed the room to her.\n\n"
+        "\"What does he mean by it?\" said she to Charlotte.\n"
+    )
+    cast = [
+        CastMember("Elizabeth Bennet", ("Elizabeth",), "female"),
+        CastMember("Charlotte Lucas", ("Charlotte",), "female"),
+    ]
+    feats = _features_of_turn(text, cast, -1)
+    assert feats["Charlotte Lucas"].get("tag_object") == 1
+    assert not feats["Elizabeth Bennet"].get("tag_object")
 
 
 NORA_AND_DEV = [CastMember("Nora Vance", ("Nora",), "female"), CastMember("Dev Okafor", ("Dev",), "male")]

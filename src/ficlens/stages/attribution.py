@@ -314,6 +314,7 @@ class _Context:
     conversation_vocatives: list[tuple[set[str], set[str]]] = field(default_factory=list)  # see _conversation_vocatives
     conversation_pronouns: list[tuple[str | None, str | None]] = field(default_factory=list)  # see _conversation_pronouns
     name_words: dict[str, list[str]] = field(default_factory=dict)  # "major" -> the characters with it in a name
+    description_near: list[dict[str, float]] = field(default_factory=list)  # per turn: its tag's description, in the last pages
     all_mentions: int = 1  # mentions of all the characters together
 
 
@@ -462,6 +463,10 @@ def make_context(story: Story) -> _Context:
         for w in _name_words(ch):
             ctx.name_words.setdefault(w, []).append(cid)
     ctx.all_mentions = max(1, sum(c.mention_count for c in chars.values()))
+    ctx.description_near = [
+        ctx.epithets.near(nominal[0], turn.start - _EPITHET_REACH, turn.start) if nominal else {}
+        for turn, nominal in zip(turns, turn_nominal)
+    ]
     conv = 0
     for k, turn in enumerate(turns):
         if k and not _in_conversation(ctx, turn, turns[k - 1]):
@@ -570,7 +575,6 @@ class _Epithets:
         return _normalized(found[bisect.bisect_left(positions, lo) : bisect.bisect_left(positions, hi)])
 
 
-@lru_cache(maxsize=4096)
 def _name_words(ch: Character) -> frozenset[str]:
     """The lower-cased words of a character's name and aliases ("major", "callendar")."""
     return frozenset(w.lower() for name in (ch.name, *ch.aliases) for w in re.findall(r"[A-Za-z]+", name))
@@ -649,8 +653,7 @@ def speaker_candidates(ctx: _Context, turn: Turn, history: Sequence[tuple[str | 
     if nominal:
         # "said the old lady": whom the description stands for, in the story and in the last
         # pages, and anyone whose name holds its head noun ("said the major")
-        local = ctx.epithets.near(nominal[0], turn.start - _EPITHET_REACH, turn.start)
-        for shares in (ctx.epithets.shares(nominal[0]), local):
+        for shares in (ctx.epithets.shares(nominal[0]), ctx.description_near[turn.index]):
             for c in sorted(shares, key=shares.__getitem__, reverse=True)[:2]:
                 seen.setdefault(c, None)
         named = ctx.name_words.get(nominal[1].lower(), [])
@@ -741,9 +744,9 @@ def speaker_features(
     assoc = ctx.epithets.shares(nominal[0]) if nominal else {}
     assoc_top = max(assoc, key=assoc.__getitem__) if assoc else None
     # the description's uses in the last pages, and its head noun in a name ("the major")
-    local = ctx.epithets.near(nominal[0], turn.start - _EPITHET_REACH, turn.start) if nominal else {}
+    local = ctx.description_near[turn.index]
     local_top = max(local, key=local.__getitem__) if local else None
-    head = nominal[1].lower() if nominal else None
+    in_name = ctx.name_words.get(nominal[1].lower(), []) if nominal else []
     possessor = None
     if nominal and nominal[0].split()[0] in ("his", "her"):
         owners = _ranked_by_gender(ctx, tag_pos, "male" if nominal[0].startswith("his") else "female", 30)
@@ -857,6 +860,8 @@ def speaker_features(
             f["nom_assoc"] = assoc[c]
             if c == assoc_top:
                 f["nom_assoc_top"] = 1
+            # more often near the description than the character is mentioned at all
+            f["nom_lift"] = max(-4.0, min(4.0, math.log(assoc[c] * ctx.all_mentions / max(1, ch.mention_count))))
         if c == possessor:
             f["nom_possessor"] = 1
         if nominal and tag_named == c:
@@ -865,10 +870,7 @@ def speaker_features(
             f["nom_local"] = local[c]
             if c == local_top:
                 f["nom_local_top"] = 1
-        if c in assoc:
-            # more often near the description than the character is mentioned at all
-            f["nom_lift"] = max(-4.0, min(4.0, math.log(assoc[c] * ctx.all_mentions / max(1, ch.mention_count))))
-        if head and head in _name_words(ch):
+        if c in in_name:
             f["nom_in_name"] = 1
         if ch.gender in ("male", "female"):
             for parity, g in (("even", even_pron), ("odd", odd_pron)):
