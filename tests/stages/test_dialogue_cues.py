@@ -177,3 +177,35 @@ def test_a_beat_pronoun_anchors_the_turn_taking_too() -> None:
     first = _features_of_turn(text, NORA_AND_DEV, 0)
     assert first["Dev Okafor"].get("even_pron_match") == 1
     assert first["Nora Vance"].get("even_pron_clash") == 1
+
+
+def test_a_turns_own_tag_comes_before_what_the_narration_says_later() -> None:
+    # the first quotation's tag is the father's; "Nora answered that it was" only reports her reply
+    text = (
+        "Nora came down the stairs at last.\n\n"
+        "\"Sit down, child,\" said her father as she came in. \"Is it true that you sold the boat?\" "
+        "Nora answered that it was.\n"
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, -1)
+    assert not any(f.get("tag_after_named") for f in feats.values())
+    assert not feats["Nora Vance"].get("tag_named_other")
+
+
+def test_a_character_who_says_nothing_is_not_the_speaker() -> None:
+    text = (
+        "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
+        "\"You could have told me.\" Dev said nothing.\n"
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, -1)
+    assert not feats["Dev Okafor"].get("tag_after_named")
+    assert feats["Dev Okafor"].get("tag_object") == 1
+    assert feats["Nora Vance"].get("tag_named_other") is None
+
+
+def test_a_tag_that_goes_on_to_say_nothing_more_still_names_its_speaker() -> None:
+    text = (
+        "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
+        "\"It was late,\" said Dev, and he said nothing more until the ferry docked.\n"
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, -1)
+    assert feats["Dev Okafor"].get("tag_after_named") == 1

@@ -202,6 +202,11 @@ class TagInfo:
     objects: tuple[str, ...] = ()  # characters the stretch names as spoken to or acted on ("said she to Charlotte")
     span: tuple[int, int] = field(kw_only=True)  # the narration stretch read; read_tag always sets it
 
+    @property
+    def complete(self) -> bool:
+        """Whether the stretch is a speech tag by itself: it names, or says "he", or describes a speaker."""
+        return bool(self.named or self.pronoun or (self.verb and self.nominal))
+
 
 def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160) -> TagInfo:
     """Read the speech tag in a stretch of narration right after (or before) a quotation."""
@@ -240,7 +245,7 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
         info.named, info.pronoun = shaped
         info.subject = info.named
         info.verb = True
-        return info
+        return _unless_silent(text, info)
     if verb_pos:
         named_at = -1
         for mention in mentions:
@@ -300,7 +305,28 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
                 break
         if not info.named and not info.pronoun:
             info.nominal = _nominal_tag(text, a, b, verb_pos, after=after)
+    return _unless_silent(text, info)
+
+
+def _unless_silent(text: str, info: TagInfo) -> TagInfo:
+    """"Catherine said nothing.", the whole sentence, is no tag: she is the one spoken to."""
+    a, b = info.span
+    silent = _SILENT.search(text, a, b)
+    lead = text[a : silent.start()] if silent else ""
+    if silent and (info.named or info.pronoun) and len(lead.split()) <= 3 and "," not in lead:
+        if info.named:
+            info.objects = (*info.objects, info.named)
+        info.named = info.pronoun = info.subject = None
     return info
+
+
+#: A tag that says its subject kept silent ("said nothing", "made no answer", "did not reply").
+_SILENT = re.compile(
+    r"\b(?:said|answered|replied|spoke)\s+(?:nothing|no\s+more|not\s+a\s+word)\b"
+    r"|\bmade\s+no\s+(?:answer|reply|rejoinder|response)\b"
+    r"|\b(?:did\s+not|didn['’]t|could\s+not|couldn['’]t|would\s+not|wouldn['’]t)\s+(?:answer|reply|speak|respond)\b"
+    r"|\b(?:was|remained|kept)\s+silent\b"
+)
 
 
 #: Head nouns of descriptions that tell a speaker's gender ("said the old lady", "her brother cried").

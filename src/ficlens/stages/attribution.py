@@ -444,6 +444,10 @@ def make_context(story: Story) -> _Context:
     turn_tags: list[tuple[list[TagInfo], TagInfo]] = []
     for turn in turns:
         after = [read_tag(text, span, index, after=True) for span in turn.after]
+        # the turn's tag is the first one that stands by itself: '"Come here," cried her
+        # father. "…" Elizabeth replied that it was.' is the father's, whatever follows
+        first = next((i for i, t in enumerate(after) if t.complete), len(after))
+        after = after[: first + 1]
         before = read_tag(text, turn.before, index, after=False)
         if before.named and _lead_in_contradicted(story, turn, before, after, chars):
             before = TagInfo(span=before.span)
