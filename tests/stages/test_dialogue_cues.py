@@ -209,3 +209,14 @@ def test_a_tag_that_goes_on_to_say_nothing_more_still_names_its_speaker() -> Non
     )
     feats = _features_of_turn(text, NORA_AND_DEV, -1)
     assert feats["Dev Okafor"].get("tag_after_named") == 1
+
+
+def test_a_name_closing_an_aside_before_the_verb_is_not_the_speaker() -> None:
+    # "Nora, who disliked Dev, replied:" is Nora's, though Dev is the name nearest "replied"
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        'Nora, who disliked Dev, replied: "Then we wait."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Nora Vance"].get("tag_before_named") == 1
+    assert not feats["Dev Okafor"].get("tag_before_named")

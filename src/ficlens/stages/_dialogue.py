@@ -248,6 +248,7 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
         return _unless_silent(text, info)
     if verb_pos:
         named_at = -1
+        parenthetical = False  # the name closes an aside before the verb: "Fielding, who liked Miss Derek, replied"
         for mention in mentions:
             if mention.start in spoken_to:
                 continue
@@ -260,6 +261,7 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
                 if len(gap.split()) <= 3 and not re.search(r"[.!?;\"“”]", gap):
                     info.named = mention.character
                     named_at = mention.start
+                    parenthetical = mention.end <= vs and "," in gap
                     break
             if info.named:
                 break
@@ -303,6 +305,9 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
             if w.lower() in ("he", "she", "i") and (info.subject is None or s < _first_start(mentions, info.subject, lo)):
                 info.subject_pronoun = w.lower()
                 break
+        if parenthetical and info.named and info.subject and info.subject != info.named:
+            # "Isabella, embracing Catherine, thus began:" is Isabella's
+            info.named = info.subject
         if not info.named and not info.pronoun:
             info.nominal = _nominal_tag(text, a, b, verb_pos, after=after)
     return _unless_silent(text, info)
