@@ -7,9 +7,10 @@ from collections import Counter
 
 import ficlens
 from ficlens.readers._cast import CastMember
-from ficlens.stages._dialogue import MentionIndex, kin_mentions
+from ficlens.stages._dialogue import MentionIndex, addressed_gender, kin_mentions
 from ficlens.stages._voice import Voices, words
 from ficlens.stages.attribution import make_context, speaker_candidates, speaker_features
+from ficlens.story import Quote
 
 
 def _counts(line: str) -> Counter[str]:
@@ -211,6 +212,46 @@ def test_a_tag_that_goes_on_to_say_nothing_more_still_names_its_speaker() -> Non
     assert feats["Dev Okafor"].get("tag_after_named") == 1
 
 
+def test_a_form_of_address_tells_the_gender_of_the_one_spoken_to() -> None:
+    def gender(line: str) -> str | None:
+        return addressed_gender(line, Quote("q1", 0, len(line), "speech", 0, "q1", "\""))
+
+    assert gender('"Yes, sir."') == "male"
+    assert gender('"Mamma, look at the boats!"') == "female"
+    assert gender('"Come here, my dear girl."') == "female"
+    assert gender('"Well, my dear fellow, what now?"') == "male"
+    # a kin word or a title that is not said to anyone
+    assert gender('"I saw his mother, and she was cross."') is None
+    assert gender('"Where is Miss Vance?"') is None
+
+
+def test_a_form_of_address_next_door_tells_the_gender_of_this_turns_speaker() -> None:
+    # "ma'am" in the reply is said to the one who spoke first: a woman
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        '"The ferry is late."\n\n'
+        "\"It always is, ma'am.\"\n\n"
+        '"Then we wait."\n'
+    )
+    first = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert first["Nora Vance"].get("next_address_match") == 1
+    assert first["Dev Okafor"].get("next_address_clash") == 1
+    third = _features_of_turn(text, NORA_AND_DEV, 2)
+    assert third["Nora Vance"].get("prev_address_match") == 1
+    assert not third["Nora Vance"].get("next_address_match")
+
+
+def test_a_beat_opening_with_her_or_his_tells_the_speakers_gender() -> None:
+    text = "Nora Vance and Dev Okafor sat on the harbour wall.\n\nHer face fell. \"You sold it.\"\n"
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Nora Vance"].get("beat_gender_match") == 1
+    assert feats["Dev Okafor"].get("beat_gender_clash") == 1
+    # a man and a woman both acting in the paragraph: no opinion
+    mixed = text.replace("Her face fell.", "Her face fell. He looked away.")
+    feats = _features_of_turn(mixed, NORA_AND_DEV, 0)
+    assert not any(f.get("beat_gender_match") or f.get("beat_gender_clash") for f in feats.values())
+
+
 def test_a_name_closing_an_aside_before_the_verb_is_not_the_speaker() -> None:
     # "Nora, who disliked Dev, replied:" is Nora's, though Dev is the name nearest "replied"
     text = (
@@ -220,3 +261,29 @@ def test_a_name_closing_an_aside_before_the_verb_is_not_the_speaker() -> None:
     feats = _features_of_turn(text, NORA_AND_DEV, 0)
     assert feats["Nora Vance"].get("tag_before_named") == 1
     assert not feats["Dev Okafor"].get("tag_before_named")
+
+
+def test_voices_a_long_winded_character_sounds_like_a_long_turn() -> None:
+    long_line = " ".join(["and so it went on, the rain, the kettle, the neighbours"] * 6)
+    lines = [(long_line, "c1")] * 6 + [("No.", "c2"), ("Fine.", "c2"), ("Go on.", "c2"), ("Yes.", "c2"), ("Why?", "c2"), ("Later.", "c2")]
+    lines += [(long_line, None), ("No, thanks.", None)]
+    voices = Voices([_counts(t) for t, _ in lines], [w for _, w in lines])
+    assert voices.length_score("c1", 12) > voices.length_score("c2", 12)
+    assert voices.length_score("c2", 13) > voices.length_score("c1", 13)
+    # five tagged turns at least, or no opinion
+    few = Voices([_counts(t) for t, _ in lines[:3] + lines[-2:]], [w for _, w in lines[:3] + lines[-2:]])
+    assert few.length_score("c1", 3) == 0.0
+
+
+def test_a_character_the_conversation_tags_later_is_a_candidate_from_its_start() -> None:
+    # nobody names Dev before the first line, but a tag two turns on shows he is there
+    text = (
+        "Nora Vance sat on the harbour wall.\n\n"
+        '"The ferry is late."\n\n'
+        '"It always is."\n\n'
+        '"Then we wait," said Dev.\n'
+    )
+    story = ficlens.analyze(text, cast=NORA_AND_DEV, stages=["structure", "quotations", "characters"])
+    ctx = make_context(story)
+    names = {c.id: c.name for c in story.characters}
+    assert "Dev Okafor" in {names[c] for c in speaker_candidates(ctx, ctx.turns[0], [])}

@@ -487,6 +487,35 @@ def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:
     return out
 
 
+#: Forms of address that say whether the one spoken to is a man or a woman ("Yes, sir.",
+#: "Mamma, look!", "my dear fellow"). Kin words count only as address, never as mentions.
+_ADDRESS_MALE = (
+    r"sir|my lord|your lordship|your grace|papa|pa|father|grandpapa|grandfather|uncle|brother|"
+    r"my (?:dear |good |poor |old |dear old |fine |young )*(?:fellow|boy|man|chap|lad|sir|son)|"
+    r"young man|old man|master|mister|monsieur|signor|señor|herr|mein herr"
+)
+_ADDRESS_FEMALE = (
+    r"madam|madame|ma'am|ma’am|mum|miss|my lady|your ladyship|mamma|mama|ma|mother|mummy|mommy|mom|"
+    r"grandmamma|grandmother|granny|aunt|auntie|sister|"
+    r"my (?:dear |good |poor |old |dear old |fine |young |sweet )*(?:girl|woman|lady|daughter)|"
+    r"young lady|young woman|signora|señora|mademoiselle|fräulein|ma chère"
+)
+_ADDRESS = re.compile(
+    rf"(?:^|[,;!?.:—–]\s*|\b(?:oh|o|yes|no|well|dear)\s+)(?:(?P<m>{_ADDRESS_MALE})|(?P<f>{_ADDRESS_FEMALE}))"
+    r"(?=\s*(?:[,;!?.:—–]|$))",
+    re.IGNORECASE,
+)
+
+
+def addressed_gender(text: str, quote: Quote) -> str | None:
+    """"male" or "female" when a quotation addresses someone by a gendered form of address
+    ("Yes, sir.", "Come here, my girl."), else None; the first such form decides."""
+    m = _ADDRESS.search(text[quote.start : quote.end].strip(" \t\n\"'“”‘’"))
+    if m is None:
+        return None
+    return "male" if m.group("m") else "female"
+
+
 def pronoun_gender(p: str | None) -> str | None:
     if p == "he":
         return "male"

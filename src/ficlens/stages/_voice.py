@@ -50,6 +50,39 @@ class Voices:
         self._lengths = [sum(counts.values()) for counts in turn_words]
         self._vocabulary = max(1, len(self._background))
         self._scores: dict[tuple[str, int], float] = {}  # the beam asks for the same pairs again
+        # how long each character's tagged turns run (log words): sum, sum of squares, count
+        self._len_stats: dict[str, list[float]] = {}
+        for n, who in zip(self._lengths, tagged):
+            if who and n:
+                st = self._len_stats.setdefault(who, [0.0, 0.0, 0])
+                x = math.log(n)
+                st[0] += x
+                st[1] += x * x
+                st[2] += 1
+        logs = [math.log(n) for n in self._lengths if n]
+        self._bg_mean = sum(logs) / max(1, len(logs))
+        self._bg_var = max(0.25, sum((x - self._bg_mean) ** 2 for x in logs) / max(1, len(logs)))
+
+    def length_score(self, character: str, turn: int) -> float:
+        """Log-likelihood ratio of the turn's length (log words) under the lengths of the
+        character's tagged turns against all turns' (0 with fewer than 5 tagged turns)."""
+        st = self._len_stats.get(character)
+        n = self._lengths[turn]
+        if st is None or not n:
+            return 0.0
+        x = math.log(n)
+        s, ss, k = st
+        if self._tagged[turn] == character:
+            s, ss, k = s - x, ss - x * x, k - 1
+        if k < 5:
+            return 0.0
+        # shrink the character's spread towards the story's
+        mean = s / k
+        var = (max(0.0, ss / k - mean * mean) * k + self._bg_var * 5) / (k + 5)
+        mean = (mean * k + self._bg_mean * 5) / (k + 5)
+        def ll(m: float, v: float) -> float:
+            return -0.5 * math.log(v) - (x - m) ** 2 / (2 * v)
+        return ll(mean, var) - ll(self._bg_mean, self._bg_var)
 
     def score(self, character: str, turn: int) -> float:
         """Log-likelihood ratio of the turn's words under the character's profile against the

@@ -34,6 +34,7 @@ from ficlens.stages._dialogue import (
     MentionIndex,
     TagInfo,
     Turn,
+    addressed_gender,
     build_turns,
     compatible,
     kin_mentions,
@@ -109,6 +110,14 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "odd_pron_match",
     "odd_pron_clash",
     "tag_named_described",
+    "prev_address_match",
+    "prev_address_clash",
+    "next_address_match",
+    "next_address_clash",
+    "beat_gender_match",
+    "beat_gender_clash",
+    "voice_length",
+    "voice_length_margin",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -303,6 +312,7 @@ class _Context:
     canon: Any
     tag_named: list[str | None]  # per turn: the character its speech tag names, read off the text
     turn_vocatives: list[set[str]]  # per turn: characters addressed by name inside it
+    turn_address: list[str | None]  # per turn: the gender of one it addresses as "sir", "madam", "Mamma"
     turn_nominal: list[tuple[str, str] | None]  # per turn: a description in its tag, with its head noun
     epithets: _Epithets  # who "the old lady" of a tag stands for
     turn_tags: list[tuple[list[TagInfo], TagInfo]]  # per turn: the tags after each part, and before it
@@ -313,6 +323,8 @@ class _Context:
     scene_counts: list[dict[str, int]] = field(default_factory=list)  # per turn: mentions per character in its scene's last paragraphs
     conversation_vocatives: list[tuple[set[str], set[str]]] = field(default_factory=list)  # see _conversation_vocatives
     conversation_pronouns: list[tuple[str | None, str | None]] = field(default_factory=list)  # see _conversation_pronouns
+    beat_gender: list[str | None] = field(default_factory=list)  # per turn: see _beat_gender
+    present: list[list[str]] = field(default_factory=list)  # per turn: see _present
     name_words: dict[str, list[str]] = field(default_factory=dict)  # "major" -> the characters with it in a name
     description_near: list[dict[str, float]] = field(default_factory=list)  # per turn: its tag's description, in the last pages
     all_mentions: int = 1  # mentions of all the characters together
@@ -440,6 +452,7 @@ def make_context(story: Story) -> _Context:
     para_starts = [p.start for p in story.paragraphs]
     tag_named: list[str | None] = []
     turn_vocatives: list[set[str]] = []
+    turn_address: list[str | None] = []
     turn_nominal: list[tuple[str, str] | None] = []
     turn_tags: list[tuple[list[TagInfo], TagInfo]] = []
     for turn in turns:
@@ -454,12 +467,13 @@ def make_context(story: Story) -> _Context:
         turn_tags.append((after, before))
         tag_named.append(next((t.named for t in after if t.named), None) or before.named)
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
+        turn_address.append(next((g for q in turn.quotes if (g := addressed_gender(text, q))), None))
         turn_nominal.append(_tag_nominal(after, before) or _described(text, index, (*after, before), tag_named[-1]))
     descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
     ctx = _Context(
         text=text, story=story, index=index, chars=chars, turns=turns, narrator=narrator,
         first_person=first_person, para_scene=para_scene, para_starts=para_starts, canon=canon,
-        tag_named=tag_named, turn_vocatives=turn_vocatives, turn_nominal=turn_nominal,
+        tag_named=tag_named, turn_vocatives=turn_vocatives, turn_address=turn_address, turn_nominal=turn_nominal,
         epithets=_Epithets(story, index, descriptions), turn_tags=turn_tags,
         voices=Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named),
     )
@@ -479,8 +493,30 @@ def make_context(story: Story) -> _Context:
         ctx.scene_counts.append(_scene_counts(ctx, turn))
     ctx.conversation_tags = [_conversation_tags(ctx, k) for k in range(len(turns))]
     ctx.conversation_vocatives = [_conversation_vocatives(ctx, k) for k in range(len(turns))]
+    ctx.beat_gender = [_beat_gender(text, turn.para_narration) for turn in turns]
     ctx.conversation_pronouns = [_conversation_pronouns(ctx, k) for k in range(len(turns))]
+    ctx.present = [_present(ctx, k) for k in range(len(turns))]
     return ctx
+
+
+def _present(ctx: _Context, k: int) -> list[str]:
+    """Who is surely in turn ``k``'s scene, whether or not the narration named them lately:
+    the characters its conversation's tags name, either way; those the turns next to it, or
+    further on, address by name; and those the tags of the scene's last 40 turns name."""
+    out: dict[str, None] = dict.fromkeys(sorted(ctx.conversation_tags[k][0]))
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(ctx.turns) and ctx.conversation[j] == ctx.conversation[k]:
+            out.update(dict.fromkeys(sorted(ctx.turn_vocatives[j])))
+    scene = ctx.para_scene[ctx.turns[k].paragraph]
+    for j in range(k - 1, max(-1, k - 40), -1):
+        if ctx.para_scene[ctx.turns[j].paragraph] != scene:
+            break
+        named = ctx.tag_named[j]
+        if named:
+            out.setdefault(named, None)
+    for group in ctx.conversation_vocatives[k]:
+        out.update(dict.fromkeys(sorted(group)))
+    return list(out)
 
 
 def _lead_in_contradicted(
@@ -653,6 +689,8 @@ def speaker_candidates(ctx: _Context, turn: Turn, history: Sequence[tuple[str | 
             seen.setdefault(m.character, None)
     if ctx.narrator:
         seen.setdefault(ctx.narrator, None)
+    for c in ctx.present[turn.index]:
+        seen.setdefault(c, None)
     nominal = ctx.turn_nominal[turn.index]
     if nominal:
         # "said the old lady": whom the description stands for, in the story and in the last
@@ -721,6 +759,8 @@ def speaker_features(
     next_tag = ctx.tag_named[k + 1] if linked_next else None
     next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
     prev_voc = ctx.turn_vocatives[k - 1] if in_conv else set()
+    # "Yes, sir." just before or after: whom it addresses, likely this turn's speaker, is a man
+    address = (("prev", ctx.turn_address[k - 1] if in_conv else None), ("next", ctx.turn_address[k + 1] if linked_next else None))
     next2_voc = ctx.turn_vocatives[k + 2] if linked_next2 else set()
     recent_speakers = _recent_speakers(history)
     same_para_prev = (
@@ -739,6 +779,7 @@ def speaker_features(
         ranked_subj = _ranked_by_gender(ctx, tag_pos, pronoun_gender(subj_pron), 30)
     para_pron = _opening_pronoun(text, turn.para_narration[0]) if turn.para_narration else None
     para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
+    beat_gender = ctx.beat_gender[turn.index]
     canon = _canon_character(ctx, turn)
     scene_counts = ctx.scene_counts[turn.index]
     scene_top = max(scene_counts.values(), default=0)
@@ -766,6 +807,7 @@ def speaker_features(
     else:
         kind = None
     voice = {c: ctx.voices.score(c, turn.index) for c in cands}
+    vlen = {c: ctx.voices.length_score(c, turn.index) for c in cands}
     objects = {c for t in (*after, before) for c in t.objects}
     feats: dict[str, dict[str, float]] = {}
     for c in cands:
@@ -880,12 +922,21 @@ def speaker_features(
             for parity, g in (("even", even_pron), ("odd", odd_pron)):
                 if g in ("male", "female"):
                     f[f"{parity}_pron_match" if g == ch.gender else f"{parity}_pron_clash"] = 1
+        if ch.gender in ("male", "female"):
+            for side, g in address:
+                if g:
+                    f[f"{side}_address_match" if g == ch.gender else f"{side}_address_clash"] = 1
+        if beat_gender and ch.gender in ("male", "female"):
+            f["beat_gender_match" if beat_gender == ch.gender else "beat_gender_clash"] = 1
         if c in objects:
             f["tag_object"] = 1
         if c in odd_voc:
             f["odd_vocative"] = 1
         if c in even_voc:
             f["even_vocative"] = 1
+        if vlen[c]:
+            f["voice_length"] = vlen[c]
+            f["voice_length_margin"] = vlen[c] - max((vlen[o] for o in cands if o != c and vlen[o]), default=0.0)
         if voice[c]:
             # how like this character the words sound, and by how much more than the likeliest
             # other candidate with a profile (0 when there is none)
@@ -946,15 +997,28 @@ def _conversation_pronouns(ctx: _Context, k: int) -> tuple[str | None, str | Non
                 continue
             after, before = ctx.turn_tags[j]
             pron = next((t.pronoun for t in after if t.pronoun), None) or before.pronoun
-            lead = ctx.turns[j].para_narration[:1]
-            if pron is None and lead and lead[0][0] < ctx.turns[j].start:
-                pron = _opening_pronoun(ctx.text, lead[0])  # "He shrugged. "
-            if pron in ("he", "she"):
+            gender = pronoun_gender(pron)
+            if pron is None:
+                gender = ctx.beat_gender[j]  # "He shrugged. "
+            if gender:
                 if d % 2 == 0 and even is None:
-                    even = pronoun_gender(pron)
+                    even = gender
                 elif d % 2 == 1 and odd is None:
-                    odd = pronoun_gender(pron)
+                    odd = gender
     return even, odd
+
+
+_BEAT_PRONOUN = re.compile(r"(?:^|[.!?;:—–])\s*[\"'“”‘’]?\s*(He|She|His|Her)\b")
+
+
+def _beat_gender(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
+    """The gender of the sentences in a turn's paragraph that open with "He", "She", "His" or
+    "Her" ('Her face fell. "No."'), when they all agree: the one whose actions the paragraph
+    narrates is likely the one speaking in it."""
+    found = {m.group(1) in ("He", "His") for a, b in spans for m in _BEAT_PRONOUN.finditer(text[a:b])}
+    if len(found) != 1:
+        return None
+    return "male" if found.pop() else "female"
 
 
 def _opening_pronoun(text: str, span: tuple[int, int]) -> str | None:
