@@ -50,6 +50,7 @@ class Voices:
         self._lengths = [sum(counts.values()) for counts in turn_words]
         self._vocabulary = max(1, len(self._background))
         self._scores: dict[tuple[str, int], float] = {}  # the beam asks for the same pairs again
+        self._length_scores: dict[tuple[str, int], float] = {}
         # how long each character's tagged turns run (log words): sum, sum of squares, count
         self._len_stats: dict[str, list[float]] = {}
         for n, who in zip(self._lengths, tagged):
@@ -66,6 +67,12 @@ class Voices:
     def length_score(self, character: str, turn: int) -> float:
         """Log-likelihood ratio of the turn's length (log words) under the lengths of the
         character's tagged turns against all turns' (0 with fewer than 5 tagged turns)."""
+        key = (character, turn)
+        if key not in self._length_scores:
+            self._length_scores[key] = self._length_score(character, turn)
+        return self._length_scores[key]
+
+    def _length_score(self, character: str, turn: int) -> float:
         st = self._len_stats.get(character)
         n = self._lengths[turn]
         if st is None or not n:

@@ -392,18 +392,31 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
     # a beam entry: (log probability, last turns of history, path as a linked list)
     Path = tuple[str | None, Any] | None
     beams: list[tuple[float, tuple[tuple[str | None, tuple[str, ...]], ...], Path]] = [(0.0, (), None)]
-    memo: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[float]]] = {}
     for turn in ctx.turns:
         grown: list[tuple[float, tuple[tuple[str | None, tuple[str, ...]], ...], Path]] = []
+        # beams that agree on the last turns share the turn's candidates and their scores;
+        # every history the beams hold is scored in one call to the model (one call per
+        # history costs more in overhead than in scoring)
+        memo: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[float]]] = {}
+        pending: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[dict[str, float]]]] = {}
+        for _, hist, _ in beams:
+            key = (turn.index, tuple(h[0] for h in hist))
+            if key in memo or key in pending:
+                continue
+            cands = speaker_candidates(ctx, turn, hist)
+            if cands:
+                feats, _ = speaker_features(ctx, turn, hist, cands)
+                pending[key] = (cands, [feats[c] for c in cands])
+            else:
+                memo[key] = ([], [])
+        if pending:
+            scores = model.scores([row for _, rows in pending.values() for row in rows])
+            at = 0
+            for key, (cands, rows) in pending.items():
+                memo[key] = (cands, softmax(scores[at : at + len(rows)]))
+                at += len(rows)
         for logp, hist, path in beams:
             key = (turn.index, tuple(h[0] for h in hist))
-            if key not in memo:
-                cands = speaker_candidates(ctx, turn, hist)
-                if cands:
-                    feats, _ = speaker_features(ctx, turn, hist, cands)
-                    memo[key] = (cands, softmax(model.scores([feats[c] for c in cands])))
-                else:
-                    memo[key] = ([], [])
             cands, probs = memo[key]
             if not cands:
                 grown.append((logp, (*hist, (None, ()))[-_HISTORY:], (None, path)))
@@ -424,7 +437,6 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
             beams.append(b)
             if len(beams) >= width:
                 break
-        memo = {k: v for k, v in memo.items() if k[0] == turn.index + 1}
     out: list[str | None] = []
     node = beams[0][2] if beams else None
     while node is not None:
