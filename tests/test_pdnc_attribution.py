@@ -19,10 +19,12 @@ NOVELS = ("PrideAndPrejudice", "TheSignOfTheFour")
 
 #: (with the gold cast?) -> novel -> (speaker accuracy, addressee accuracy) floors
 FLOORS: dict[bool, dict[str, tuple[float, float]]] = {
-    # measured 2026-11-29 (session 5, 19:05 UTC): P&P 0.794 / 0.861, Sign of the Four 0.689 / 0.795
-    True: {"PrideAndPrejudice": (0.77, 0.83), "TheSignOfTheFour": (0.66, 0.76)},
-    # measured 2026-11-29 (session 5, 19:13 UTC): P&P 0.778 / 0.839, Sign of the Four 0.636 / 0.787
-    False: {"PrideAndPrejudice": (0.75, 0.81), "TheSignOfTheFour": (0.61, 0.76)},
+    # measured 2026-11-29 (session 7, 21:43-21:50 UTC): P&P 0.808 / 0.861, Sign of the Four 0.695 / 0.784.
+    # A retrain on the other novels alone moves The Sign of the Four by up to 0.04 (session 6),
+    # so its floors leave that much room.
+    True: {"PrideAndPrejudice": (0.78, 0.83), "TheSignOfTheFour": (0.66, 0.76)},
+    # measured 2026-11-29 (session 7, 21:43-21:51 UTC): P&P 0.804 / 0.849, Sign of the Four 0.705 / 0.788
+    False: {"PrideAndPrejudice": (0.77, 0.82), "TheSignOfTheFour": (0.66, 0.76)},
 }
 
 
