@@ -8,7 +8,9 @@ tagged quotations gets a word profile, and every other quotation is scored again
 profile: the log-likelihood ratio of its words under the character's profile against all
 the story's quoted words, smoothed towards the latter (a Dirichlet prior), per square root of
 its length. A quotation's own words never count for its own tagged speaker (leave one out),
-so a tagged quotation is scored exactly as an untagged one would be.
+so a tagged quotation is scored exactly as an untagged one would be. Some characters run on
+and others answer in a word, so the lengths of each character's tagged turns are a profile
+too: a normal on the log of the word count, pulled towards the story's.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections.abc import Sequence
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|[!?;]|--|—")
 _PRIOR = 300.0  # strength of the pull towards the story's quoted words (in words)
 _MIN_WORDS = 30  # a profile thinner than this is no profile
+_MIN_TURNS = 5  # a character tagged fewer times has no length profile
+_LENGTH_PRIOR = 5.0  # strength of the pull of a length profile towards the story's (in turns)
 
 
 def words(text: str) -> list[str]:
@@ -81,15 +85,13 @@ class Voices:
         s, ss, k = st
         if self._tagged[turn] == character:
             s, ss, k = s - x, ss - x * x, k - 1
-        if k < 5:
+        if k < _MIN_TURNS:
             return 0.0
-        # shrink the character's spread towards the story's
+        # the character's mean and spread, pulled towards the story's
         mean = s / k
-        var = (max(0.0, ss / k - mean * mean) * k + self._bg_var * 5) / (k + 5)
-        mean = (mean * k + self._bg_mean * 5) / (k + 5)
-        def ll(m: float, v: float) -> float:
-            return -0.5 * math.log(v) - (x - m) ** 2 / (2 * v)
-        return ll(mean, var) - ll(self._bg_mean, self._bg_var)
+        var = (max(0.0, ss / k - mean * mean) * k + self._bg_var * _LENGTH_PRIOR) / (k + _LENGTH_PRIOR)
+        mean = (mean * k + self._bg_mean * _LENGTH_PRIOR) / (k + _LENGTH_PRIOR)
+        return _log_normal(x, mean, var) - _log_normal(x, self._bg_mean, self._bg_var)
 
     def score(self, character: str, turn: int) -> float:
         """Log-likelihood ratio of the turn's words under the character's profile against the
@@ -117,3 +119,8 @@ class Voices:
             c = profile.get(w, 0) - (k if own else 0)
             llr += k * math.log((c + _PRIOR * bg) / (size + _PRIOR) / bg)
         return llr / math.sqrt(n)
+
+
+def _log_normal(x: float, mean: float, var: float) -> float:
+    """The log density of a normal at ``x``, up to a constant."""
+    return -0.5 * math.log(var) - (x - mean) ** 2 / (2 * var)
