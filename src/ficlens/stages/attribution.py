@@ -969,7 +969,7 @@ def speaker_features(
 
 
 _EPITHET_REACH = 6000  # characters before a turn in which a description's uses are read for it
-_REACH = 8  # turns either way in which a conversation's speech tags are read
+_REACH = 16  # turns either way in which a conversation's speech tags, pronouns and vocatives are read
 
 
 def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str | None]:
