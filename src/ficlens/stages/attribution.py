@@ -380,6 +380,7 @@ def _apply_canon(
 
 
 _HISTORY = 8  # turns of history any feature looks at
+_SCENE_TAGS_BACK = 40  # turns back in a scene whose tagged speakers are candidates
 
 
 def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3) -> list[str | None]:
@@ -520,7 +521,7 @@ def _present(ctx: _Context, k: int) -> list[str]:
         if 0 <= j < len(ctx.turns) and ctx.conversation[j] == ctx.conversation[k]:
             out.update(dict.fromkeys(sorted(ctx.turn_vocatives[j])))
     scene = ctx.para_scene[ctx.turns[k].paragraph]
-    for j in range(k - 1, max(-1, k - 40), -1):
+    for j in range(k - 1, max(-1, k - _SCENE_TAGS_BACK), -1):
         if ctx.para_scene[ctx.turns[j].paragraph] != scene:
             break
         named = ctx.tag_named[j]
@@ -772,7 +773,10 @@ def speaker_features(
     next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
     prev_voc = ctx.turn_vocatives[k - 1] if in_conv else set()
     # "Yes, sir." just before or after: whom it addresses, likely this turn's speaker, is a man
-    address = (("prev", ctx.turn_address[k - 1] if in_conv else None), ("next", ctx.turn_address[k + 1] if linked_next else None))
+    address = (
+        ("prev_address", ctx.turn_address[k - 1] if in_conv else None),
+        ("next_address", ctx.turn_address[k + 1] if linked_next else None),
+    )
     next2_voc = ctx.turn_vocatives[k + 2] if linked_next2 else set()
     recent_speakers = _recent_speakers(history)
     same_para_prev = (
@@ -931,15 +935,11 @@ def speaker_features(
         if c in in_name:
             f["nom_in_name"] = 1
         if ch.gender in ("male", "female"):
-            for parity, g in (("even", even_pron), ("odd", odd_pron)):
+            # what the conversation's pronouns, the forms of address next door and the
+            # paragraph's beats say of the speaker's gender
+            for name, g in (("even_pron", even_pron), ("odd_pron", odd_pron), *address, ("beat_gender", beat_gender)):
                 if g in ("male", "female"):
-                    f[f"{parity}_pron_match" if g == ch.gender else f"{parity}_pron_clash"] = 1
-        if ch.gender in ("male", "female"):
-            for side, g in address:
-                if g:
-                    f[f"{side}_address_match" if g == ch.gender else f"{side}_address_clash"] = 1
-        if beat_gender and ch.gender in ("male", "female"):
-            f["beat_gender_match" if beat_gender == ch.gender else "beat_gender_clash"] = 1
+                    f[f"{name}_match" if g == ch.gender else f"{name}_clash"] = 1
         if c in objects:
             f["tag_object"] = 1
         if c in odd_voc:
@@ -995,9 +995,9 @@ def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str
 
 
 def _conversation_pronouns(ctx: _Context, k: int) -> tuple[str | None, str | None]:
-    """The gender of the nearest "he said"/"she said" tag of turn ``k``'s conversation, or of a
-    paragraph that opens "He shrugged." before its quotation, at an even number of turns away
-    (two people alternate: likely this turn's speaker's) and at an odd number (likely the
+    """The gender of the nearest "he said"/"she said" tag of turn ``k``'s conversation, or of the
+    beats of an untagged turn ("He shrugged.", see _beat_gender), at an even number of turns
+    away (two people alternate: likely this turn's speaker's) and at an odd number (likely the
     other's), either way. With a man and a woman talking, a pronoun anchors the turn-taking as
     a name does."""
     conv = ctx.conversation[k]
