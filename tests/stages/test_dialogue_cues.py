@@ -287,3 +287,23 @@ def test_a_character_the_conversation_tags_later_is_a_candidate_from_its_start()
     ctx = make_context(story)
     names = {c.id: c.name for c in story.characters}
     assert "Dev Okafor" in {names[c] for c in speaker_candidates(ctx, ctx.turns[0], [])}
+
+
+def test_narration_between_two_turns_is_read_as_a_turn_without_words() -> None:
+    # "He nodded." answers Nora without a word: the narration's actor and gender are cues
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        '"You sold the boat," said Nora.\n\n'
+        "He nodded.\n\n"
+        "Dev Okafor looked away at the water.\n\n"
+        '"Then we have nothing left."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 1)
+    assert feats["Dev Okafor"].get("gap_subject") == 1
+    assert feats["Dev Okafor"].get("gap_last_subject") == 1
+    assert feats["Dev Okafor"].get("gap_gender_match") == 1
+    assert feats["Nora Vance"].get("gap_gender_clash") == 1
+    assert all(f.get("gap") == 1 for f in feats.values())
+    # a turn straight after another has no narration between them to read
+    first = _features_of_turn(text.replace("He nodded.\n\nDev Okafor looked away at the water.\n\n", ""), NORA_AND_DEV, 1)
+    assert not any(f.get("gap") for f in first.values())

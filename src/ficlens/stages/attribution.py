@@ -118,6 +118,12 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "beat_gender_clash",
     "voice_length",
     "voice_length_margin",
+    "gap",
+    "gap_subject",
+    "gap_last_subject",
+    "gap_mention",
+    "gap_gender_match",
+    "gap_gender_clash",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -140,7 +146,7 @@ _CROSSED: tuple[str, ...] = (
     "beat_subject", "para_mention", "vocative", "in_quote_mention", "prev_speaker", "prev2_speaker",
     "recent_speaker_rank0", "recent_speaker_rank1", "next_vocative", "prev_vocative", "even_tag", "odd_tag",
     "conv_tagged", "pron_tag_compatible", "pron_tag_rank0", "nom_assoc_top", "tag_subject", "next_tag_named",
-    "prev_tag_named",
+    "prev_tag_named", "gap", "gap_subject", "gap_gender_match",
 )
 _PAIRS: tuple[tuple[str, str], ...] = tuple(
     (a, b) for i, a in enumerate(_CROSSED) for b in _CROSSED[i + 1 :]
@@ -324,6 +330,7 @@ class _Context:
     conversation_vocatives: list[tuple[set[str], set[str]]] = field(default_factory=list)  # see _conversation_vocatives
     conversation_pronouns: list[tuple[str | None, str | None]] = field(default_factory=list)  # see _conversation_pronouns
     beat_gender: list[str | None] = field(default_factory=list)  # per turn: see _beat_gender
+    gap: list[_Gap | None] = field(default_factory=list)  # per turn: see _gap
     present: list[list[str]] = field(default_factory=list)  # per turn: see _present
     name_words: dict[str, list[str]] = field(default_factory=dict)  # "major" -> the characters with it in a name
     description_near: list[dict[str, float]] = field(default_factory=list)  # per turn: its tag's description, in the last pages
@@ -507,6 +514,7 @@ def make_context(story: Story) -> _Context:
     ctx.conversation_tags = [_conversation_tags(ctx, k) for k in range(len(turns))]
     ctx.conversation_vocatives = [_conversation_vocatives(ctx, k) for k in range(len(turns))]
     ctx.beat_gender = [_beat_gender(text, turn.para_narration) for turn in turns]
+    ctx.gap = [_gap(ctx, k) for k in range(len(turns))]
     ctx.conversation_pronouns = [_conversation_pronouns(ctx, k) for k in range(len(turns))]
     ctx.present = [_present(ctx, k) for k in range(len(turns))]
     return ctx
@@ -796,6 +804,7 @@ def speaker_features(
     para_pron = _opening_pronoun(text, turn.para_narration[0]) if turn.para_narration else None
     para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
     beat_gender = ctx.beat_gender[turn.index]
+    gap = ctx.gap[turn.index]
     canon = _canon_character(ctx, turn)
     scene_counts = ctx.scene_counts[turn.index]
     scene_top = max(scene_counts.values(), default=0)
@@ -937,9 +946,21 @@ def speaker_features(
         if ch.gender in ("male", "female"):
             # what the conversation's pronouns, the forms of address next door and the
             # paragraph's beats say of the speaker's gender
-            for name, g in (("even_pron", even_pron), ("odd_pron", odd_pron), *address, ("beat_gender", beat_gender)):
+            gap_gender = gap.gender if gap else None
+            for name, g in (
+                ("even_pron", even_pron), ("odd_pron", odd_pron), *address, ("beat_gender", beat_gender),
+                ("gap_gender", gap_gender),
+            ):
                 if g in ("male", "female"):
                     f[f"{name}_match" if g == ch.gender else f"{name}_clash"] = 1
+        if gap:
+            f["gap"] = 1
+            if c in gap.subjects:
+                f["gap_subject"] = 1
+                if gap.subjects[-1] == c:
+                    f["gap_last_subject"] = 1
+            if c in gap.mentioned:
+                f["gap_mention"] = 1
         if c in objects:
             f["tag_object"] = 1
         if c in odd_voc:
@@ -1031,6 +1052,42 @@ def _beat_gender(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
     if len(found) != 1:
         return None
     return "male" if found.pop() else "female"
+
+
+@dataclass(frozen=True, slots=True)
+class _Gap:
+    """The narration paragraphs between a turn and the one before it."""
+
+    subjects: tuple[str, ...]  # characters named at the start of a sentence, in order
+    gender: str | None  # of its He/She sentences, when they agree (see _beat_gender)
+    mentioned: frozenset[str]
+
+
+_GAP_PARAGRAPHS = 2  # narration paragraphs read back from a turn
+
+
+def _gap(ctx: _Context, k: int) -> _Gap | None:
+    """What the narration between turn ``k`` and the turn before it does, read from at most
+    its last two paragraphs: 'She received no answer. Mrs. Wilcox appeared to be annoyed.'
+    and 'He nodded.' are a turn without words. The one who takes it has answered, so the
+    next words are likely the other's; at a conversation's start it is the lead-in."""
+    turn = ctx.turns[k]
+    first = turn.paragraph - _GAP_PARAGRAPHS
+    if k:
+        first = max(first, ctx.turns[k - 1].last_paragraph + 1)
+    scene = ctx.para_scene[turn.paragraph]
+    spans = [
+        (p.start, p.end)
+        for i, p in enumerate(ctx.story.paragraphs[max(0, first) : turn.paragraph], start=max(0, first))
+        if ctx.para_scene[i] == scene
+    ]
+    if not spans:
+        return None
+    return _Gap(
+        subjects=tuple(subjects(ctx.text, spans, ctx.index)),
+        gender=_beat_gender(ctx.text, spans),
+        mentioned=frozenset(m.character for a, b in spans for m in ctx.index.between(a, b)),
+    )
 
 
 def _opening_pronoun(text: str, span: tuple[int, int]) -> str | None:
