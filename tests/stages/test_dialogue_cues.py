@@ -304,6 +304,10 @@ def test_narration_between_two_turns_is_read_as_a_turn_without_words() -> None:
     assert feats["Dev Okafor"].get("gap_gender_match") == 1
     assert feats["Nora Vance"].get("gap_gender_clash") == 1
     assert all(f.get("gap") == 1 for f in feats.values())
+    # and the turn before reads the same narration as what follows it
+    before = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert before["Dev Okafor"].get("next_gap_subject") == 1
+    assert before["Nora Vance"].get("next_gap_gender_clash") == 1
     # a turn straight after another has no narration between them to read
     first = _features_of_turn(text.replace("He nodded.\n\nDev Okafor looked away at the water.\n\n", ""), NORA_AND_DEV, 1)
     assert not any(f.get("gap") for f in first.values())

@@ -124,6 +124,9 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "gap_mention",
     "gap_gender_match",
     "gap_gender_clash",
+    "next_gap_subject",
+    "next_gap_gender_match",
+    "next_gap_gender_clash",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -805,6 +808,7 @@ def speaker_features(
     para_ranked = _ranked_by_gender(ctx, para_start, pronoun_gender(para_pron), 20) if para_pron else []
     beat_gender = ctx.beat_gender[turn.index]
     gap = ctx.gap[turn.index]
+    next_gap = ctx.gap[k + 1] if linked_next else None
     canon = _canon_character(ctx, turn)
     scene_counts = ctx.scene_counts[turn.index]
     scene_top = max(scene_counts.values(), default=0)
@@ -949,7 +953,7 @@ def speaker_features(
             gap_gender = gap.gender if gap else None
             for name, g in (
                 ("even_pron", even_pron), ("odd_pron", odd_pron), *address, ("beat_gender", beat_gender),
-                ("gap_gender", gap_gender),
+                ("gap_gender", gap_gender), ("next_gap_gender", next_gap.gender if next_gap else None),
             ):
                 if g in ("male", "female"):
                     f[f"{name}_match" if g == ch.gender else f"{name}_clash"] = 1
@@ -961,6 +965,8 @@ def speaker_features(
                     f["gap_last_subject"] = 1
             if c in gap.mentioned:
                 f["gap_mention"] = 1
+        if next_gap and c in next_gap.subjects:
+            f["next_gap_subject"] = 1
         if c in objects:
             f["tag_object"] = 1
         if c in odd_voc:
