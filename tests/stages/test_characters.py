@@ -360,6 +360,17 @@ def test_characters_a_description_with_an_adjective_is_not_a_name() -> None:
     assert not any(n.startswith("the old") for n in names)
 
 
+def test_characters_a_description_may_open_with_a_month() -> None:
+    text = (
+        '"Have some wine," said the March Hare. "There isn\'t any," said Alice. '
+        '"No," said the March Hare. "Then it was rude," said Alice. "It was," said the March Hare.\n\n'
+        "In March the garden was cold.\n"
+    )
+    names = {c.name for c in _analyze(text).characters}
+    assert "the March Hare" in names
+    assert not any(n in ("March", "the March") for n in names)
+
+
 def test_characters_a_title_used_alone_is_the_one_character_named_with_it() -> None:
     text = (
         "General Tilney was at the door before them. General Tilney bowed, and Henry Tilney frowned.\n\n"

@@ -509,7 +509,10 @@ def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cl
             noun = " ".join(words[:-1])  # "said the General in a whisper"
         elif m.group(1) and noun.islower() and re.match(rf"\s+(?:[A-Z]|(?:{'|'.join(_GENERIC)}|fellow|one)\b)", text[m.end():]):
             continue  # "said the old lady", "said the old Jew": a description, not a name
-        if noun and noun.split()[-1].lower() not in _NOT_NOMINAL and noun.split()[0] not in STOPWORDS and not (
+        words = noun.split()
+        # a stop word may open a name of two capitalised words: "the March Hare"
+        opens = words[0] not in STOPWORDS or (len(words) > 1 and words[0] in SURNAME_WORDS and words[1][0].isupper())
+        if noun and words[-1].lower() not in _NOT_NOMINAL and opens and not (
             " " not in noun and noun.lower() in _GENERIC
         ):
             counts[noun] += 1
