@@ -371,6 +371,20 @@ def test_characters_a_description_may_open_with_a_month() -> None:
     assert not any(n in ("March", "the March") for n in names)
 
 
+def test_characters_a_first_name_that_is_also_a_word_names_its_character_with_care() -> None:
+    text = (
+        "Newland Archer waited for May Welland at the door. He had known May Welland since June.\n\n"
+        '"You are late," said May. Archer smiled at May.\n\n'
+        '"May I come in?" asked Archer. They had been engaged in May.\n'
+    )
+    story = _analyze(text)
+    may = _who(story, "May Welland")
+    assert "May" in may.aliases
+    said = [m for m in story.mentions if m.character == may.id]
+    # the two full names and the two "May"s inside sentences; not "May I", not "in May"
+    assert len(said) == 4
+
+
 def test_characters_a_title_used_alone_is_the_one_character_named_with_it() -> None:
     text = (
         "General Tilney was at the door before them. General Tilney bowed, and Henry Tilney frowned.\n\n"

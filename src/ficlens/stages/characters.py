@@ -152,8 +152,13 @@ def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tu
         title = _norm_title(m.group("title"))
         name = re.sub(r"\s+", " ", m.group("name"))
         words = name.split(" ")
-        # strip leading stopwords ("Then Nora" -> "Nora") when untitled
+        # strip leading stopwords ("Then Nora" -> "Nora") when untitled, but not a first name
+        # that is also a word, before a surname ("May Welland")
+        given = 0
         while title is None and words and words[0] in STOPWORDS:
+            if len(words) > 1 and words[0] in GIVEN_NAMES and words[1] not in STOPWORDS:
+                given = 1
+                break
             words = words[1:]
         while words and words[-1] in STOPWORDS:
             if title is not None and len(words) == 1 and words[0] in SURNAME_WORDS:
@@ -166,7 +171,7 @@ def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tu
                 break
         if not words or all(len(w) <= 2 and w.endswith(".") for w in words):
             continue
-        if any(w in STOPWORDS for w in words) and title is None:
+        if any(w in STOPWORDS for w in words[given:]) and title is None:
             words = [w for w in words if w not in STOPWORDS][:1]
             if not words:
                 continue
@@ -297,17 +302,27 @@ class CharacterStage:
         rare = _keep_full_names(text, kept, where, placey)
         clusters = _cluster(kept, where, _old_and_young(text))
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
-        chars, mentions = self._characters(text, story, clusters, rare)
+        guarded = _word_first_names(clusters)
+        chars, mentions = self._characters(text, story, clusters, rare, guarded)
         return chars, mentions
 
     def _characters(
-        self, text: str, story: Story, clusters: list[_Cluster], rare: frozenset[str] = frozenset()
+        self,
+        text: str,
+        story: Story,
+        clusters: list[_Cluster],
+        rare: frozenset[str] = frozenset(),
+        guarded: frozenset[str] = frozenset(),
     ) -> tuple[list[Character], list[Mention]]:
         alias_owner: dict[str, int] = {}
         for i, c in enumerate(clusters):
             for name in c.names:
                 alias_owner.setdefault(name, i)
-        hits = _find_aliases(text, list(alias_owner))
+        hits = [
+            (s, e, alias)
+            for s, e, alias in _find_aliases(text, list(alias_owner))
+            if alias not in guarded or not (_sentence_initial(text, s) or _MONTH_BEFORE.search(text, max(0, s - 8), s))
+        ]
         starts = [s for s, _e, _a in hits]
         by_cluster: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for s, e, alias in hits:
@@ -331,6 +346,28 @@ class CharacterStage:
                 mentions.append(Mention(s, e, cid, kind))  # type: ignore[arg-type]
         mentions.sort(key=lambda m: m.start)
         return chars, mentions
+
+
+def _word_first_names(clusters: list[_Cluster]) -> frozenset[str]:
+    """First names that are also words ("May Welland"): each becomes an alias of the
+    character whose full name opens with it (of the one named far more often, when a second
+    is: "May Archer", after the wedding), read with care, as a cast's are (not "May I come?",
+    not "in May"). Returns those aliases."""
+    owners: dict[str, set[int]] = defaultdict(set)
+    for i, c in enumerate(clusters):
+        for name in c.names:
+            first = name.split(" ")[0]
+            if " " in name and first in STOPWORDS and first in GIVEN_NAMES:
+                owners[first].add(i)
+    taken = {n for c in clusters for n in c.names}
+    out = set()
+    for first, who in owners.items():
+        ranked = sorted(who, key=lambda i: -clusters[i].total)
+        if first in taken or (len(ranked) > 1 and clusters[ranked[0]].total < 3 * clusters[ranked[1]].total):
+            continue
+        clusters[ranked[0]].names[first] += 0
+        out.add(first)
+    return frozenset(out)
 
 
 def _title_gender(member: CastMember) -> str | None:
