@@ -65,3 +65,20 @@ def test_end_to_end_a_character_counts_by_its_name_or_most_of_its_aliases(tmp_pa
     ]
     mapping = map_characters(SimpleNamespace(characters=found), novel, with_cast=False)  # type: ignore[arg-type]
     assert mapping == {"c1": "Nora Vance", "c2": "Dev Okafor"}
+
+
+def test_end_to_end_a_name_one_letter_off_an_alias_is_a_typo_in_the_list(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from ficlens.eval.pdnc import map_characters
+    from ficlens.story import Character
+
+    novel = load_novel(_write_novel(tmp_path))
+    found = [
+        Character("c1", "Dev Okafur", (), "male", 3),  # the list's spelling or ours: one letter
+        Character("c2", "Mrs. Okafor", (), "female", 2),  # a title is not a typo
+        Character("c3", "Nora Vances", (), "female", 2),  # nor a plural (a family)
+        Character("c4", "Dev Okafiro", (), "male", 2),  # two letters off
+    ]
+    mapping = map_characters(SimpleNamespace(characters=found), novel, with_cast=False)  # type: ignore[arg-type]
+    assert mapping == {"c1": "Dev Okafor"}

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from ficlens.readers._cast import CastMember, parse_cast
 from ficlens.story import Story
 
@@ -123,6 +125,9 @@ def _main_name_of(aliases: dict[str, set[str]]) -> Callable[[str], str]:
     return main
 
 
+_TYPO_MIN_LENGTH = 8  # shorter names one letter apart are often two people ("Lucy", "Lucky")
+
+
 def map_characters(story: Story, novel: Novel, *, with_cast: bool) -> dict[str, str]:
     """Predicted character id -> gold main name."""
     out: dict[str, str] = {}
@@ -148,6 +153,21 @@ def map_characters(story: Story, novel: Novel, *, with_cast: bool) -> dict[str, 
             top, count = votes.most_common(1)[0]
             if count * 2 > len(c.aliases) or (owners and top in owners):
                 out[c.id] = top
+                continue
+        # failing both, a name one letter off one character's alias, past the first word (not
+        # "Mr."/"Mrs."), and not a plural (a family): PDNC's lists have typos ("May Wellend"
+        # for May Welland)
+        name = _norm(c.name)
+        if not owners and len(name) >= _TYPO_MIN_LENGTH and " " in name:
+            first = name.split(" ")[0]
+            near = {
+                g
+                for n, gs in by_alias.items()
+                if n.split(" ")[0] == first and name != f"{n}s" and Levenshtein.distance(n, name, score_cutoff=1) <= 1
+                for g in gs
+            }
+            if len(near) == 1:
+                out[c.id] = near.pop()
     return out
 
 
