@@ -311,3 +311,25 @@ def test_narration_between_two_turns_is_read_as_a_turn_without_words() -> None:
     # a turn straight after another has no narration between them to read
     first = _features_of_turn(text.replace("He nodded.\n\nDev Okafor looked away at the water.\n\n", ""), NORA_AND_DEV, 1)
     assert not any(f.get("gap") for f in first.values())
+
+
+def test_the_one_who_speaks_next_is_a_candidate_addressee() -> None:
+    from ficlens.stages.attribution import addressee_features
+
+    cast = [*NORA_AND_DEV, CastMember("Mara Quill", ("Mara",), "female")]
+    text = (
+        "Nora Vance, Dev Okafor and Mara Quill sat on the harbour wall.\n\n"
+        '"The ferry is late," said Dev.\n\n'
+        '"It always is."\n\n'
+        '"Then we wait."\n'
+    )
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    ctx = make_context(story)
+    ids = {c.name: c.id for c in story.characters}
+    history = [(ids["Dev Okafor"], ())]
+    feats = addressee_features(ctx, ctx.turns[1], history, ids["Nora Vance"], ids["Mara Quill"])
+    assert feats[ids["Mara Quill"]].get("next_turn_speaker") == 1
+    assert not feats[ids["Dev Okafor"]].get("next_turn_speaker")
+    # the last turn has no next one: nobody is read as answering it
+    last = addressee_features(ctx, ctx.turns[2], history, ids["Mara Quill"], ids["Dev Okafor"])
+    assert not any(f.get("next_turn_speaker") for f in last.values())

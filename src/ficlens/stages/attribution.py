@@ -168,6 +168,7 @@ ADDRESSEE_FEATURES: tuple[str, ...] = (
     "log_mentions",
     "in_quote_mention",
     "recent_speaker_rank1",
+    "next_turn_speaker",
 )
 
 #: Features the model reads (speaker, then addressee) and their hand-set starting weights,
@@ -361,11 +362,12 @@ class AttributionStage:
 
         result: dict[str, Attribution] = {}
         history: list[tuple[str | None, tuple[str, ...]]] = []
-        for turn, chosen in zip(ctx.turns, speakers):
+        for k, (turn, chosen) in enumerate(zip(ctx.turns, speakers)):
             cands = speaker_candidates(ctx, turn, history)
             speaker, conf, cue, evidence = decide_speaker(ctx, turn, history, cands, speaker_model, chosen=chosen)
             speaker, conf, cue, conflict = _apply_canon(ctx, turn, speaker, conf, cue)
-            addressees = decide_addressees(ctx, turn, history, speaker, addressee_model)
+            next_speaker = speakers[k + 1] if k + 1 < len(speakers) else None
+            addressees = decide_addressees(ctx, turn, history, speaker, addressee_model, next_speaker)
             history.append((speaker, addressees))
             shown = speaker if conf >= self.min_confidence else None
             for q in turn.quotes:
@@ -1224,7 +1226,10 @@ def addressee_features(
     turn: Turn,
     history: Sequence[tuple[str | None, tuple[str, ...]]],
     speaker: str | None,
+    next_speaker: str | None = None,
 ) -> dict[str, dict[str, float]]:
+    """Features of every candidate addressee of one turn. ``next_speaker`` is whoever speaks
+    the next turn (decoded): in a conversation the one spoken to mostly answers."""
     text = ctx.text
     voc = ctx.turn_vocatives[turn.index]
     in_quote = _in_quote(ctx, turn)
@@ -1246,8 +1251,11 @@ def addressee_features(
     for c in (*sorted(voc), *([prev_sp] if prev_sp else []), *recent_speakers[:4], *sorted(para_mentioned), *sorted(to_named)):
         if c and c != speaker and c in ctx.chars:
             cands.setdefault(c, None)
-    if next_named and next_named != speaker:
-        cands.setdefault(next_named, None)
+    if not linked_next:
+        next_speaker = None
+    for who in (next_named, next_speaker):
+        if who and who != speaker and who in ctx.chars:
+            cands.setdefault(who, None)
     recent = ctx.index.narration_before(turn.start, limit=30)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
     out: dict[str, dict[str, float]] = {}
@@ -1263,6 +1271,8 @@ def addressee_features(
                 f["prev_speaker_addressed_speaker"] = 1
         if c == next_named:
             f["next_speaker"] = 1
+        if c == next_speaker:
+            f["next_turn_speaker"] = 1
         if in_conv and c in recent_speakers[:2]:
             f["conversation_pair"] = 1
         if recent_speakers[1:2] == [c]:
@@ -1283,8 +1293,9 @@ def decide_addressees(
     history: Sequence[tuple[str | None, tuple[str, ...]]],
     speaker: str | None,
     model: Model,
+    next_speaker: str | None = None,
 ) -> tuple[str, ...]:
-    feats = addressee_features(ctx, turn, history, speaker)
+    feats = addressee_features(ctx, turn, history, speaker, next_speaker)
     if not feats:
         return ()
     cands = list(feats)
