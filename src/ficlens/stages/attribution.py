@@ -811,6 +811,12 @@ def speaker_features(
     beat_gender = ctx.beat_gender[turn.index]
     gap = ctx.gap[turn.index]
     next_gap = ctx.gap[k + 1] if linked_next else None
+    # what the conversation's pronouns, the forms of address next door, the paragraph's beats
+    # and the narration either side say of the speaker's gender
+    genders = (
+        ("even_pron", even_pron), ("odd_pron", odd_pron), *address, ("beat_gender", beat_gender),
+        ("gap_gender", gap.gender if gap else None), ("next_gap_gender", next_gap.gender if next_gap else None),
+    )
     canon = _canon_character(ctx, turn)
     scene_counts = ctx.scene_counts[turn.index]
     scene_top = max(scene_counts.values(), default=0)
@@ -950,13 +956,7 @@ def speaker_features(
         if c in in_name:
             f["nom_in_name"] = 1
         if ch.gender in ("male", "female"):
-            # what the conversation's pronouns, the forms of address next door and the
-            # paragraph's beats say of the speaker's gender
-            gap_gender = gap.gender if gap else None
-            for name, g in (
-                ("even_pron", even_pron), ("odd_pron", odd_pron), *address, ("beat_gender", beat_gender),
-                ("gap_gender", gap_gender), ("next_gap_gender", next_gap.gender if next_gap else None),
-            ):
+            for name, g in genders:
                 if g in ("male", "female"):
                     f[f"{name}_match" if g == ch.gender else f"{name}_clash"] = 1
         if gap:

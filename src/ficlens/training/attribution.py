@@ -79,17 +79,17 @@ def collect(
     rng = np.random.default_rng(seed)
     history: list[tuple[str | None, tuple[str, ...]]] = []
     turns = list(iter_gold_turns(story, novel))
-    # whoever speaks each turn, as the addressee ranker reads the next one: at run time that is
-    # decoded, so a share of them is another candidate (the decoder's error rate)
-    next_speakers = [reverse.get(g.speaker) if g and g.speaker not in NON_CHARACTERS else None for _, g in turns[1:]]
-    next_speakers.append(None)
+    gold_ids = [reverse.get(g.speaker) if g and g.speaker not in NON_CHARACTERS else None for _, g in turns]
+    # the speaker of the turn after each, as the addressee ranker reads it: at run time it is
+    # decoded, so a share of them (the decoder's error rate) is another character present
+    next_speakers = [*gold_ids[1:], None]
     next_rng = np.random.default_rng(seed + 1)
     for k, who in enumerate(next_speakers):
         if who and next_rng.random() < NEXT_SPEAKER_NOISE:
             others = [c for c in ctx.present[k + 1] if c != who] if k + 1 < len(ctx.present) else []
             next_speakers[k] = others[int(next_rng.integers(len(others)))] if others else None
     for k, (turn, gold) in enumerate(turns):
-        gold_id = reverse.get(gold.speaker) if gold and gold.speaker not in NON_CHARACTERS else None
+        gold_id = gold_ids[k]
         gold_addr = tuple(reverse[a] for a in (gold.addressees if gold else ()) if a in reverse)
         cands = speaker_candidates(ctx, turn, history)
         if gold_id is not None:
