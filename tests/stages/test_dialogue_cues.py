@@ -1,16 +1,18 @@
 """What attribution reads off the text besides tags: voices learned from tagged lines, kin
-descriptions resolved by surname, characters spoken to in a tag."""
+descriptions resolved by surname, characters spoken to in a tag, the narration between
+turns, and the next turn's speaker as the one spoken to."""
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import ficlens
 from ficlens.readers._cast import CastMember
 from ficlens.stages._dialogue import MentionIndex, addressed_gender, kin_mentions
 from ficlens.stages._voice import Voices, words
-from ficlens.stages.attribution import make_context, speaker_candidates, speaker_features
-from ficlens.story import Quote
+from ficlens.stages.attribution import addressee_features, make_context, speaker_candidates, speaker_features
+from ficlens.story import Quote, Story
 
 
 def _counts(line: str) -> Counter[str]:
@@ -83,10 +85,15 @@ def test_kin_mentions_leave_an_ambiguous_family_alone() -> None:
     assert "her mother" not in found
 
 
+def _context(text: str, cast: list[CastMember]) -> tuple[Story, Any]:
+    """The story read up to its characters, and what attribution reads of it."""
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    return story, make_context(story)
+
+
 def _features_of_turn(text: str, cast: list[CastMember], k: int) -> dict[str, dict[str, float]]:
     """Each candidate's features (by name) for turn ``k``, with no speakers decided before it."""
-    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
-    ctx = make_context(story)
+    story, ctx = _context(text, cast)
     turn = ctx.turns[k]
     cands = speaker_candidates(ctx, turn, [])
     feats, _ = speaker_features(ctx, turn, [], cands)
@@ -283,8 +290,7 @@ def test_a_character_the_conversation_tags_later_is_a_candidate_from_its_start()
         '"It always is."\n\n'
         '"Then we wait," said Dev.\n'
     )
-    story = ficlens.analyze(text, cast=NORA_AND_DEV, stages=["structure", "quotations", "characters"])
-    ctx = make_context(story)
+    story, ctx = _context(text, NORA_AND_DEV)
     names = {c.id: c.name for c in story.characters}
     assert "Dev Okafor" in {names[c] for c in speaker_candidates(ctx, ctx.turns[0], [])}
 
@@ -314,8 +320,6 @@ def test_narration_between_two_turns_is_read_as_a_turn_without_words() -> None:
 
 
 def test_the_one_who_speaks_next_is_a_candidate_addressee() -> None:
-    from ficlens.stages.attribution import addressee_features
-
     cast = [*NORA_AND_DEV, CastMember("Mara Quill", ("Mara",), "female")]
     text = (
         "Nora Vance, Dev Okafor and Mara Quill sat on the harbour wall.\n\n"
@@ -323,8 +327,7 @@ def test_the_one_who_speaks_next_is_a_candidate_addressee() -> None:
         '"It always is."\n\n'
         '"Then we wait."\n'
     )
-    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
-    ctx = make_context(story)
+    story, ctx = _context(text, cast)
     ids = {c.name: c.id for c in story.characters}
     history = [(ids["Dev Okafor"], ())]
     feats = addressee_features(ctx, ctx.turns[1], history, ids["Nora Vance"], ids["Mara Quill"])
