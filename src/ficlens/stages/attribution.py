@@ -1080,13 +1080,11 @@ def _gap(ctx: _Context, k: int) -> _Gap | None:
     and 'He nodded.' are a turn without words. The one who takes it has answered, so the
     next words are likely the other's; at a conversation's start it is the lead-in."""
     turn = ctx.turns[k]
-    first = turn.paragraph - _GAP_PARAGRAPHS
-    if k:
-        first = max(first, ctx.turns[k - 1].last_paragraph + 1)
+    first = max(0, turn.paragraph - _GAP_PARAGRAPHS, ctx.turns[k - 1].last_paragraph + 1 if k else 0)
     scene = ctx.para_scene[turn.paragraph]
     spans = [
         (p.start, p.end)
-        for i, p in enumerate(ctx.story.paragraphs[max(0, first) : turn.paragraph], start=max(0, first))
+        for i, p in enumerate(ctx.story.paragraphs[first : turn.paragraph], start=first)
         if ctx.para_scene[i] == scene
     ]
     if not spans:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ficlens.readers._cast import CastMember
@@ -222,11 +222,7 @@ class CharacterStage:
             if alias in STOPWORDS:
                 guarded.add(alias)
         mentions_by: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-        hits = [
-            (s, e, alias)
-            for s, e, alias in _find_aliases(text, list(owners))
-            if alias not in guarded or not (_sentence_initial(text, s) or _MONTH_BEFORE.search(text, max(0, s - 8), s))
-        ]
+        hits = _find_guarded(text, list(owners), guarded)
         unique_counts: Counter[int] = Counter()
         for _s, _e, alias in hits:
             if len(owners[alias]) == 1:
@@ -318,11 +314,7 @@ class CharacterStage:
         for i, c in enumerate(clusters):
             for name in c.names:
                 alias_owner.setdefault(name, i)
-        hits = [
-            (s, e, alias)
-            for s, e, alias in _find_aliases(text, list(alias_owner))
-            if alias not in guarded or not (_sentence_initial(text, s) or _MONTH_BEFORE.search(text, max(0, s - 8), s))
-        ]
+        hits = _find_guarded(text, list(alias_owner), guarded)
         starts = [s for s, _e, _a in hits]
         by_cluster: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for s, e, alias in hits:
@@ -365,7 +357,7 @@ def _word_first_names(clusters: list[_Cluster]) -> frozenset[str]:
         ranked = sorted(who, key=lambda i: -clusters[i].total)
         if first in taken or (len(ranked) > 1 and clusters[ranked[0]].total < 3 * clusters[ranked[1]].total):
             continue
-        clusters[ranked[0]].names[first] += 0
+        clusters[ranked[0]].names[first] = 0  # an alias, not yet counted
         out.add(first)
     return frozenset(out)
 
@@ -468,6 +460,17 @@ def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
         and (name not in STOPWORDS or (name in firsts and name in GIVEN_NAMES))
         and len(name) > 2
     }
+
+
+def _find_guarded(text: str, aliases: list[str], guarded: Collection[str]) -> list[tuple[int, int, str]]:
+    """As _find_aliases, but a guarded alias (a first name that is also a word, "May") counts
+    only inside a sentence and not after "in", "of", "since" and the like: not "May I come?",
+    not "in May"."""
+    return [
+        (s, e, alias)
+        for s, e, alias in _find_aliases(text, aliases)
+        if alias not in guarded or not (_sentence_initial(text, s) or _MONTH_BEFORE.search(text, max(0, s - 8), s))
+    ]
 
 
 def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:

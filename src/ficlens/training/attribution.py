@@ -86,7 +86,7 @@ def collect(
     next_rng = np.random.default_rng(seed + 1)
     for k, who in enumerate(next_speakers):
         if who and next_rng.random() < NEXT_SPEAKER_NOISE:
-            others = [c for c in ctx.present[k + 1] if c != who] if k + 1 < len(ctx.present) else []
+            others = [c for c in ctx.present[k + 1] if c != who]  # a next turn exists: ``who`` is its speaker
             next_speakers[k] = others[int(next_rng.integers(len(others)))] if others else None
     for k, (turn, gold) in enumerate(turns):
         gold_id = gold_ids[k]
