@@ -141,7 +141,7 @@ def test_api_to_json_round_trips(low_tide_path: Path) -> None:
     story = ficlens.analyze(low_tide_path)
     data = json.loads(story.to_json())
     assert data == story.to_dict()
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert data["text"] == low_tide_path.read_text(encoding="utf-8")
     assert set(data) >= {"text", "metadata", "sections", "paragraphs", "characters", "quotes"}
     assert json.loads(story.to_json(indent=None)) == data
@@ -159,7 +159,7 @@ def test_api_json_fields_of_characters_and_quotes() -> None:
         assert q["text"] == data["text"][q["start"] : q["end"]]
         assert q["speaker"] is None or q["speaker"] in ids
         assert set(q["addressees"]) <= ids
-        assert q["kind"] in {"speech", "embedded"}
+        assert q["kind"] in {"speech", "nested", "embedded"}
         assert q["cue"] in {"explicit", "anaphoric", "implicit", "none"}
         assert 0.0 <= q["confidence"] <= 1.0
     assert [(q["text"], q["kind"], q["mark"]) for q in data["quotes"]] == [

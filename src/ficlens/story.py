@@ -110,7 +110,7 @@ class Paragraph:
     kind: ParagraphKind = "text"
 
 
-QuoteKind = Literal["speech", "embedded"]
+QuoteKind = Literal["speech", "nested", "embedded"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,8 @@ class Quote:
     """One contiguous quotation span, marks excluded (as in PDNC).
 
     A quotation interrupted by a speech tag, or running over several paragraphs, is several
-    Quote records sharing one ``group`` (the id of its first part).
+    Quote records sharing one ``group`` (the id of its first part). A quotation inside speech
+    is kind ``nested`` and shares the group of the utterance it sits in.
     """
 
     id: str

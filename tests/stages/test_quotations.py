@@ -160,34 +160,64 @@ def test_quotations_em_dash_dialogue(quote_texts: QuoteTexts) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "outer", "inner"),
+    "text",
     [
+        "\"He told me, 'Never come back,' and then he left,\" Nora said.",
+        "“He told me, ‘Never come back,’ and then he left,” Nora said.",
         (
-            "\"He told me, 'Never come back,' and then he left,\" Nora said.",
-            "He told me, 'Never come back,' and then he left,",
-            "Never come back,",
-        ),
-        (
-            "“He told me, ‘Never come back,’ and then he left,” Nora said.",
-            "He told me, ‘Never come back,’ and then he left,",
-            "Never come back,",
-        ),
-        (
-            (
-                "'He told me, \"Never come back,\" and then he left,' Nora said.\n\n'Did he?' asked Dev.\n\n"
-                "'He did,' she said."
-            ),
-            'He told me, "Never come back," and then he left,',
-            "Never come back,",
+            "'He told me, \"Never come back,\" and then he left,' Nora said.\n\n'Did he?' asked Dev.\n\n"
+            "'He did,' she said."
         ),
     ],
     ids=["single-in-straight", "single-in-curly", "double-in-single"],
 )
-def test_quotations_nested_quote_stays_inside_its_quotation(text: str, outer: str, inner: str) -> None:
+def test_quotations_nested_quote_is_apart_from_the_speakers_own_words(text: str) -> None:
+    # PDNC and a reader agree: "Never come back" is what he said, quoted by Nora; her own
+    # words are the two pieces around it, one utterance
     story = _quotes(text)
-    texts = [story.text[q.start : q.end] for q in story.quotes]
-    assert texts[0] == outer
-    assert inner not in texts
+    first = [q for q in story.quotes if q.group == story.quotes[0].group]
+    assert [(story.text[q.start : q.end], q.kind) for q in first] == [
+        ("He told me,", "speech"),
+        ("Never come back,", "nested"),
+        ("and then he left,", "speech"),
+    ]
+    assert "Never come back," not in [story.text[q.start : q.end] for q in story.speech()]
+
+
+def test_nested_quotation_keeps_one_speaker_for_the_whole_utterance() -> None:
+    story = ficlens.analyze(
+        "Nora and Dev sat by the fire.\n\n“I said to her, ‘You may go,’ and she went,” said Nora.\n\n"
+        "“Did she?” asked Dev.\n\n“She did,” said Nora.\n"
+    )
+    nested = next(q for q in story.quotes if q.kind == "nested")
+    assert story.text[nested.start : nested.end] == "You may go," and nested.id not in story.attributions
+    pieces = [q for q in story.speech() if q.group == nested.group]
+    speakers = {story.character(story.attributions[q.id].speaker).name for q in pieces}  # type: ignore[union-attr]
+    assert len(pieces) == 2 and speakers == {"Nora"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\"Don't you go 'bomination talkin' 'roun' here,\" said Ma.",  # dialect elisions
+        "\"It 's de p'opah thing fu' a man,\" said he.",
+        "\"I wonder if it's marked 'poison' or not,\" said Alice.",  # one word in quotes
+        "\"'Tis a sad business,\" said Mr. Wood.",
+    ],
+)
+def test_apostrophes_inside_speech_are_no_nested_quotation(text: str) -> None:
+    story = _quotes(text)
+    assert [q.kind for q in story.quotes] == ["speech"]
+
+
+def test_stage_direction_in_brackets_is_narration_inside_the_utterance() -> None:
+    story = _quotes('"That young man (speaking lower) is very thoughtless," said Mr. Wood.\n')
+    assert _groups(story) == [["That young man", "is very thoughtless,"]]
+
+
+def test_an_aside_in_brackets_in_the_speakers_own_voice_stays_speech() -> None:
+    story = _quotes('"I was in town (for I was there the whole time) all May," said Mr. Wood.\n')
+    assert _groups(story) == [["I was in town (for I was there the whole time) all May,"]]
 
 
 @pytest.mark.parametrize(
@@ -285,7 +315,7 @@ def test_quotations_random_text_never_breaks_the_span_contract(text: str) -> Non
         # the opening mark sits before the span, outside it
         before = text[para.start : q.start].rstrip()
         assert before and before[-1] in _OPENERS + "\"'”’»", (text, inner)
-        assert q.kind in ("speech", "embedded")
+        assert q.kind in ("speech", "nested", "embedded")
 
 
 def test_quotations_long_single_quote_full_of_apostrophes_is_read() -> None:

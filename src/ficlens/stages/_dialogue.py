@@ -69,7 +69,7 @@ def build_turns(story: Story) -> list[Turn]:
             by_group[q.group] = []
             order.append(q.group)
         by_group[q.group].append(q)
-    # all quotes (speech and embedded) per paragraph, to cut narration around them
+    # all quotes (speech, nested and embedded) per paragraph, to cut narration around them
     in_para: dict[int, list[Quote]] = {}
     for q in story.quotes:
         in_para.setdefault(q.paragraph, []).append(q)
@@ -80,7 +80,7 @@ def build_turns(story: Story) -> list[Turn]:
         p = paragraphs[first.paragraph]
         prev_end = p.start
         for q in in_para[first.paragraph]:
-            if q.end <= first.start and q.kind == "speech":
+            if q.end <= first.start and q.kind != "embedded":
                 prev_end = _after_mark(text, q.end)
         before = (prev_end, _before_mark(text, first.start))
         if not text[before[0] : before[1]].strip() and first.paragraph > 0:
@@ -88,7 +88,7 @@ def build_turns(story: Story) -> list[Turn]:
             # paragraph before the quotation: that lead-in is this quotation's tag.
             prev = paragraphs[first.paragraph - 1]
             lead = text[prev.start : prev.end].rstrip()
-            last_q = max((q.end for q in in_para.get(prev.id, []) if q.kind == "speech"), default=prev.start)
+            last_q = max((q.end for q in in_para.get(prev.id, []) if q.kind != "embedded"), default=prev.start)
             tail = text[_after_mark(text, last_q) : prev.end] if last_q > prev.start else lead
             if prev.kind == "text" and lead and last_q < prev.end - 2 and (
                 lead[-1] in ",:—–-" or _ends_with_speech_sentence(lead[-160:])
@@ -99,7 +99,7 @@ def build_turns(story: Story) -> list[Turn]:
             pp = paragraphs[part.paragraph]
             nxt = pp.end
             for q in in_para[part.paragraph]:
-                if q.start > part.end and q.kind == "speech":
+                if q.start > part.end and q.kind != "embedded":
                     nxt = _before_mark(text, q.start)
                     break
             after.append((_after_mark(text, part.end), nxt))
@@ -108,7 +108,7 @@ def build_turns(story: Story) -> list[Turn]:
             pp = paragraphs[pid]
             pos = pp.start
             for q in in_para[pid]:
-                if q.kind != "speech":
+                if q.kind == "embedded":
                     continue
                 a = _before_mark(text, q.start)
                 if a > pos:
@@ -162,7 +162,7 @@ class MentionIndex:
             kept = list(story.mentions)
         self.mentions: list[Mention] = sorted([*kept, *extra], key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
-        quotes = sorted((q.start, q.end) for q in story.quotes if q.kind == "speech")
+        quotes = sorted((q.start, q.end) for q in story.quotes if q.kind != "embedded")
         self._qstarts = [a for a, _ in quotes]
         self._quotes = quotes
         self.in_quote = [self.inside_quote(m.start) for m in self.mentions]

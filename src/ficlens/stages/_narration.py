@@ -130,8 +130,9 @@ def narration(story: Story) -> Narration:
     text = story.text
     body = body_paragraphs(story)
     by_para: dict[int, list[Quote]] = {}
-    for q in story.speech():
-        by_para.setdefault(q.paragraph, []).append(q)
+    for q in story.quotes:
+        if q.kind != "embedded":  # speech, and the quotations nested in it
+            by_para.setdefault(q.paragraph, []).append(q)
     stretches: list[Stretch] = []
     for p in body:
         quotes = sorted(by_para.get(p.id, ()), key=lambda q: q.start)

@@ -9,7 +9,10 @@ paragraph is scanned:
   utterance (``group``), the novelist's convention for a speech over several paragraphs;
 * single-quote dialogue is told apart from apostrophes (``don't``, ``'em``, ``goin'``,
   ``the Joneses' house``);
-* quotation marks inside a quotation are nested quotes, not new quotations;
+* a quotation inside speech, in the other marks (‘…’ inside “…”), is kind ``nested``: the
+  speaker's words either side of it are the utterance's ``speech`` parts (one ``group``), as
+  PDNC splits them. A bracketed stage direction inside speech ("(speaking lower)") is left
+  out of it, as narration;
 * a short phrase quoted inside a sentence of narration (a word, a title) has kind
   ``embedded``; everything else is ``speech``;
 * the parts of one utterance interrupted by a speech tag share a ``group``.
@@ -265,23 +268,82 @@ class QuotationStage:
                 a, b = _trim(text, p.start + sp.start, p.start + sp.end)
                 if b <= a:
                     continue
-                qid = f"q{len(quotes) + 1}"
-                kind = "embedded" if (style != "dash" and _is_embedded(text, a, b, p.start)) else "speech"
-                group = qid
-                if kind == "speech":
-                    if k == 0 and sp.start <= 1 and prev_open_group and prev_para_id == p.id - 1:
-                        group = prev_open_group  # a speech continuing over paragraphs
-                    elif last_group is not None and _same_utterance(text, last_end, a, last_end_char):
-                        group = last_group
-                quotes.append(Quote(qid, a, b, kind, p.id, group, sp.mark))  # type: ignore[arg-type]
-                if kind == "speech":
-                    last_group = group
-                    last_end_char = text[b - 1]
-                    last_end = b
+                if style != "dash" and _is_embedded(text, a, b, p.start):
+                    qid = f"q{len(quotes) + 1}"
+                    quotes.append(Quote(qid, a, b, "embedded", p.id, qid, sp.mark))
+                    continue
+                group = None
+                if k == 0 and sp.start <= 1 and prev_open_group and prev_para_id == p.id - 1:
+                    group = prev_open_group  # a speech continuing over paragraphs
+                elif last_group is not None and _same_utterance(text, last_end, a, last_end_char):
+                    group = last_group
+                for pa, pb, nested in _pieces(text, a, b, style):
+                    qid = f"q{len(quotes) + 1}"
+                    if group is None:
+                        group = qid  # the utterance's id is its first piece's, nested or not
+                    quotes.append(Quote(qid, pa, pb, "nested" if nested else "speech", p.id, group, sp.mark))
+                    if not nested:
+                        last_end_char = text[pb - 1]
+                        last_end = pb
+                last_group = group
             tail_open = bool(spans) and spans[-1].open_at_end and quotes and quotes[-1].paragraph == p.id
-            prev_open_group = quotes[-1].group if tail_open and quotes[-1].kind == "speech" else None
+            prev_open_group = quotes[-1].group if tail_open and quotes[-1].kind != "embedded" else None
             prev_para_id = p.id
         story.add_layer("quotes", quotes)
+
+
+def _pieces(text: str, a: int, b: int, style: str) -> list[tuple[int, int, bool]]:
+    """One speech quotation cut at what it holds that its speaker does not say in their own
+    voice: a quotation inside it, in the other marks (‘…’ inside “…”, “…” inside ‘…’), and a
+    stage direction in brackets ("That young man (speaking lower) is very thoughtless").
+
+    Returns (start, end, nested) pieces in order; the words around a nested quotation are the
+    speaker's own, the nested quotation is kept as a piece of its own, a stage direction is
+    left out (it is narration, and reads as a speech tag). Pieces with no word are dropped.
+    """
+    inner = text[a:b]
+    cuts: list[tuple[int, int, bool]] = []  # (start, end, nested) of what is cut out, marks included
+    if style in ("double", "single"):
+        found = _scan_single(inner) if style == "double" else _scan_double(inner)
+        for sp in found:
+            if sp.open_at_end or (style == "double" and sp.mark not in "'‘’"):
+                continue
+            if not _NESTED_OPENING.match(inner, sp.start) or len(inner[sp.start : sp.end].split()) < 2:
+                continue  # dialect ("'T ain't no use", "a 'bomination"), a word in quotes ('poison')
+            cuts.append((a + sp.start - 1, a + sp.end + 1, True))
+    for m in _STAGE_DIRECTION.finditer(inner):
+        if not any(s <= a + m.start() < e for s, e, _ in cuts):
+            cuts.append((a + m.start(), a + m.end(), False))
+    if not cuts:
+        return [(a, b, False)]
+    cuts.sort()
+    out: list[tuple[int, int, bool]] = []
+    pos = a
+    for s, e, nested in cuts:
+        if s < pos:
+            continue
+        out.append((pos, s, False))
+        if nested:
+            out.append((s + 1, e - 1, True))
+        pos = e
+    out.append((pos, b, False))
+    trimmed = [(*_trim(text, s, e), nested) for s, e, nested in out]
+    return [(s, e, nested) for s, e, nested in trimmed if e > s and _HAS_WORD.search(text, s, e)]
+
+
+#: A bracketed stage direction inside speech: a gerund first ("(speaking lower)", "(turning
+#: to Mr. Knightley,)"), maybe after an adverb ("(rather hesitatingly)"), and no "I" or "you"
+#: in it: "(for I was in town the whole time)" is the speaker's own aside and stays speech.
+_STAGE_DIRECTION = re.compile(
+    r"\((?=\s*(?:[a-z]+ly\s+)?(?!(?:noth|someth|anyth|everyth|be|dur|accord|notwithstand|"
+    r"except|includ|regard|concern)ing\b)[a-z]+ing\b)(?![^()]*\b(?:I|me|my|we|us|our|you|your)\b)[^()]{1,120}\)"
+    r"|\((?=\s*[a-z]+ly\s*,?\s*\))[^()]{1,40}\)"
+)
+_HAS_WORD = re.compile(r"\w")
+#: How a nested quotation opens: a capital, maybe after a dash, an ellipsis or an underscore of
+#: emphasis, and a word of two letters or more (or "I", "A", "O"): 'Tis is the only
+#: elision left to tell apart, and _ELISIONS does.
+_NESTED_OPENING = re.compile(r"[\s_—–.…-]*(?:[A-Z][a-z]+|[IAO]\b|[A-Z]{2,})")
 
 
 def _same_utterance(text: str, prev_end: int, start: int, prev_last: str) -> bool:

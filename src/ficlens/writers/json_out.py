@@ -13,7 +13,7 @@ from typing import Any
 
 from ficlens.story import Story
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: Layers written by dedicated code below, or not written at all.
 _SPECIAL = {
