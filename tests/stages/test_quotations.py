@@ -210,8 +210,18 @@ def test_apostrophes_inside_speech_are_no_nested_quotation(text: str) -> None:
     assert [q.kind for q in story.quotes] == ["speech"]
 
 
-def test_stage_direction_in_brackets_is_narration_inside_the_utterance() -> None:
-    story = _quotes('"That young man (speaking lower) is very thoughtless," said Mr. Wood.\n')
+def test_a_nested_quotation_may_open_in_lower_case_when_it_ends_a_clause() -> None:
+    story = _quotes("\"I cannot possibly say 'poor Miss Tay.' I have a great regard for her,\" said Mr. Wood.\n")
+    assert [(story.text[q.start : q.end], q.kind) for q in story.quotes] == [
+        ("I cannot possibly say", "speech"),
+        ("poor Miss Tay.", "nested"),
+        ("I have a great regard for her,", "speech"),
+    ]
+
+
+@pytest.mark.parametrize("direction", ["(speaking lower)", "(rather hesitatingly)", "(smiling,)"])
+def test_stage_direction_in_brackets_is_narration_inside_the_utterance(direction: str) -> None:
+    story = _quotes(f'"That young man {direction} is very thoughtless," said Mr. Wood.\n')
     assert _groups(story) == [["That young man", "is very thoughtless,"]]
 
 

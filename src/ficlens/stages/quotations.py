@@ -308,8 +308,13 @@ def _pieces(text: str, a: int, b: int, style: str) -> list[tuple[int, int, bool]
         for sp in found:
             if sp.open_at_end or (style == "double" and sp.mark not in "'‘’"):
                 continue
-            if not _NESTED_OPENING.match(inner, sp.start) or len(inner[sp.start : sp.end].split()) < 2:
-                continue  # dialect ("'T ain't no use", "a 'bomination"), a word in quotes ('poison')
+            body = inner[sp.start : sp.end]
+            if len(body.split()) < 2:
+                continue  # a word in quotes ('poison')
+            if not _NESTED_OPENING.match(body) and not (
+                body.rstrip()[-1:] in _CLAUSE_END and body.split()[0].lower().strip("'’") not in _ELISIONS
+            ):
+                continue  # dialect ("'T ain't no use", "a 'bomination befo' de Lawd")
             cuts.append((a + sp.start - 1, a + sp.end + 1, True))
     for m in _STAGE_DIRECTION.finditer(inner):
         if not any(s <= a + m.start() < e for s, e, _ in cuts):
@@ -337,9 +342,11 @@ def _pieces(text: str, a: int, b: int, style: str) -> list[tuple[int, int, bool]
 _STAGE_DIRECTION = re.compile(
     r"\((?=\s*(?:[a-z]+ly\s+)?(?!(?:noth|someth|anyth|everyth|be|dur|accord|notwithstand|"
     r"except|includ|regard|concern)ing\b)[a-z]+ing\b)(?![^()]*\b(?:I|me|my|we|us|our|you|your)\b)[^()]{1,120}\)"
-    r"|\((?=\s*[a-z]+ly\s*,?\s*\))[^()]{1,40}\)"
+    r"|\((?=\s*(?:[a-z]+\s+)?[a-z]+ly\s*,?\s*\))[^()]{1,40}\)"
 )
 _HAS_WORD = re.compile(r"\w")
+#: A nested quotation that opens in lower case ('poor Miss Taylor.') ends a clause.
+_CLAUSE_END = ".,!?;:…—–-"
 #: How a nested quotation opens: a capital, maybe after a dash, an ellipsis or an underscore of
 #: emphasis, and a word of two letters or more (or "I", "A", "O"): 'Tis is the only
 #: elision left to tell apart, and _ELISIONS does.
