@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -438,3 +439,15 @@ def test_html_report_fuzz_keeps_text_and_nesting(d: dict[str, Any]) -> None:
         assert html_lib.unescape(re.sub(r"<[^>]+>", "", body)) == d["text"][p["start"] : p["end"]]
     parsed = _parse(page)
     assert [a.get("type") for a, _ in parsed.scripts] == ["application/json", None]
+
+
+def test_html_report_a_nested_quotation_is_described_as_words_its_speaker_reports() -> None:
+    story = analyze(
+        "Nora and Dev sat by the fire.\n\n“I said to her, ‘You may go,’ and she went,” said Nora.\n\n"
+        "“Did she?” asked Dev.\n"
+    )
+    nested = next(q for q in story.quotes if q.kind == "nested")
+    page = render_html(story)
+    description = re.search(rf'id="d-{nested.id}"[^>]*>([^<]*)<', page)
+    assert description is not None
+    assert unescape(description.group(1)) == "Quoted inside Nora's speech: words they report, not their own"

@@ -43,8 +43,12 @@ def _pct(x: float | None) -> str:
     return "unknown" if x is None else f"{x * 100:.0f}%"
 
 
-def describe_quote(model: ReportModel, q: dict[str, Any]) -> str:
-    """The plain-text description of a quotation (tooltip and screen-reader description)."""
+def describe_quote(model: ReportModel, q: dict[str, Any], owner: str | None = None) -> str:
+    """The plain-text description of a quotation (tooltip and screen-reader description);
+    ``owner`` is the speaker of the utterance a nested quotation sits in."""
+    if q["kind"] == "nested":
+        who = model.name(owner) if owner else "an unknown speaker"
+        return f"Quoted inside {who}'s speech: words they report, not their own"
     if q["kind"] != "speech":
         return "Quoted phrase inside narration (not speech)"
     who = model.name(q["speaker"]) if q["speaker"] else "Unknown speaker"
@@ -73,6 +77,7 @@ def _inlines(model: ReportModel) -> tuple[list[_Inline], list[tuple[str, str]]]:
     """Every inline span, and the (id, text) of each hidden description."""
     spans: list[_Inline] = []
     descriptions: list[tuple[str, str]] = []
+    owners = {q["group"]: q["speaker"] for q in model.quotes if q["kind"] == "speech" and q["speaker"]}
     for q in model.quotes:
         speech = q["kind"] == "speech"
         css = "q " + (model.css(q["speaker"]) if speech else "embedded")
@@ -83,7 +88,7 @@ def _inlines(model: ReportModel) -> tuple[list[_Inline], list[tuple[str, str]]]:
         if canon is not None and isinstance(canon.get("status"), str):
             attrs["data-canon"] = canon["status"]
         desc_id = f"d-{q['id']}"
-        descriptions.append((desc_id, describe_quote(model, q)))
+        descriptions.append((desc_id, describe_quote(model, q, owners.get(q["group"]))))
         first = {"id": f"q-{q['id']}", "tabindex": "0", "aria-describedby": desc_id}
         spans.append(_Inline(q["start"], q["end"], "q", "span", f"q:{q['id']}", attrs, first))
     for t in model.thoughts:
