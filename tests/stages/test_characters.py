@@ -429,3 +429,22 @@ def test_characters_a_plural_surname_is_a_family_not_a_character() -> None:
     names = [c.name for c in story.characters]
     assert "Schlegels" not in names
     assert "Margaret Schlegel" in names
+
+
+PET_NAMES = (
+    "Elizabeth Marsh walked along the harbour wall with her father. Then Elizabeth stopped.\n\n"
+    '"You are quiet today," said her father, and Lizzy laughed.\n\n'
+    '"I am thinking, Papa," said Elizabeth.\n\n'
+    "He waited, and Lizzy took his arm. At home Miss Lizzy was the one who talked, and Elizabeth the one\n"
+    "who listened; so Elizabeth Marsh grew up.\n\n"
+    "By the steps stood Margaret Okafor and Meg Dunne. Later Meg Dunne left, and Margaret stayed.\n\n"
+    '"Come on," said Meg Dunne. "Come on, Margaret."\n'
+)
+
+
+def test_characters_a_pet_name_joins_the_one_character_with_its_given_name() -> None:
+    story = _analyze(PET_NAMES)
+    elizabeth = _who(story, "Elizabeth")
+    assert _who(story, "Lizzy").id == _who(story, "Miss Lizzy").id == elizabeth.id
+    # "Meg" is her own person when the story names a Meg Dunne
+    assert _who(story, "Meg Dunne").id != _who(story, "Margaret").id

@@ -20,7 +20,9 @@ Without one, people are found from the text alone:
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
-   Emerson" (father and son);
+   Emerson" (father and son); a pet name alone ("Lizzy", "Miss Lizzy", "Meg") joins the one
+   character, more often named, of a given name it is short for (the ``nicknames`` package's
+   English list: Elizabeth, Margaret), when their genders agree;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too; a title used alone ("said the general") joins the one character named with that title
    ("General Tilney");
@@ -38,6 +40,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from nicknames import NickNamer
 
 from ficlens.readers._cast import CastMember
 from ficlens.story import Character, Mention, Story
@@ -768,7 +772,49 @@ def _cluster(
         else:
             i = new(name, name, None)
         clusters[i].names[name] += weight(key)
+    # 5. a pet name alone ("Lizzy", "Meg", "Len") joins the one character with its given name
+    # (Elizabeth Bennet, Margaret, Leonard Bast), when their genders agree
+    taken = _full_firsts(clusters)
+    for i, c in enumerate(clusters):
+        pet = c.first or c.surname  # "Lizzy", or "Miss Lizzy" (a first-name title)
+        if pet is None or (c.first and c.surname) or pet in taken or not _pet_names_only(c, pet):
+            continue
+        if _NICKNAMES.nicknames_of(pet):
+            continue  # a given name itself ("William", "Robert"), not only a pet name
+        givens = {g.capitalize() for g in _NICKNAMES.canonicals_of(pet)}
+        targets = [
+            j
+            for j, t in enumerate(clusters)
+            if j != i
+            and t.first in givens
+            and t.total > c.total  # the given name is the usual one: "Margaret" does not join "Meg"
+            and _genders_agree(_cluster_gender(t), _cluster_gender(c))
+        ]
+        if len(targets) == 1:
+            clusters[targets[0]].names.update(c.names)
+            c.names.clear()
     return [c for c in clusters if c.names]
+
+
+def _full_firsts(clusters: list[_Cluster]) -> set[str]:
+    """First names of full-name clusters: "Meg" is her own person if the story has "Meg Smith"."""
+    return {c.first for c in clusters if c.first and c.surname and c.names}
+
+
+def _pet_names_only(c: _Cluster, pet: str) -> bool:
+    """Is the cluster only the pet name, alone or after a first-name title ("Miss Lizzy")?"""
+    for n in c.names:
+        title, _, rest = n.rpartition(" ")
+        if n != pet and not (rest == pet and title.rstrip(".").lower() in _FIRST_NAME_TITLES):
+            return False
+    return True
+
+
+def _genders_agree(a: str | None, b: str | None) -> bool:
+    return a in (None, "unknown") or b in (None, "unknown") or a == b
+
+
+_NICKNAMES = NickNamer()
 
 
 #: Titles used with a first name ("Lady Catherine", "Sir William", "Aunt Polly").
