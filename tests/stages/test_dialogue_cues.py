@@ -336,3 +336,19 @@ def test_the_one_who_speaks_next_is_a_candidate_addressee() -> None:
     # the last turn has no next one: nobody is read as answering it
     last = addressee_features(ctx, ctx.turns[2], history, ids["Mara Quill"], ids["Dev Okafor"])
     assert not any(f.get("next_turn_speaker") for f in last.values())
+
+
+def test_the_one_a_relation_belongs_to_is_marked_but_not_the_owner_of_a_voice() -> None:
+    # "her companion replied": Nora, whom "her" is, is marked as not the speaker; "her voice
+    # called" is Nora herself speaking, so no one is marked
+    text = (
+        "Nora Vance looked at the sea. Dev Okafor sat on the wall beside her.\n\n"
+        '"The chips are cold," her companion replied.\n\n'
+        '"Then eat them quickly," her voice called from the steps.\n'
+    )
+    cast = [CastMember("Nora Vance", ("Nora",), "female"), CastMember("Dev Okafor", ("Dev",), "male")]
+    companion = _features_of_turn(text, cast, 0)
+    assert companion["Nora Vance"].get("nom_possessor") == 1
+    assert not companion["Dev Okafor"].get("nom_possessor")
+    voice = _features_of_turn(text, cast, 1)
+    assert not any(f.get("nom_possessor") for f in voice.values())

@@ -186,6 +186,16 @@ _ADDR_PRIOR = {
     "conversation_pair": 1.0, "recency": 0.5, "tag_to_named": 2.0,
 }
 
+#: Head nouns of "his …"/"her …" that are a person related to the one "his"/"her" is (kin by
+#: gender, and these): that one is then not the speaker.
+_RELATIONS = frozenset(NOUN_GENDER) | frozenset(
+    """
+    companion companions friend friends cousin cousins partner comrade colleague neighbour neighbor guest
+    visitor host hostess guardian ward servant maid master mistress parent parents child children
+    family relations fiance fiancee betrothed lover spouse pupil teacher tutor employer
+    """.split()
+)
+
 _CONVERSATION_GAP = 3  # narration paragraphs that end a conversation
 _WINDOW = 10  # paragraphs back in which named characters are candidates
 
@@ -830,7 +840,8 @@ def speaker_features(
     local_top = max(local, key=local.__getitem__) if local else None
     in_name = ctx.name_words.get(nominal[1].lower(), []) if nominal else []
     possessor = None
-    if nominal and nominal[0].split()[0] in ("his", "her"):
+    # "her companion replied": not the woman "her" is; "his eyes" and "her walk" are no one
+    if nominal and nominal[0].split()[0] in ("his", "her") and nominal[1].lower() in _RELATIONS:
         owners = _ranked_by_gender(ctx, tag_pos, "male" if nominal[0].startswith("his") else "female", 30)
         possessor = owners[0] if owners else None
     if tag_named:
