@@ -348,8 +348,8 @@ _HAS_WORD = re.compile(r"\w")
 #: A nested quotation that opens in lower case ('poor Miss Taylor.') ends a clause.
 _CLAUSE_END = ".,!?;:…—–-"
 #: How a nested quotation opens: a capital, maybe after a dash, an ellipsis or an underscore of
-#: emphasis, and a word of two letters or more (or "I", "A", "O"): 'Tis is the only
-#: elision left to tell apart, and _ELISIONS does.
+#: emphasis, and a word of two letters or more (or "I", "A", "O"): not "'T ain't". An elision
+#: with a capital ("'Tis") is no opening mark for _scan_single unless a closing mark follows it.
 _NESTED_OPENING = re.compile(r"[\s_—–.…-]*(?:[A-Z][a-z]+|[IAO]\b|[A-Z]{2,})")
 
 
