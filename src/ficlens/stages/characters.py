@@ -22,7 +22,7 @@ Without one, people are found from the text alone:
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
    Emerson" (father and son); a pet name alone ("Lizzy", "Miss Lizzy", "Meg") joins the one
    character, more often named, of a given name it is short for (the ``nicknames`` package's
-   English list: Elizabeth, Margaret), when their genders agree;
+   English list: Elizabeth, Margaret), unless their titles say different genders;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too; a title used alone ("said the general") joins the one character named with that title
    ("General Tilney");
@@ -36,15 +36,18 @@ Without one, people are found from the text alone:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-
-from nicknames import NickNamer
+from typing import TYPE_CHECKING
 
 from ficlens.readers._cast import CastMember
 from ficlens.story import Character, Mention, Story
+
+if TYPE_CHECKING:
+    from nicknames import NickNamer
 
 TITLES: dict[str, str] = {
     "mr": "male", "mister": "male", "sir": "male", "lord": "male", "master": "male", "monsieur": "male",
@@ -773,15 +776,16 @@ def _cluster(
             i = new(name, name, None)
         clusters[i].names[name] += weight(key)
     # 5. a pet name alone ("Lizzy", "Meg", "Len") joins the one character with its given name
-    # (Elizabeth Bennet, Margaret, Leonard Bast), when their genders agree
+    # (Elizabeth Bennet, Margaret, Leonard Bast), unless their titles say different genders
     taken = _full_firsts(clusters)
     for i, c in enumerate(clusters):
         pet = c.first or c.surname  # "Lizzy", or "Miss Lizzy" (a first-name title)
         if pet is None or (c.first and c.surname) or pet in taken or not _pet_names_only(c, pet):
             continue
-        if _NICKNAMES.nicknames_of(pet):
+        names = _nicknames()
+        if names.nicknames_of(pet):
             continue  # a given name itself ("William", "Robert"), not only a pet name
-        givens = {g.capitalize() for g in _NICKNAMES.canonicals_of(pet)}
+        givens = {g.capitalize() for g in names.canonicals_of(pet)}
         targets = [
             j
             for j, t in enumerate(clusters)
@@ -814,7 +818,13 @@ def _genders_agree(a: str | None, b: str | None) -> bool:
     return a in (None, "unknown") or b in (None, "unknown") or a == b
 
 
-_NICKNAMES = NickNamer()
+@functools.cache
+def _nicknames() -> NickNamer:
+    """The English pet-name list, imported and read once, when a story without a cast first
+    needs it (importing it costs about 0.08 s, which a story with a cast need not pay)."""
+    from nicknames import NickNamer
+
+    return NickNamer()
 
 
 #: Titles used with a first name ("Lady Catherine", "Sir William", "Aunt Polly").

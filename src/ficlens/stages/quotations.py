@@ -316,9 +316,8 @@ def _pieces(text: str, a: int, b: int, style: str) -> list[tuple[int, int, bool]
             ):
                 continue  # dialect ("'T ain't no use", "a 'bomination befo' de Lawd")
             cuts.append((a + sp.start - 1, a + sp.end + 1, True))
-    for m in _STAGE_DIRECTION.finditer(inner):
-        if not any(s <= a + m.start() < e for s, e, _ in cuts):
-            cuts.append((a + m.start(), a + m.end(), False))
+    # a stage direction overlapping a nested quotation is skipped below, as any overlapping cut is
+    cuts.extend((a + m.start(), a + m.end(), False) for m in _STAGE_DIRECTION.finditer(inner))
     if not cuts:
         return [(a, b, False)]
     cuts.sort()
