@@ -219,6 +219,20 @@ def test_a_tag_that_goes_on_to_say_nothing_more_still_names_its_speaker() -> Non
     assert feats["Dev Okafor"].get("tag_after_named") == 1
 
 
+def test_a_name_and_any_verb_after_a_full_stop_is_the_next_sentence_not_a_tag() -> None:
+    # after a comma, "Dev shrugged" is the tag's shape; after a full stop it is what Dev did next
+    closed = (
+        "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
+        "\"The ferry is late again.\" Dev shrugged at the grey water.\n"
+    )
+    feats = _features_of_turn(closed, NORA_AND_DEV, -1)
+    assert not feats["Dev Okafor"].get("tag_after_named")
+    assert feats["Dev Okafor"].get("beat_subject") == 1
+    open_tag = closed.replace("again.\" Dev shrugged", "again,\" Dev shrugged")
+    feats = _features_of_turn(open_tag, NORA_AND_DEV, -1)
+    assert feats["Dev Okafor"].get("tag_after_named") == 1
+
+
 def test_a_form_of_address_tells_the_gender_of_the_one_spoken_to() -> None:
     def gender(line: str) -> str | None:
         return addressed_gender(line, Quote("q1", 0, len(line), "speech", 0, "q1", "\""))

@@ -416,7 +416,10 @@ def _tag_by_shape(
     "…," was Mrs. Weston's parting question / "…," was her answer. Before one: 'Mrs. Moore
     shivered, "A ghost!"' / 'Aziz joined in: "Why talk about the English?"'.
     """
-    if after:
+    # '"… where that is." Winterbourne learned more': after a full stop the quotation's sentence
+    # is over, and a name with any verb is the next sentence, not a tag
+    closed = after and _CLOSED.search(text, max(0, a - 3), a) is not None
+    if after and not closed:
         if mentions:
             first = mentions[0]
             m = re.fullmatch(r"[\s,—–-]*(?:([a-z]+)\s+)?(?:[a-z]+ly\s+)?", text[a : first.start])
@@ -427,6 +430,7 @@ def _tag_by_shape(
                 m2 = re.match(r"(?:\s+[a-z]+ly)?\s+([a-z]+)\b", text[first.end : b])
                 if m2 and _verb_like(m2.group(1)):
                     return first.character, None
+    if after:
         # '"…," he broke out' / '"…," she owned': a pronoun and any verb, before any name (a
         # speech verb is read with the rest of the tag below)
         m = _PRONOUN_SHAPE.match(text, a, b)
@@ -450,6 +454,7 @@ def _tag_by_shape(
     return None
 
 
+_CLOSED = re.compile(r"\.[\"'”’]\s*$")
 _CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")
 _INVERTED = re.compile(r"[\s,—–-]*(?:[a-z]+ly\s+)?([a-z]+)\s+(?:[a-z]+ly\s+)?", re.IGNORECASE)
 
