@@ -11,7 +11,7 @@ import pytest
 
 import ficlens
 from ficlens.readers._cast import CastMember
-from ficlens.stages.characters import _Cluster, _gender, find_candidates
+from ficlens.stages.characters import _Cluster, _cluster, _gender, find_candidates
 from ficlens.story import Character, Story
 
 STAGES = ["structure", "quotations", "characters"]
@@ -448,3 +448,57 @@ def test_characters_a_pet_name_joins_the_one_character_with_its_given_name() -> 
     assert _who(story, "Lizzy").id == _who(story, "Miss Lizzy").id == elizabeth.id
     # "Meg" is her own person when the story names a Meg Dunne
     assert _who(story, "Meg Dunne").id != _who(story, "Margaret").id
+
+
+TITLED_FULL_NAMES = (
+    "Mr. Leonard Pell kept the lamp shop. Mr. Pell sold oil, and Mr. Pell mended wicks.\n\n"
+    '"Oil is dear this winter," said Mr. Pell. "Dearer," said Len, the boy who swept for him.\n\n'
+    "Len laughed. Mr. Pell shut the shutters. Mr. Pell counted the till. Mr. Pell swept the step, and Mr. Pell "
+    "locked the door. Next door Sir Walter Crane, whom everyone called Sir Walter, was asleep.\n\n"
+    '"Goodnight, Mr. Pell," said Sir Walter from the window. Sir Walter waved. Sir Walter yawned.\n\n'
+    "In the square Mr. Hugh Tarrant met his brother. Mr. Tarrant had come from the bank; Hugh had come\n"
+    "from the station. Mr. Tarrant nodded. Mr. Tarrant frowned. Mr. Tarrant sighed. Mr. Tarrant spoke.\n"
+    "Mr. Tarrant paid. Mr. Tarrant waited. Mr. Tarrant coughed. Mr. Tarrant looked at the clock, and\n"
+    "Mr. Tarrant looked at the rain, and Mr. Tarrant buttoned his coat.\n\n"
+    '"You are late," said Mr. Tarrant. "I know," said Hugh.\n'
+)
+
+
+def test_characters_a_short_titled_name_joins_the_full_name_with_that_title() -> None:
+    story = _analyze(TITLED_FULL_NAMES)
+    # far more often "Mr. Pell" than "Mr. Leonard Pell", but one man: the full name has his title
+    assert _who(story, "Mr. Pell").id == _who(story, "Mr. Leonard Pell").id
+    # and the boy Len is not Mr. Pell, whom no one calls Leonard
+    assert _who(story, "Len").id != _who(story, "Mr. Pell").id
+    assert _who(story, "Sir Walter").id == _who(story, "Sir Walter Crane").id
+    # "Hugh" is used alone, so "Mr. Tarrant" may be the brother the story never names in full
+    assert _who(story, "Mr. Tarrant").id != _who(story, "Hugh").id
+
+
+PARTICLE_SURNAMES = (
+    "Mr. van der Berg and Mrs. van der Berg dined at eight. Hendrik van der Berg carved, and\n"
+    "Mrs. van der Berg poured.\n\n"
+    '"More wine?" said Mr. van der Berg. "A little," said Mrs. van der Berg.\n\n'
+    "Lady Agatha de Lisle came late. Lady Agatha sat by Miss de Lisle, her daughter, and Miss de Lisle\n"
+    "said nothing.\n\n"
+    '"Always," said Lady Agatha. "Mamma!" said Miss de Lisle.\n'
+)
+
+
+def test_characters_a_surname_with_lower_case_particles_after_a_title() -> None:
+    story = _analyze(PARTICLE_SURNAMES)
+    # "Mr. van der Berg" is a man called by title and surname, not "Berg" nor a given name "Van"
+    assert _who(story, "Mr. Van der Berg").id != _who(story, "Mrs. Van der Berg").id
+    # a Miss is not the Lady of her surname: mother and daughter
+    assert _who(story, "Miss De Lisle").id != _who(story, "Lady Agatha").id
+
+
+def test_characters_a_title_used_as_a_name_is_the_one_character_with_that_title() -> None:
+    # "the Professor", capitalised as a name, is Professor de Wint when no one else is a professor
+    kept = {("professor", "De Wint"): 2, (None, "Professor"): 5, ("colonel", "Amory"): 3, ("colonel", "Hale"): 3, (None, "Colonel"): 2}
+    where = {key: list(range(n)) for key, n in kept.items()}
+    clusters = _cluster(kept, where, set())
+    owner = {name: c.key for c in clusters for name in c.names}
+    assert owner["Professor"] == owner["Professor De Wint"]
+    # two colonels: "the Colonel" is neither
+    assert owner["Colonel"] not in (owner["Colonel Amory"], owner["Colonel Hale"])

@@ -71,8 +71,9 @@ _NAME_WORD = r"(?:[OD]['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z
 _PARTICLE = r"(?:de|van|von|der|le|la|du|di|da|del|St\.?)"
 _PARTICLES = frozenset(["de", "van", "von", "der", "le", "la", "du", "di", "da", "del"])
 _CANDIDATE = re.compile(
-    rf"\b(?:(?P<title>{_TITLE_RX})\.?\s+)?"
-    rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]+{_PARTICLE})?(?:[ \t]+|[ \t]*\n[ \t]*(?=[A-Z])){_NAME_WORD}){{0,2}})(?!['’]?\w)"
+    # "Mr. van der Luyden": after a title, a surname may open with lower-case particles
+    rf"\b(?:(?P<title>{_TITLE_RX})\.?\s+(?P<particles>(?:(?:de|van|von|der|du|di|da|del)[ \t]+){{0,2}}))?"
+    rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]+{_PARTICLE}){{0,2}}(?:[ \t]+|[ \t]*\n[ \t]*(?=[A-Z])){_NAME_WORD}){{0,2}})(?!['’]?\w)"
 )
 # Capitalised words that are almost never a person's name on their own.
 STOPWORDS = frozenset(
@@ -157,7 +158,7 @@ def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tu
     where: dict[tuple[str | None, str], list[int]] = defaultdict(list)
     for m in _CANDIDATE.finditer(text):
         title = _norm_title(m.group("title"))
-        name = re.sub(r"\s+", " ", m.group("name"))
+        name = re.sub(r"\s+", " ", (m.group("particles") or "") + m.group("name"))
         words = name.split(" ")
         # strip leading stopwords ("Then Nora" -> "Nora") when untitled, but not a first name
         # that is also a word, before a surname ("May Welland")
@@ -581,17 +582,28 @@ def _join_titles(named: list[_Cluster], nominal: list[_Cluster]) -> list[_Cluste
     takes the description's names. Returns the descriptions left over."""
     left = []
     for c in nominal:
-        title = c.key.removeprefix("the ").lower()
-        owners = (
-            [n for n in named if any(a.split(" ")[0].rstrip(".").lower() == title and " " in a for a in n.names)]
-            if title in TITLES else []
-        )
-        owners.sort(key=lambda n: -n.total)
-        if owners and (len(owners) == 1 or owners[0].total >= 5 * owners[1].total):
-            owners[0].names.update(c.names)
+        owner = _title_owner(named, c.key.removeprefix("the "))
+        if owner is not None:
+            named[owner].names.update(c.names)
         else:
             left.append(c)
     return left
+
+
+def _title_owner(clusters: Sequence[_Cluster], title: str) -> int | None:
+    """Which cluster a title used alone stands for ("the general", "the Professor"): the one
+    named with it ("General Tilney"), or one far more often named than any other."""
+    title = title.lower()
+    if title not in TITLES:
+        return None
+    owners = [
+        i for i, c in enumerate(clusters)
+        if any(a.split(" ")[0].rstrip(".").lower() == title and " " in a for a in c.names)
+    ]
+    owners.sort(key=lambda i: -clusters[i].total)
+    if owners and (len(owners) == 1 or clusters[owners[0]].total >= 5 * clusters[owners[1]].total):
+        return owners[0]
+    return None
 
 
 def _speech_tagged(text: str) -> set[str]:
@@ -712,7 +724,7 @@ def _cluster(
     for key in order:
         title, name = key
         words = name.split(" ")
-        if len(words) < 2:
+        if _surname_only(name):
             continue
         if title == "mrs" and (None, name) in kept and GIVEN_NAMES.get(words[0]) != "female":
             # "Mrs. Newland Archer" is Newland Archer's wife, not Newland Archer
@@ -731,7 +743,7 @@ def _cluster(
         if title:
             clusters[i].title_gender[TITLES.get(title, "unknown")] += 1
     # 2. first names of those full names ("Nora" joins "Nora Vance")
-    bare = sorted((k for k in kept if not k[0] and len(k[1].split(" ")) == 1), key=lambda k: -weight(k))
+    bare = sorted((k for k in kept if not k[0] and _surname_only(k[1])), key=lambda k: -weight(k))
     for key in bare:
         firsts = by_first.get(key[1], [])
         if firsts:
@@ -739,27 +751,30 @@ def _cluster(
             clusters[i].names[key[1]] += weight(key)
     # 3. titled single names: "Miss Vance", "Mr. Vance", "Captain Okafor"
     titled_single: dict[tuple[str, str], int] = {}
-    for key in sorted((k for k in kept if k[0] and len(k[1].split(" ")) == 1), key=lambda k: -weight(k)):
+    for key in sorted((k for k in kept if k[0] and _surname_only(k[1])), key=lambda k: -weight(k)):
         title, name = key
         assert title is not None
         g = TITLES.get(title, "unknown")
         options = [
-            i for i in by_surname.get(name, [])
+            i for i in by_surname.get(name.split(" ")[-1], [])
             if clusters[i].first is not None and (g == "unknown" or _cluster_gender(clusters[i]) in (g, "unknown"))
         ]
-        if not options and title in _FIRST_NAME_TITLES:
+        by_given = not options and title in _FIRST_NAME_TITLES  # "Sir Thomas": Sir Thomas Bertram
+        if by_given:
             options = [i for i in by_first.get(name, []) if _cluster_gender(clusters[i]) in (g, "unknown")]
         if (
             len(options) == 1
             and _may_join(clusters[options[0]], title, kept)
-            and weight(key) <= 3 * clusters[options[0]].total
+            # far more often "Mr. Knightley" than "John Knightley": another man of that name, unless
+            # the full name takes the same title and is the one the short form can stand for
+            and (weight(key) <= 3 * clusters[options[0]].total or _titled_alike(clusters[options[0]], title, by_given, kept))
             and (title, name) not in two_people  # "old Mr. Emerson" is not George Emerson
         ):
             i = options[0]
         elif (title, name) in titled_single:
             i = titled_single[(title, name)]
         else:
-            i = new(form(title, name), None, name)
+            i = new(form(title, name), None, name.split(" ")[-1])
             titled_single[(title, name)] = i
         clusters[i].names[form(title, name)] += weight(key)
         clusters[i].title_gender[g] += 1
@@ -768,10 +783,14 @@ def _cluster(
         name = key[1]
         if by_first.get(name):
             continue
-        surnames = by_surname.get(name, [])
+        surnames = by_surname.get(name.split(" ")[-1], [])
         if surnames:
             # A bare surname mostly means the man of that name in older fiction ("Elton").
             i = max(surnames, key=lambda j: (_cluster_gender(clusters[j]) == "male", clusters[j].total))
+        elif " " in name:  # "De Griers"
+            i = new(name, None, name.split(" ")[-1])
+        elif (owner := _title_owner(clusters, name)) is not None and clusters[owner].total >= 2:
+            i = owner  # "the Professor": Professor de Worms, named so more than once
         else:
             i = new(name, name, None)
         clusters[i].names[name] += weight(key)
@@ -791,6 +810,7 @@ def _cluster(
             for j, t in enumerate(clusters)
             if j != i
             and t.first in givens
+            and t.names[t.first]  # called by the given name itself, not only "Mr. Thomas Gradgrind"
             and t.total > c.total  # the given name is the usual one: "Margaret" does not join "Meg"
             and _genders_agree(_cluster_gender(t), _cluster_gender(c))
         ]
@@ -798,6 +818,12 @@ def _cluster(
             clusters[targets[0]].names.update(c.names)
             c.names.clear()
     return [c for c in clusters if c.names]
+
+
+def _surname_only(name: str) -> bool:
+    """One name, or a surname after its particles ("Van der Luyden"): no given name in it."""
+    *particles, _last = name.split(" ")
+    return all(w.lower() in _PARTICLES for w in particles)
 
 
 def _full_firsts(clusters: list[_Cluster]) -> set[str]:
@@ -846,11 +872,33 @@ def _may_join(c: _Cluster, title: str, kept: dict[tuple[str | None, str], int]) 
         return False  # "Miss Archer" is not Newland Archer
     if title == "mrs":
         return any(n.startswith("Mrs") for n in c.names)
+    if title == "miss" and any(n.startswith(("Mrs", "Lady")) for n in c.names):
+        return False  # "Miss de Bourgh" is Lady Catherine de Bourgh's daughter
     if c.title_gender:
         return g in c.title_gender or (g == "unknown" and "unknown" in c.title_gender)
     if title in ("miss", "ms", "lady", "mademoiselle"):
         return True
     return c.first is None or (None, c.first) not in kept
+
+
+def _titled_alike(c: _Cluster, title: str, by_given: bool, kept: Mapping[tuple[str | None, str], int]) -> bool:
+    """May a titled short name join the full-name cluster ``c``, however much more often it is used?
+
+    Yes when ``c`` is itself named with that title ("Sir Thomas Bertram", "Mr. Thomas Marvel")
+    and the short name keeps the part that tells people apart: the given name after a
+    first-name title ("Sir Thomas"), or a surname whose cluster's given name is never used
+    alone. "Mr. Knightley" stays apart from "Mr. John Knightley", whom the story calls "John".
+    """
+    if not any(n.split(" ")[0].rstrip(".").lower() == title for n in c.names if len(n.split(" ")) > 2):
+        return False
+    if by_given:  # "Mrs. Rushworth" names no one Rushworth by her given name
+        return c.first is not None and _is_given_name(c.first)
+    return c.first is None or (None, c.first) not in kept
+
+
+def _is_given_name(name: str) -> bool:
+    names = _nicknames()
+    return name in GIVEN_NAMES or bool(names.nicknames_of(name) or names.canonicals_of(name))
 
 
 def _cluster_gender(c: _Cluster) -> str:
