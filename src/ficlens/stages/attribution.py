@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -155,6 +155,16 @@ _PAIRS: tuple[tuple[str, str], ...] = tuple(
     (a, b) for i, a in enumerate(_CROSSED) for b in _CROSSED[i + 1 :]
 )
 SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{a}&{b}" for a, b in _PAIRS)
+#: The names of those pairs and copies, and of the gender cues' "x_match"/"x_clash", spelt
+#: once rather than for every row (the rows a turn's candidates keep then share the strings).
+_PAIR_NAMES: dict[tuple[str, str], str] = {(a, b): f"{a}&{b}" for a, b in _PAIRS}
+_KIND_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
+    kind: tuple((f, f"{kind}:{f}") for f in _BY_TAG_KIND) for kind in ("pron", "none", "nom")
+}
+_GENDER_NAMES: dict[str, tuple[str, str]] = {
+    name: (f"{name}_match", f"{name}_clash")
+    for name in ("even_pron", "odd_pron", "prev_address", "next_address", "beat_gender", "gap_gender", "next_gap_gender")
+}
 
 ADDRESSEE_FEATURES: tuple[str, ...] = (
     "vocative",
@@ -349,6 +359,10 @@ class _Context:
     name_words: dict[str, list[str]] = field(default_factory=dict)  # "major" -> the characters with it in a name
     description_near: list[dict[str, float]] = field(default_factory=list)  # per turn: its tag's description, in the last pages
     all_mentions: int = 1  # mentions of all the characters together
+    # kept as turns are scored (the beam reads each turn once per history it holds, and
+    # decide_speaker once more):
+    candidates_around: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)  # see _candidates_around
+    turn_cues: _TurnCues | None = None  # the last turn's only: see _cues
 
 
 class AttributionStage:
@@ -705,43 +719,61 @@ def _in_conversation(ctx: _Context, turn: Turn, prev: Turn | None) -> bool:
 
 
 def speaker_candidates(ctx: _Context, turn: Turn, history: Sequence[tuple[str | None, tuple[str, ...]]]) -> list[str]:
+    """Who may speak a turn: the characters named nearby, the recent speakers of ``history``,
+    and those the scene, the tag's description and the canon point to (at most 16)."""
+    cached = ctx.candidates_around.get(turn.index)
+    if cached is None:
+        cached = ctx.candidates_around[turn.index] = _candidates_around(ctx, turn)
+    nearby, others = cached
+    seen = dict.fromkeys(nearby)
+    for sp, _ in reversed(history[-6:]):
+        if sp and sp in ctx.chars:
+            seen.setdefault(sp, None)
+    for c in others:
+        seen.setdefault(c, None)
+    return list(seen)[:16]
+
+
+def _candidates_around(ctx: _Context, turn: Turn) -> tuple[list[str], list[str]]:
+    """The candidates of a turn that do not depend on its history, in order: those ranked
+    before the recent speakers (named in the paragraph and just before), and those after.
+    Only characters of the story are kept (``speaker_candidates`` keeps no other)."""
     paragraphs = ctx.story.paragraphs
     lo = paragraphs[max(0, turn.paragraph - _WINDOW)].start
     hi = paragraphs[min(len(paragraphs) - 1, turn.last_paragraph + 1)].end
-    seen: dict[str, None] = {}
+    nearby: dict[str, None] = {}
     # nearest first: this paragraph's narration, then backwards
     for a, b in turn.para_narration:
         for m in ctx.index.between(a, b):
-            seen.setdefault(m.character, None)
+            nearby.setdefault(m.character, None)
     for m in ctx.index.narration_before(turn.start, limit=60):
         if m.start < lo:
             break
-        seen.setdefault(m.character, None)
-    for sp, _ in reversed(history[-6:]):
-        if sp:
-            seen.setdefault(sp, None)
+        nearby.setdefault(m.character, None)
+    # the recent speakers come here
+    others: dict[str, None] = {}
     for m in ctx.index.between(turn.end, hi):
         if not ctx.index.inside_quote(m.start):
-            seen.setdefault(m.character, None)
+            others.setdefault(m.character, None)
     if ctx.narrator:
-        seen.setdefault(ctx.narrator, None)
+        others.setdefault(ctx.narrator, None)
     for c in ctx.present[turn.index]:
-        seen.setdefault(c, None)
+        others.setdefault(c, None)
     nominal = ctx.turn_nominal[turn.index]
     if nominal:
         # "said the old lady": whom the description stands for, in the story and in the last
         # pages, and anyone whose name holds its head noun ("said the major")
         for shares in (ctx.epithets.shares(nominal[0]), ctx.description_near[turn.index]):
             for c in sorted(shares, key=shares.__getitem__, reverse=True)[:2]:
-                seen.setdefault(c, None)
+                others.setdefault(c, None)
         named = ctx.name_words.get(nominal[1].lower(), [])
         if len(named) <= 3:
             for c in named:
-                seen.setdefault(c, None)
+                others.setdefault(c, None)
     canon_char = _canon_character(ctx, turn)
     if canon_char:
-        seen.setdefault(canon_char[0], None)
-    return [c for c in seen if c in ctx.chars][:16]
+        others.setdefault(canon_char[0], None)
+    return [c for c in nearby if c in ctx.chars], [c for c in others if c in ctx.chars and c not in nearby]
 
 
 def _canon_character(ctx: _Context, turn: Turn) -> tuple[str, bool] | None:
@@ -755,6 +787,59 @@ def _canon_character(ctx: _Context, turn: Turn) -> tuple[str, bool] | None:
     return None
 
 
+@dataclass(slots=True)
+class _CandidateCues:
+    """The features of one candidate of one turn that do not depend on the turn's history.
+
+    They are kept in four runs, in the order ``speaker_features`` has always set them, for
+    the history's features (prev_speaker, recent_speaker_rank0, same_para_prev_speaker, ...)
+    fall between them.
+    """
+
+    runs: tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]
+    voice: float  # how like the candidate the turn's words sound (Voices.score)
+    voice_length: float  # and its length (Voices.length_score)
+    # the pair features ("a&b") and per-tag-kind copies ("pron:a"), by which of the
+    # history's features fired (usually none): they are the costliest to spell out
+    crossed: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _TurnCues:
+    """What ``speaker_features`` reads of one turn that its history does not change.
+
+    The beam scores each turn under every distinct history it holds (about seven); the
+    tags, beats, vocatives, pronoun antecedents and the candidates' own cues are the same
+    each time, so they are read once per turn (and once per candidate) and kept on the
+    context while the turn is scored.
+    """
+
+    index: int  # of the turn
+    in_conv: bool  # the turn continues the previous turn's conversation
+    prev2_linked: bool  # and the previous turn the one before it
+    same_para: bool  # the previous turn ends in this turn's paragraph
+    kind: str | None  # "pron", "none" or "nom": see _BY_TAG_KIND
+    info: dict[str, Any]  # what the tags said (for the cue)
+    describe: Callable[[str], _CandidateCues]  # a candidate's history-free features (see _turn_cues)
+    candidates: dict[str, _CandidateCues] = field(default_factory=dict)
+
+    def candidate(self, c: str) -> _CandidateCues:
+        cues = self.candidates.get(c)
+        if cues is None:
+            cues = self.candidates[c] = self.describe(c)
+        return cues
+
+
+def _cues(ctx: _Context, turn: Turn) -> _TurnCues:
+    """The turn's cues, read now unless they were for the last turn asked about. The beam,
+    decide_speaker and training each go through the turns in order: keeping every turn's
+    (for decide_speaker after the beam) would save it little and hold ~30 MB on a novel."""
+    cues = ctx.turn_cues
+    if cues is None or cues.index != turn.index:
+        cues = ctx.turn_cues = _turn_cues(ctx, turn)
+    return cues
+
+
 def speaker_features(
     ctx: _Context,
     turn: Turn,
@@ -762,6 +847,79 @@ def speaker_features(
     cands: Sequence[str],
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     """Features of every candidate for one turn, and what the tags said (for the cue)."""
+    cues = _cues(ctx, turn)
+    in_conv = cues.in_conv
+    prev_sp = history[-1][0] if history and in_conv else None
+    prev2_sp = history[-2][0] if len(history) >= 2 and cues.prev2_linked else None
+    recent_speakers = _recent_speakers(history)
+    same_para_prev = cues.same_para and history and history[-1][0]
+    kind = cues.kind
+    per = {c: cues.candidate(c) for c in cands}
+    feats: dict[str, dict[str, float]] = {}
+    for c, cc in per.items():
+        head, middle, late, tail = cc.runs
+        f = dict(head)
+        fired: list[str] = []
+        if prev_sp == c:
+            f["prev_speaker"] = 1
+            fired.append("prev_speaker")
+        if prev2_sp == c:
+            f["prev2_speaker"] = 1
+            fired.append("prev2_speaker")
+            if prev_sp and prev_sp != c:
+                f["alternation"] = 1
+                fired.append("alternation")
+        f.update(middle)
+        if recent_speakers[:1] == [c]:
+            f["recent_speaker_rank0"] = 1
+            fired.append("recent_speaker_rank0")
+        elif recent_speakers[1:2] == [c]:
+            f["recent_speaker_rank1"] = 1
+            fired.append("recent_speaker_rank1")
+        if in_conv and c in recent_speakers[:2]:
+            f["conversation_pair"] = 1
+            fired.append("conversation_pair")
+        f.update(late)
+        if same_para_prev and history[-1][0] == c:
+            f["same_para_prev_speaker"] = 1
+            fired.append("same_para_prev_speaker")
+        f.update(tail)
+        if cc.voice_length:
+            f["voice_length"] = cc.voice_length
+            f["voice_length_margin"] = cc.voice_length - max(
+                (per[o].voice_length for o in cands if o != c and per[o].voice_length), default=0.0
+            )
+        if cc.voice:
+            # how like this character the words sound, and by how much more than the likeliest
+            # other candidate with a profile (0 when there is none)
+            rival = max((per[o].voice for o in cands if o != c and per[o].voice), default=0.0)
+            f["voice"] = cc.voice
+            f["voice_margin"] = cc.voice - rival
+            if cc.voice > rival:
+                f["voice_top"] = 1
+        key = tuple(fired)
+        crossed = cc.crossed.get(key)
+        if crossed is None:
+            crossed = cc.crossed[key] = _crossed(f, kind)
+        f.update(crossed)
+        feats[c] = f
+    return feats, cues.info
+
+
+def _crossed(f: Mapping[str, float], kind: str | None) -> dict[str, float]:
+    """The pair features of a candidate's features ``f``, and their per-tag-kind copies."""
+    out: dict[str, float] = {}
+    present = [k for k in _CROSSED if k in f]
+    for n, first in enumerate(present):
+        for second in present[n + 1 :]:
+            out[_PAIR_NAMES[first, second]] = 1
+    if kind:
+        out.update({name: f[k] for k, name in _KIND_NAMES[kind] if k in f})
+    return out
+
+
+def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
+    """Read the turn's tags, beats, vocatives and neighbours once (see _TurnCues)."""
     text = ctx.text
     after, before = ctx.turn_tags[turn.index]
     tag_named = next((t.named for t in after if t.named), None) or before.named
@@ -777,8 +935,6 @@ def speaker_features(
     in_quote = _in_quote(ctx, turn)
     prev_turn = ctx.turns[turn.index - 1] if turn.index else None
     in_conv = _in_conversation(ctx, turn, prev_turn)
-    prev_sp = history[-1][0] if history and in_conv else None
-    prev2_sp = history[-2][0] if len(history) >= 2 and in_conv and _in_conversation(ctx, prev_turn, ctx.turns[turn.index - 2]) else None  # type: ignore[arg-type]
     next_turn = ctx.turns[turn.index + 1] if turn.index + 1 < len(ctx.turns) else None
     next_voc: set[str] = set()
     k = turn.index
@@ -801,10 +957,6 @@ def speaker_features(
         ("next_address", ctx.turn_address[k + 1] if linked_next else None),
     )
     next2_voc = ctx.turn_vocatives[k + 2] if linked_next2 else set()
-    recent_speakers = _recent_speakers(history)
-    same_para_prev = (
-        prev_turn is not None and prev_turn.last_paragraph == turn.paragraph and history and history[-1][0]
-    )
     # most recent narration mentions, for pronoun resolution
     recent = ctx.index.narration_before(turn.start, limit=30)
     para_start = ctx.story.paragraphs[turn.paragraph].start
@@ -854,11 +1006,13 @@ def speaker_features(
         kind = "none"
     else:
         kind = None
-    voice = {c: ctx.voices.score(c, turn.index) for c in cands}
-    vlen = {c: ctx.voices.length_score(c, turn.index) for c in cands}
     objects = {c for t in (*after, before) for c in t.objects}
-    feats: dict[str, dict[str, float]] = {}
-    for c in cands:
+    before_last = {m.character for m in ctx.index.between(*before.span)[-1:]} if before.span else set()
+    no_tag = not tag_named and not pron and not before.verb and not any(t.verb for t in after)
+
+    def describe(c: str) -> _CandidateCues:
+        # the features of candidate ``c`` that its history does not change, in the order
+        # speaker_features sets them; where the history's go is marked
         ch = ctx.chars[c]
         f: dict[str, float] = {}
         if tag_named == c and any(t.named == c for t in after):
@@ -869,7 +1023,7 @@ def speaker_features(
             f["tag_named_other"] = 1
         if first_after == c:
             f["tag_after_first_named"] = 1
-        if before.first_named == c or (before.span and c in {m.character for m in ctx.index.between(*before.span)[-1:]}):
+        if before.first_named == c or c in before_last:
             f["tag_before_last_named"] = 1
         if pron in ("he", "she") and not tag_named:
             if ranked_subjects[:1] == [c]:
@@ -899,22 +1053,14 @@ def speaker_features(
             f["vocative"] = 1
         elif c in in_quote:
             f["in_quote_mention"] = 1
-        if prev_sp == c:
-            f["prev_speaker"] = 1
-        if prev2_sp == c:
-            f["prev2_speaker"] = 1
-            if prev_sp and prev_sp != c:
-                f["alternation"] = 1
+        head, f = f, {}
+        # (prev_speaker, prev2_speaker, alternation)
         if c in next_voc:
             f["next_vocative"] = 1
         dist = _distance(ctx, c, recent, turn)
         f["recency"] = math.exp(-dist / 3.0)
-        if recent_speakers[:1] == [c]:
-            f["recent_speaker_rank0"] = 1
-        elif recent_speakers[1:2] == [c]:
-            f["recent_speaker_rank1"] = 1
-        if in_conv and c in recent_speakers[:2]:
-            f["conversation_pair"] = 1
+        middle, f = f, {}
+        # (recent_speaker_rank0, recent_speaker_rank1, conversation_pair)
         f["log_mentions"] = math.log1p(ch.mention_count) / math.log1p(total_mentions)
         if scene_counts.get(c):
             f["scene_mentions"] = math.log1p(scene_counts[c]) / math.log1p(scene_top)
@@ -922,9 +1068,9 @@ def speaker_features(
             f["canon_speaker"] = 1
             if canon[1]:
                 f["canon_speaker_verbatim"] = 1
-        if same_para_prev and history[-1][0] == c:
-            f["same_para_prev_speaker"] = 1
-        if not tag_named and not pron and not before.verb and not any(t.verb for t in after):
+        late, f = f, {}
+        # (same_para_prev_speaker)
+        if no_tag:
             f["no_tag"] = 1
         if tag_subject == c:
             f["tag_subject"] = 1
@@ -969,7 +1115,7 @@ def speaker_features(
         if ch.gender in ("male", "female"):
             for name, g in genders:
                 if g in ("male", "female"):
-                    f[f"{name}_match" if g == ch.gender else f"{name}_clash"] = 1
+                    f[_GENDER_NAMES[name][0 if g == ch.gender else 1]] = 1
         if gap:
             f["gap"] = 1
             if c in gap.subjects:
@@ -986,26 +1132,20 @@ def speaker_features(
             f["odd_vocative"] = 1
         if c in even_voc:
             f["even_vocative"] = 1
-        if vlen[c]:
-            f["voice_length"] = vlen[c]
-            f["voice_length_margin"] = vlen[c] - max((vlen[o] for o in cands if o != c and vlen[o]), default=0.0)
-        if voice[c]:
-            # how like this character the words sound, and by how much more than the likeliest
-            # other candidate with a profile (0 when there is none)
-            rival = max((voice[o] for o in cands if o != c and voice[o]), default=0.0)
-            f["voice"] = voice[c]
-            f["voice_margin"] = voice[c] - rival
-            if voice[c] > rival:
-                f["voice_top"] = 1
-        present = [k for k in _CROSSED if k in f]
-        for n, first in enumerate(present):
-            for second in present[n + 1 :]:
-                f[f"{first}&{second}"] = 1
-        if kind:
-            f.update({f"{kind}:{k}": f[k] for k in _BY_TAG_KIND if k in f})
-        feats[c] = f
-    info = {"named": tag_named, "pronoun": pron, "after": after, "before": before}
-    return feats, info
+        # (then the voice features, which compare the candidate with the others)
+        return _CandidateCues(
+            (head, middle, late, f), ctx.voices.score(c, turn.index), ctx.voices.length_score(c, turn.index)
+        )
+
+    return _TurnCues(
+        index=turn.index,
+        in_conv=in_conv,
+        prev2_linked=bool(in_conv and _in_conversation(ctx, prev_turn, ctx.turns[k - 2])),  # type: ignore[arg-type]
+        same_para=prev_turn is not None and prev_turn.last_paragraph == turn.paragraph,
+        kind=kind,
+        info={"named": tag_named, "pronoun": pron, "after": after, "before": before},
+        describe=describe,
+    )
 
 
 _EPITHET_REACH = 6000  # characters before a turn in which a description's uses are read for it
