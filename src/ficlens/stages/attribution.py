@@ -855,6 +855,8 @@ def speaker_features(
     same_para_prev = cues.same_para and history and history[-1][0]
     kind = cues.kind
     per = {c: cues.candidate(c) for c in cands}
+    voice_rival = dict(zip(per, _rivals([cc.voice for cc in per.values()])))
+    length_rival = dict(zip(per, _rivals([cc.voice_length for cc in per.values()])))
     feats: dict[str, dict[str, float]] = {}
     for c, cc in per.items():
         head, middle, late, tail = cc.runs
@@ -886,13 +888,11 @@ def speaker_features(
         f.update(tail)
         if cc.voice_length:
             f["voice_length"] = cc.voice_length
-            f["voice_length_margin"] = cc.voice_length - max(
-                (per[o].voice_length for o in cands if o != c and per[o].voice_length), default=0.0
-            )
+            f["voice_length_margin"] = cc.voice_length - length_rival[c]
         if cc.voice:
             # how like this character the words sound, and by how much more than the likeliest
             # other candidate with a profile (0 when there is none)
-            rival = max((per[o].voice for o in cands if o != c and per[o].voice), default=0.0)
+            rival = voice_rival[c]
             f["voice"] = cc.voice
             f["voice_margin"] = cc.voice - rival
             if cc.voice > rival:
@@ -904,6 +904,24 @@ def speaker_features(
         f.update(crossed)
         feats[c] = f
     return feats, cues.info
+
+
+def _rivals(values: Sequence[float]) -> list[float]:
+    """For each value, the largest of the others that is not 0 (0.0 when there is none): the
+    two largest are found once, not all the others scanned for each."""
+    best = second = -1
+    for i, v in enumerate(values):
+        if not v:
+            continue
+        if best < 0 or v > values[best]:
+            best, second = i, best
+        elif second < 0 or v > values[second]:
+            second = i
+    out = []
+    for i in range(len(values)):
+        j = second if i == best else best
+        out.append(values[j] if j >= 0 else 0.0)
+    return out
 
 
 def _crossed(f: Mapping[str, float], kind: str | None) -> dict[str, float]:
