@@ -285,14 +285,22 @@ class TreeModel:
         return {f: float(g) / total for f, g in zip(self.features, gains)}
 
     def raw_scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
-        x = np.zeros((len(rows), len(self.features)))
-        column = self._column
-        for i, row in enumerate(rows):  # feature dicts are sparse: a dozen of ~300 are set
-            for f, v in row.items():
-                j = column.get(f)
-                if j is not None:
-                    x[i, j] = v
-        return [float(v) for v in self._booster.predict(x, raw_score=True, num_threads=1)]
+        # The beam's histories mostly give a candidate the same features (no turn-taking cue
+        # fires for it), so about two rows in three repeat one already there: each distinct
+        # row is scored once (trees score a row alone, whatever else is in the batch).
+        slot: dict[tuple[tuple[str, float], ...], int] = {}
+        which = [slot.setdefault(tuple(row.items()), len(slot)) for row in rows]
+        x = np.zeros((len(slot), len(self.features)))
+        get = self._column.get
+        for i, items in enumerate(slot):  # feature dicts are sparse: a few dozen of ~400 are set
+            cols = [get(f, -1) for f, _ in items]
+            vals = [v for _, v in items]
+            if -1 in cols:  # a feature the trees do not read
+                kept = [(j, v) for j, v in zip(cols, vals) if j >= 0]
+                cols, vals = [j for j, _ in kept], [v for _, v in kept]
+            x[i, cols] = vals
+        scores = [float(v) for v in self._booster.predict(x, raw_score=True, num_threads=1)]
+        return [scores[i] for i in which]
 
     def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         return [v / self.temperature for v in self.raw_scores(rows)]
