@@ -147,6 +147,36 @@ def test_quotations_separate_utterances_get_separate_groups() -> None:
     assert _groups(story) == [["Is that you?"], ["Who else would it be?"]]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The tide is turning," said Nora; and Dev answered: "Then we should go."',
+        '"Is the ferry late?" Nora asked Dev, and Dev said, "It always is."',
+        '"We could wait," Nora said, watching the pier. Dev shrugged and replied, "We could."',
+        '"The last ferry has gone." Dev replied in a tired voice, "Then we walk."',
+    ],
+)
+def test_quotations_a_lead_in_of_its_own_starts_another_utterance(text: str) -> None:
+    # the narration holds the first quotation's tag and then the second's own lead-in
+    assert len(_groups(_quotes(text))) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Mr." is no full stop: "answered" is part of the one tag
+        '"Wait," said Mr. Okafor, who had answered the door, "you forgot the keys."',
+        '"Wait," she said; "you forgot the keys."',
+        '"Wait," she said, and ran after him. "You forgot the keys."',
+        # going on, or "he" after a name: the same speaker, most likely
+        '"Wait," said Dev; and then he added, "you forgot the keys."',
+        '"Wait," said Dev. Then he turned to Nora and said, "You forgot the keys."',
+    ],
+)
+def test_quotations_one_tag_between_two_parts_keeps_one_utterance(text: str) -> None:
+    assert len(_groups(_quotes(text))) == 1
+
+
 def test_quotations_em_dash_dialogue(quote_texts: QuoteTexts) -> None:
     story = _quotes(
         "— Where are you going? — asked Ana.\n\n"

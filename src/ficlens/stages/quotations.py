@@ -15,7 +15,9 @@ paragraph is scanned:
   out of it, as narration;
 * a short phrase quoted inside a sentence of narration (a word, a title) has kind
   ``embedded``; everything else is ``speech``;
-* the parts of one utterance interrupted by a speech tag share a ``group``.
+* the parts of one utterance interrupted by a speech tag share a ``group``, unless the
+  narration between them holds the first part's tag and then a lead-in of the second's own
+  ('"…," said Mrs. Archer; and Mrs. van der Luyden murmured: "…"'): that is another utterance.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from ficlens.stages._dialogue import SPEECH_VERBS
 from ficlens.story import Paragraph, Quote, Story
 
 _DOUBLE_OPEN = "“„«"
@@ -359,7 +362,58 @@ def _same_utterance(text: str, prev_end: int, start: int, prev_last: str) -> boo
     if len(between) > 200:
         return False
     first = text[start : start + 1]
+    if _lead_in_of_its_own(between, prev_last):
+        return False
     if prev_last in ",—–-…;:" or (first.islower()):
         return True
     return not re.search(r"[.!?]", between)
+
+
+def _lead_in_of_its_own(between: str, prev_last: str) -> bool:
+    """Does the narration between two quotations end in a lead-in that gives the second to
+    another speaker? It must follow the first one's tag or a new sentence, and either answer
+    ('"…," she asked the Gryphon, and the Gryphon answered, "…"', '"… that farce." He replied
+    in an odd, sad voice, "…"') or name someone other than the first tag does ('"…," said
+    Mrs. Archer; and Mrs. van der Luyden murmured: "…"'). "He added", "she went on" and a
+    pronoun after a name ("said Philip. Then he turned to Miss Abbott and said") keep one
+    utterance."""
+    verbs = [m for m in _WORD.finditer(between) if m.group(0).lower() in SPEECH_VERBS]
+    if not verbs:
+        return False
+    last = verbs[-1]
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(between)]
+    if len(between) - last.end() >= 40 or any(b >= last.end() for b in breaks):
+        return False  # the verb is not the last clause's, right before the quotation
+    earlier = [b for b in breaks if b < last.start()]
+    new_sentence = prev_last in ".!?" and between.strip(" \t\r\n\"'“”‘’")[:1].isupper()
+    verb = last.group(0).lower()
+    if not (earlier or new_sentence) or verb in _GOING_ON:
+        return False
+    if verb in _ANSWERING:
+        return True
+    cut = earlier[-1] if earlier else 0
+    first_verb = next((m for m in verbs if m.start() < cut), None)
+    first = _subject(between[:cut], first_verb.start()) if first_verb else None
+    second = _subject(between[cut:], last.start() - cut)
+    return first is not None and second is not None and first != second and not {first, second} & _PRONOUNS
+
+
+def _subject(clause: str, verb_at: int) -> str | None:
+    """The name, description or pronoun a speech verb's clause gives as its subject: the
+    nearest before the verb that no preposition governs ("he turned to Nora and said": he),
+    or right after it ("said Elinor")."""
+    before = [m for m in _SUBJECT.finditer(clause, 0, verb_at) if not _GOVERNED.search(clause, 0, m.start())]
+    m = before[-1] if before else _SUBJECT.search(clause, verb_at)
+    if m is None or (not before and m.start() - verb_at > 12):
+        return None
+    return " ".join(m.group(0).lower().split())
+
+
+_ANSWERING = frozenset(["answered", "replied", "retorted", "rejoined", "responded", "returned"])
+_GOING_ON = frozenset(["added", "continued", "resumed", "went", "repeated", "persisted", "pursued", "concluded", "proceeded"])
+_PRONOUNS = frozenset(["he", "she", "i"])
+_GOVERNED = re.compile(r"\b(?:to|at|with|from|of|for|on|upon|towards?|by|near|beside|after|behind|into)\s+$", re.IGNORECASE)
+_SUBJECT = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Dr|St)\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\b(?:[Hh]e|[Ss]he|I)\b|\bthe\s+[a-z]+")
+#: A sentence or clause ends, but not at a title's full stop ("said Mr. Darcy").
+_CLAUSE_BREAK = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.;!?]|,\s+(?:and|while|but|whereupon)\b")
 
