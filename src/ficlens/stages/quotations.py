@@ -16,8 +16,9 @@ paragraph is scanned:
 * a short phrase quoted inside a sentence of narration (a word, a title) has kind
   ``embedded``; everything else is ``speech``;
 * the parts of one utterance interrupted by a speech tag share a ``group``, unless the
-  narration between them holds the first part's tag and then a lead-in of the second's own
-  ('"…," said Mrs. Archer; and Mrs. van der Luyden murmured: "…"'): that is another utterance.
+  narration between them ends in a lead-in that gives the second part to another speaker, an
+  answering verb or a name other than the first tag's ('"…," said Mrs. Archer; and Mrs. van
+  der Luyden murmured: "…"'): that is another utterance.
 """
 
 from __future__ import annotations
