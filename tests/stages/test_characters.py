@@ -502,3 +502,14 @@ def test_characters_a_title_used_as_a_name_is_the_one_character_with_that_title(
     assert owner["Professor"] == owner["Professor De Wint"]
     # two colonels: "the Colonel" is neither
     assert owner["Colonel"] not in (owner["Colonel Amory"], owner["Colonel Hale"])
+
+
+def test_characters_dialect_spellings_are_not_names() -> None:
+    text = (
+        '"Fo\' Gawd, Mis\' Pell, I nevah seen him," said Joe. "Lawd knows I looked."\n\n'
+        '"Go \'long, Joe," said Mis\' Pell. "Marse Tom saw you. Gawd help you."\n\n'
+        "Joe went off, and Mis' Pell shut the door on him. Gawd, Joe thought.\n"
+    )
+    names = {n for c in _analyze(text).characters for n in (c.name, *c.aliases)}
+    assert not names & {"Gawd", "Lawd", "Mis", "Marse", "Marse Tom"}
+    assert "Joe" in names
