@@ -155,15 +155,11 @@ _PAIRS: tuple[tuple[str, str], ...] = tuple(
     (a, b) for i, a in enumerate(_CROSSED) for b in _CROSSED[i + 1 :]
 )
 SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{a}&{b}" for a, b in _PAIRS)
-#: The names of those pairs and copies, and of the gender cues' "x_match"/"x_clash", spelt
-#: once rather than for every row (the rows a turn's candidates keep then share the strings).
+#: The names of those pairs and copies, spelt once rather than for every row (the rows a
+#: turn's candidates keep then share the strings).
 _PAIR_NAMES: dict[tuple[str, str], str] = {(a, b): f"{a}&{b}" for a, b in _PAIRS}
 _KIND_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
     kind: tuple((f, f"{kind}:{f}") for f in _BY_TAG_KIND) for kind in ("pron", "none", "nom")
-}
-_GENDER_NAMES: dict[str, tuple[str, str]] = {
-    name: (f"{name}_match", f"{name}_clash")
-    for name in ("even_pron", "odd_pron", "prev_address", "next_address", "beat_gender", "gap_gender", "next_gap_gender")
 }
 
 ADDRESSEE_FEATURES: tuple[str, ...] = (
@@ -1001,10 +997,15 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     next_gap = ctx.gap[k + 1] if linked_next else None
     # what the conversation's pronouns, the forms of address next door, the paragraph's beats
     # and the narration either side say of the speaker's gender
-    genders = (
-        ("even_pron", even_pron), ("odd_pron", odd_pron), *address, ("beat_gender", beat_gender),
-        ("gap_gender", gap.gender if gap else None), ("next_gap_gender", next_gap.gender if next_gap else None),
-    )
+    # (each as the gender, then the names of its "x_match" and "x_clash" features)
+    genders = [
+        (g, f"{name}_match", f"{name}_clash")
+        for name, g in (
+            ("even_pron", even_pron), ("odd_pron", odd_pron), *address, ("beat_gender", beat_gender),
+            ("gap_gender", gap.gender if gap else None), ("next_gap_gender", next_gap.gender if next_gap else None),
+        )
+        if g in ("male", "female")
+    ]
     canon = _canon_character(ctx, turn)
     scene_counts = ctx.scene_counts[turn.index]
     scene_top = max(scene_counts.values(), default=0)
@@ -1139,9 +1140,8 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
         if c in in_name:
             f["nom_in_name"] = 1
         if ch.gender in ("male", "female"):
-            for name, g in genders:
-                if g in ("male", "female"):
-                    f[_GENDER_NAMES[name][0 if g == ch.gender else 1]] = 1
+            for g, match, clash in genders:
+                f[match if g == ch.gender else clash] = 1
         if gap:
             f["gap"] = 1
             if c in gap.subjects:
@@ -1166,7 +1166,7 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     return _TurnCues(
         index=turn.index,
         in_conv=in_conv,
-        prev2_linked=bool(in_conv and _in_conversation(ctx, prev_turn, ctx.turns[k - 2])),  # type: ignore[arg-type]
+        prev2_linked=bool(linked_prev2),
         same_para=prev_turn is not None and prev_turn.last_paragraph == turn.paragraph,
         kind=kind,
         info={"named": tag_named, "pronoun": pron, "after": after, "before": before},

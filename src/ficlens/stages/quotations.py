@@ -371,7 +371,7 @@ def _same_utterance(text: str, prev_end: int, start: int, prev_last: str) -> boo
 
 
 def _lead_in_of_its_own(between: str, prev_last: str) -> bool:
-    """Does the narration between two quotations end in a lead-in that gives the second to
+    """Does the narration between two quotations (stripped of their marks) end in a lead-in that gives the second to
     another speaker? It must follow the first one's tag or a new sentence, and either answer
     ('"…," she asked the Gryphon, and the Gryphon answered, "…"', '"… that farce." He replied
     in an odd, sad voice, "…"') or name someone other than the first tag does ('"…," said
@@ -386,7 +386,7 @@ def _lead_in_of_its_own(between: str, prev_last: str) -> bool:
     if len(between) - last.end() >= 40 or any(b >= last.end() for b in breaks):
         return False  # the verb is not the last clause's, right before the quotation
     earlier = [b for b in breaks if b < last.start()]
-    new_sentence = prev_last in ".!?" and between.strip(" \t\r\n\"'“”‘’")[:1].isupper()
+    new_sentence = prev_last in ".!?" and between[:1].isupper()
     verb = last.group(0).lower()
     if not (earlier or new_sentence) or verb in _GOING_ON:
         return False
