@@ -9,6 +9,7 @@ from ficlens.cli import bench_canon as _bench_canon  # noqa: F401
 from ficlens.cli import canon as _canon  # noqa: F401
 from ficlens.cli import eval_pdnc as _eval_pdnc  # noqa: F401
 from ficlens.cli import eval_reuse as _eval_reuse  # noqa: F401
+from ficlens.cli import eval_speakers as _eval_speakers  # noqa: F401
 from ficlens.cli import eval_thought as _eval_thought  # noqa: F401
 from ficlens.cli import serve as _serve  # noqa: F401
 from ficlens.cli._app import app
