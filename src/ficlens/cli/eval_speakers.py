@@ -39,12 +39,12 @@ def speakers(
         except (FileNotFoundError, ValueError) as exc:
             fail(str(exc))
     table = Table(title="speakers (end to end, no cast)", title_justify="left")
-    for col in ("story", "quotes", "found", "speaker", "addressee", "cast P", "speakers found"):
+    for col in ("story", "quotes", "found", "speaker", "addressee", "cast P", "speakers found", "split"):
         table.add_column(col, justify="left" if col == "story" else "right")
     for s in [*scores, total]:
         table.add_row(
             s.name, str(s.quotes), _pct(s.quote_recall), _pct(s.speaker_accuracy), _pct(s.addressee_accuracy),
-            _pct(s.cast_precision), _pct(s.speakers_found), style="bold" if s is total else None,
+            _pct(s.cast_precision), _pct(s.speakers_found), str(s.split), style="bold" if s is total else None,
         )
     console.print(table)
     kinds = Table(title="speaker accuracy by tag kind (all stories)", title_justify="left")

@@ -41,7 +41,8 @@ Scoring, per story and overall (the rules of ``ficlens.eval.pdnc`` where they ap
 * addressee accuracy is over gold quotations with at least one addressee: right when the
   first predicted addressee is one of them (as on PDNC);
 * cast precision: the share of predicted characters that map to a cast member; speakers
-  found: the share of the story's named speakers some predicted character maps to;
+  found: the share of the story's named speakers some predicted character maps to; split:
+  how many cast members two or more predicted characters map to ("Teo" and "Mr. Lindqvist");
 * speaker accuracy by tag kind, read roughly from the narration in the quotation's paragraph
   (the quotations themselves left out): ``named`` (a speech verb within four words of a cast
   name or alias: ``said Harry``, ``Potter said``), ``pronoun`` (a speech verb within four words
@@ -54,6 +55,7 @@ from __future__ import annotations
 import bisect
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,6 +298,7 @@ class SpeakerScore:
     characters_mapped: int = 0  # ... that map to a cast member
     gold_speakers: int = 0  # named speakers in the gold
     gold_speakers_found: int = 0  # ... that some predicted character maps to
+    split: int = 0  # cast members two or more predicted characters map to
     words: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -330,7 +333,8 @@ class SpeakerScore:
 
     def add(self, other: SpeakerScore) -> None:
         for f in ("quotes", "found", "speaker_total", "speaker_correct", "addressee_total", "addressee_correct",
-                  "characters", "characters_mapped", "gold_speakers", "gold_speakers_found", "words", "seconds"):
+                  "characters", "characters_mapped", "gold_speakers", "gold_speakers_found", "split", "words",
+                  "seconds"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
         for k, (c, n) in other.by_kind.items():
             cur = self.by_kind.setdefault(k, [0, 0])
@@ -353,6 +357,7 @@ class SpeakerScore:
             "characters": self.characters,
             "cast_precision": self.cast_precision,
             "speakers_found": self.speakers_found,
+            "split": self.split,
             "words": self.words,
             "seconds": round(self.seconds, 2),
             "errors": self.errors,
@@ -380,6 +385,7 @@ def score_speakers(name: str, story: Story, cast: Sequence[CastEntry], gold: Ite
     speakers = {g.speaker for g in gold if g.speaker}
     sc.gold_speakers = len(speakers)
     sc.gold_speakers_found = len(speakers & set(mapping.values()))
+    sc.split = sum(1 for n in Counter(mapping.values()).values() if n > 1)
 
     def label(char_id: str | None) -> str:
         if char_id is None:
