@@ -9,7 +9,7 @@ from typing import Any
 
 import ficlens
 from ficlens.readers._cast import CastMember
-from ficlens.stages._dialogue import MentionIndex, addressed_gender, kin_mentions
+from ficlens.stages._dialogue import MentionIndex, addressed_gender, kin_mentions, vocatives
 from ficlens.stages._voice import Voices, words
 from ficlens.stages.attribution import addressee_features, make_context, speaker_candidates, speaker_features
 from ficlens.story import Quote, Story
@@ -83,6 +83,19 @@ def test_kin_mentions_leave_an_ambiguous_family_alone() -> None:
     story = ficlens.analyze(STORY, cast=cast, stages=["structure", "quotations", "characters"])
     found = [story.text[m.start : m.end] for m in kin_mentions(story, MentionIndex(story))]
     assert "her mother" not in found
+
+
+def test_vocatives_a_name_that_opens_a_quotation_is_its_subject_unless_a_stop_follows() -> None:
+    cast = [CastMember("Dr. Reyes", ("Reyes",), "female"), CastMember("Noor", (), "female")]
+    text = (
+        '"Dr. Reyes will be pleased," Noor said.\n\n"Reyes, wait!" Noor said.\n\n'
+        '"Noor!" said Dr. Reyes. "Go home, Noor."\n'
+    )
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    names = {c.id: c.name for c in story.characters}
+    index = MentionIndex(story)
+    called = [[names[c] for c in vocatives(story.text, q, index)] for q in sorted(story.quotes, key=lambda q: q.start)]
+    assert called == [[], ["Dr. Reyes"], ["Noor"], ["Noor"]]
 
 
 def _context(text: str, cast: list[CastMember]) -> tuple[Story, Any]:

@@ -487,7 +487,9 @@ def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:
         after = text[m.end : min(quote.end, m.end + 2)]
         at_start = m.start - quote.start <= 12 and VOCATIVE.search(before) is not None
         at_end = quote.end - m.end <= 2 or after[:1] in (",", "!", "?", ".", ";", "—")
-        if (at_start or VOCATIVE.search(before)) and (at_end or m.start == quote.start):
+        # a name that opens the quotation is its subject, not the one spoken to, unless a
+        # stop follows it: "Dr. Reyes will be pleased" against "Reyes, wait"
+        if (at_start or VOCATIVE.search(before)) and at_end:
             out.append(m.character)
     return out
 
