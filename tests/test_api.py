@@ -141,7 +141,7 @@ def test_api_to_json_round_trips(low_tide_path: Path) -> None:
     story = ficlens.analyze(low_tide_path)
     data = json.loads(story.to_json())
     assert data == story.to_dict()
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert data["text"] == low_tide_path.read_text(encoding="utf-8")
     assert set(data) >= {"text", "metadata", "sections", "paragraphs", "characters", "quotes"}
     assert json.loads(story.to_json(indent=None)) == data

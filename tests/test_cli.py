@@ -58,7 +58,7 @@ def test_cli_analyze_writes_json_and_prints_a_summary(
     result = runner.invoke(app, ["analyze", str(story), "-o", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert data["text"] == STORY
     assert [q["text"] for q in data["quotes"]] == ["You're late,", "The ferry,", "Don't start."]
     # the summary: a table of characters, the counts, the time taken and what was written
@@ -89,7 +89,7 @@ def test_cli_analyze_dash_prints_json_on_stdout(
     result = runner.invoke(app, ["analyze", str(story), "-o", "-"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["text"] == STORY and data["schema_version"] == "1.1"
+    assert data["text"] == STORY and data["schema_version"] == "1.2"
     assert "Nora" in result.stderr and "wrote" not in result.stderr
     assert _files(tmp_path) == ["slack.txt"]
 

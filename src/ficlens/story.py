@@ -133,12 +133,16 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Character:
+    """A person of the story. ``source``: ``"cast"`` (from a cast list), ``"inferred"`` (found
+    in the text), or ``"narrator"`` (the "I" of a first-person story that never names them:
+    named "Narrator", with no mentions)."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
     gender: Gender
     mention_count: int
-    source: Literal["cast", "inferred"] = "inferred"
+    source: Literal["cast", "inferred", "narrator"] = "inferred"
 
 
 MentionKind = Literal["name", "title", "pronoun", "vocative"]

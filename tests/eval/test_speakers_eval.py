@@ -135,6 +135,20 @@ def test_speakers_scoring_on_a_hand_made_story(tmp_path: Path) -> None:
     assert sc.as_dict()["speaker_accuracy"] == round(1 / 3, 4)
 
 
+def test_speakers_the_alias_i_marks_the_narrator_ficlens_adds(tmp_path: Path) -> None:
+    text = (
+        "⟨cast: Sam Oduya = Sam | I; Tobias⟩\n"
+        "I had the late shift, and Tobias was waiting by the gate with two cups of tea.\n\n"
+        '"You took your time,"⟨Tobias→Sam Oduya⟩ Tobias said.\n\n'
+        '"I had to find my ticket,"⟨Sam Oduya→Tobias⟩ I said. "It was in my other coat."⟨Sam Oduya→Tobias⟩\n\n'
+        'He laughed at me, and I let him. "Drink your tea,"⟨Tobias→Sam Oduya⟩ Tobias said.\n'
+    )
+    _, total = evaluate_speakers([_write(tmp_path, text)])
+    # ficlens calls the unnamed "I" Narrator; the cast line says the narrator is Sam
+    assert (total.speaker_correct, total.speaker_total) == (4, 4)
+    assert total.by_kind["pronoun"] == [2, 2]  # "I said" is a pronoun tag, not a name
+
+
 def test_speakers_end_to_end_on_a_short_story(tmp_path: Path) -> None:
     scores, total = evaluate_speakers([_write(tmp_path, STORY)])
     assert [s.name for s in scores] == ["story.txt"]
@@ -183,11 +197,20 @@ def test_speakers_fixtures_are_our_stories_of_900_to_2000_words() -> None:
         assert len(gold) >= 40, path
 
 
-def test_speakers_accuracy_on_the_heldout_stories() -> None:
-    """End to end on stories not in PDNC, never tuned on: stays at or above floors a little
-    under what we measure (BENCHMARKS.md, "Stories not in PDNC")."""
-    scores, total = evaluate_speakers([SPEAKER_SETS / "heldout"])
+@pytest.mark.parametrize(
+    ("folder", "speaker", "addressee"),
+    [
+        # read for errors in session 11, which fixed what they showed: no longer untouched
+        ("heldout", 0.73, 0.60),
+        # written and committed before ficlens ever ran on them, never read for errors
+        ("heldout2", 0.75, 0.61),
+    ],
+)
+def test_speakers_accuracy_on_the_heldout_stories(folder: str, speaker: float, addressee: float) -> None:
+    """End to end on stories not in PDNC: stays at or above floors a little under what we
+    measure (BENCHMARKS.md, "Stories not in PDNC")."""
+    scores, total = evaluate_speakers([SPEAKER_SETS / folder])
     assert len(scores) >= 5
     assert total.quote_recall is not None and total.quote_recall >= 0.97
-    assert total.speaker_accuracy is not None and total.speaker_accuracy >= 0.58
-    assert total.addressee_accuracy is not None and total.addressee_accuracy >= 0.45
+    assert total.speaker_accuracy is not None and total.speaker_accuracy >= speaker
+    assert total.addressee_accuracy is not None and total.addressee_accuracy >= addressee

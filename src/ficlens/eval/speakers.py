@@ -10,7 +10,9 @@ the cast, every named character (speaking or not) with a canonical name and its 
     ⟨cast: Harry Potter = Harry | Potter; Hermione Granger = Hermione; Ron Weasley = Ron⟩
 
 Characters are separated by ``;``, a canonical name from its aliases by ``=``, aliases by
-``|``. Right after the closing quotation mark of every speech quotation, a marker names who
+``|``. The alias ``I`` marks the narrator of a first-person story (``Jess Ashby = Jess | I``):
+the narrator ficlens adds when the story never names its "I" (a character with source
+``"narrator"``) counts as that cast member. Right after the closing quotation mark of every speech quotation, a marker names who
 says it, and optionally to whom (several addressees joined by ``+``)::
 
     "Where were you?"⟨Hermione Granger→Harry Potter+Ron Weasley⟩ Hermione asked.
@@ -75,6 +77,8 @@ __all__ = [
 MARK_OPEN = "⟨"
 MARK_CLOSE = "⟩"
 UNKNOWN = "?"
+#: The alias that marks a cast member as the story's first-person narrator.
+NARRATOR_ALIAS = "I"
 #: Closing quotation marks a marker may follow, with the opening marks each pairs with.
 _PAIRS = {"”": "“", '"': "\"“", "’": "‘", "'": "'‘", "»": "«", "›": "‹"}
 TAG_KINDS = ("named", "pronoun", "beat", "none")
@@ -273,7 +277,7 @@ def load_speakers(path: str | Path) -> tuple[Story, list[CastEntry], list[GoldSp
     text, markup, found = _strip(marked.text, marked.markup, p, names, 1, len(first) + len(nl))
     check_text(text, p)
     spans = [(a, b) for a, b, _, _ in found]
-    all_names = {c.name: (c.name, *c.aliases) for c in cast}
+    all_names = {c.name: (c.name, *(a for a in c.aliases if a != NARRATOR_ALIAS)) for c in cast}
     every_name = sorted({n for ns in all_names.values() for n in ns}, key=len, reverse=True)
     gold = [
         GoldSpeech(a, b, speaker, addressees, _tag_kind(text, (a, b), spans, every_name), text.count("\n", 0, b) + 2)
@@ -368,9 +372,14 @@ def _mapping(story: Story, cast: Sequence[CastEntry]) -> dict[str, str]:
     """Predicted character id -> canonical name, by the PDNC rule (``map_characters``)."""
     from ficlens.eval.pdnc import Novel, _norm, map_characters
 
-    aliases = {c.name: {_norm(c.name), *(_norm(a) for a in c.aliases)} for c in cast}
+    aliases = {c.name: {_norm(c.name), *(_norm(a) for a in c.aliases if a != NARRATOR_ALIAS)} for c in cast}
     novel = Novel(story.metadata.source or "", Path(story.metadata.source or "."), story.text, [], [], aliases)
-    return map_characters(story, novel, with_cast=False)
+    mapping = map_characters(story, novel, with_cast=False)
+    narrators = [c.name for c in cast if NARRATOR_ALIAS in c.aliases]
+    for ch in story.characters:
+        if ch.source == "narrator" and len(narrators) == 1:
+            mapping[ch.id] = narrators[0]
+    return mapping
 
 
 def score_speakers(name: str, story: Story, cast: Sequence[CastEntry], gold: Iterable[GoldSpeech]) -> SpeakerScore:

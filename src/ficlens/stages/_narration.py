@@ -26,7 +26,16 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
-from ficlens.stages._dialogue import SPEECH_VERBS, MentionIndex, build_turns, compatible, read_tag, vocatives
+from ficlens.stages._dialogue import (
+    SPEECH_VERBS,
+    MentionIndex,
+    TagInfo,
+    Turn,
+    build_turns,
+    compatible,
+    read_tag,
+    vocatives,
+)
 from ficlens.story import Character, Paragraph, Quote, Span, Story
 
 Person = Literal["first", "second", "third"]
@@ -375,6 +384,21 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
 _SELF_NAME = re.compile(r"\b(?:my name is|my name was|I am|I'm|I was|call me)\s+([A-Z][a-z]+)\b")
 
 
+def _own_tags(text: str, turn: Turn, index: MentionIndex, para_start: Mapping[int, int]) -> list[TagInfo]:
+    """The tags after a turn's quotations, and the one before it in the same paragraph (not the
+    previous paragraph's "I said.", which build_turns may take as a lead-in)."""
+    spans = list(turn.after)
+    if turn.before[0] >= para_start.get(turn.paragraph, 0):
+        spans.append(turn.before)
+    return [read_tag(text, span, index, after=span is not turn.before) for span in spans]
+
+
+def tag_speakers(story: Story, index: MentionIndex) -> set[str]:
+    """The characters some speech tag names as the speaker ("says Teo", "Nora said")."""
+    para_start = {p.id: p.start for p in story.paragraphs}
+    return {t.named for turn in build_turns(story) for t in _own_tags(story.text, turn, index, para_start) if t.named}
+
+
 def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> tuple[str | None, list[Span]]:
     """Who "I" (or "you", with ``pronoun="you"``) is: votes from the dialogue around them.
 
@@ -384,6 +408,8 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
     * a character named inside quotations far more often than in the narration;
     * "my name is X" / "I'm X" in the narration.
 
+    No one a speech tag names ("says Teo") is "I". Failing these, "I" is the unnamed narrator
+    the characters stage added, if it did.
     Returns the character id (or None) and the spans that voted for it.
     """
     text = story.text
@@ -393,15 +419,12 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
     turns = build_turns(story)
     para_start = {p.id: p.start for p in story.paragraphs}
     said_by_narrator: list[bool] = []
+    speaking: set[str] = set()  # named by a speech tag ("says Teo"): someone "I" talks about
     for turn in turns:
-        # the tag after the quotation, or one before it in the same paragraph (not the
-        # previous paragraph's "I said.", which build_turns may take as a lead-in)
-        spans = list(turn.after)
-        if turn.before[0] >= para_start.get(turn.paragraph, 0):
-            spans.append(turn.before)
         if pronoun == "i":
-            tags = [read_tag(text, span, index, after=span is not turn.before) for span in spans]
+            tags = _own_tags(text, turn, index, para_start)
             said_by_narrator.append(any(t.pronoun == "i" and not t.named for t in tags))
+            speaking.update(t.named for t in tags if t.named)
         else:
             said_by_narrator.append(_you_tag(text, turn.after, turn.before))
     addressed: Counter[str] = Counter()
@@ -436,12 +459,16 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
             if named and not _in_quote(quotes, hit.start()):
                 votes[named] += 3
                 why.setdefault(named, []).append(Span(hit.start(), hit.end()))
+    # failing a named one, the narrator the characters stage added for a story that names no "I"
+    unnamed = next((c.id for c in chars.values() if c.source == "narrator"), None) if pronoun == "i" else None
+    for cid in speaking:
+        votes.pop(cid, None)
     if not votes:
-        return None, []
+        return unnamed, []
     ranked = votes.most_common(2)
     best, n = ranked[0]
     if n < 2 or (len(ranked) > 1 and ranked[1][1] * 1.5 > n):
-        return None, []
+        return unnamed, []
     return best, why.get(best, [])[:5]
 
 

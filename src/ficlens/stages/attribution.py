@@ -43,7 +43,10 @@ from ficlens.stages._dialogue import (
     subjects,
     vocatives,
 )
+from ficlens.stages._narration import find_narrator
 from ficlens.stages._voice import Voices, words
+from ficlens.stages.characters import first_person as is_first_person
+from ficlens.stages.characters import named_narrator
 from ficlens.story import Attribution, Character, Story
 
 SPEAKER_FEATURES: tuple[str, ...] = (
@@ -496,10 +499,7 @@ def make_context(story: Story) -> _Context:
     index = MentionIndex(story, kin_mentions(story, index))  # "her mother" as a mention of Mrs. Honeychurch
     chars = {c.id: c for c in story.characters}
     turns = build_turns(story)
-    narr = _narration_sample(story)
-    i_count = len(re.findall(r"\b(?:I|me|my|myself)\b", narr))
-    first_person = i_count > 0.01 * max(1, len(narr.split()))
-    narrator = _find_narrator(story, index) if first_person else None
+    first_person = is_first_person(story)
     para_scene = [p.section for p in story.paragraphs]
     canon = story.layer("canon") if story.has_layer("canon") else None
     para_starts = [p.start for p in story.paragraphs]
@@ -522,6 +522,12 @@ def make_context(story: Story) -> _Context:
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
         turn_address.append(next((g for q in turn.quotes if (g := addressed_gender(text, q))), None))
         turn_nominal.append(_tag_nominal(after, before) or _described(text, index, (*after, before), tag_named[-1]))
+    narrator = None
+    if first_person:
+        # the named narrator (no one a tag names: "says Teo"), else the one whom the dialogue
+        # around "I said" names, else the one the characters stage added for an unnamed "I"
+        speaking = {c for c in tag_named if c}
+        narrator = named_narrator(index.mentions, index.in_quote, speaking) or find_narrator(story, index)[0]
     descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
     ctx = _Context(
         text=text, story=story, index=index, chars=chars, turns=turns, narrator=narrator,
@@ -681,34 +687,6 @@ def _normalized(found: Sequence[Mapping[str, float]]) -> dict[str, float]:
             pooled[c] = pooled.get(c, 0.0) + w
     total = sum(pooled.values())
     return {c: w / total for c, w in pooled.items()} if total > 0 else {}
-
-
-def _narration_sample(story: Story, limit: int = 200_000) -> str:
-    text = story.text
-    pieces = []
-    pos = 0
-    for q in story.quotes:
-        if q.start > pos:
-            pieces.append(text[pos : q.start])
-        pos = max(pos, q.end)
-        if pos > limit:
-            break
-    return " ".join(pieces)[:limit]
-
-
-def _find_narrator(story: Story, index: MentionIndex) -> str | None:
-    """The first-person narrator: addressed inside quotations, hardly named in narration."""
-    inside: dict[str, int] = {}
-    outside: dict[str, int] = {}
-    for m, q in zip(index.mentions, index.in_quote):
-        d = inside if q else outside
-        d[m.character] = d.get(m.character, 0) + 1
-    best, best_score = None, 0.0
-    for cid, n in inside.items():
-        score = n / (1 + outside.get(cid, 0))
-        if n >= 3 and score > best_score:
-            best, best_score = cid, score
-    return best if best_score >= 1.5 else None
 
 
 # -- speaker ------------------------------------------------------------------------------

@@ -11,18 +11,23 @@ Without one, people are found from the text alone:
 1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, ...),
    counted where they are not the first word of a sentence; after a title a word that is
    otherwise a stop word is a surname ("Mrs. Hall"), and a title alone ("Mlle.") is no name;
-2. kept when they behave like names: a title, a speech tag ("said Nora"), a possessive, or
-   spaCy's entity recogniser calling them PERSON on a few sample sentences (the recogniser
-   runs only on those samples, so a novel costs a few hundred sentences, not the book); a
-   name no tag speaks through that the recogniser calls a place or group three times in four
-   ("India", "New York") is dropped, and so is a plural surname no tag speaks through ("the
-   Schlegels": a family, not a character);
+2. kept when they behave like names: a title, a speech tag ("said Nora"), being called by
+   it twice in the dialogue ('"…, Petra."'), a possessive, or spaCy's entity recogniser
+   calling them PERSON on a few sample sentences (the recogniser runs only on those samples,
+   so a novel costs a few hundred sentences, not the book); a name no tag speaks through that
+   the recogniser calls a place or group three times in four ("India", "New York") is
+   dropped, and so is a plural surname no tag speaks through ("the Schlegels": a family, not
+   a character); a name written all but once at the start of a sentence (a point-of-view
+   character, "she" everywhere else) is kept when the recogniser is sure of it or the name
+   acts ("Mags nearly fell");
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
-   Emerson" (father and son); a pet name alone ("Lizzy", "Miss Lizzy", "Meg") joins the one
-   character, more often named, of a given name it is short for (the ``nicknames`` package's
-   English list: Elizabeth, Margaret), unless their titles say different genders;
+   Emerson" (father and son); a titled surname only the dialogue uses ("It means I'm a nurse,
+   Mr. Lindqvist") joins the one full name with that surname; a pet name alone ("Lizzy",
+   "Miss Lizzy", "Meg") joins the one character, more often named, of a given name it is
+   short for (the ``nicknames`` package's English list: Elizabeth, Margaret), unless their
+   titles say different genders;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too; a title used alone ("said the general") joins the one character named with that title
    ("General Tilney");
@@ -30,7 +35,13 @@ Without one, people are found from the text alone:
    that follow their mentions in narration; a title in a sliver of a character's mentions
    ("Madame General" against "the General") leaves it to the pronouns. "Mrs. Hilbery" stays
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
-   Archer" is his wife.
+   Archer" is his wife; a kinship word a speech tag uses as a name ("Mum said") is a
+   character of the word's gender;
+6. a story told in the first person whose narrator none of these is (a narrator is named
+   inside quotations far more than in the narration, or called by name in the replies to "I
+   said", and never named by a speech tag) gets one more character, the narrator (name
+   "Narrator", source ``"narrator"``, no mentions), so that '"…," I said' has someone to
+   belong to.
 """
 
 from __future__ import annotations
@@ -120,6 +131,7 @@ GIVEN_NAMES: dict[str, str] = {
         "female",
     ),
 }
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _SPEECH_VERB = (
     r"(?:said|says|asked|replied|answered|cried|shouted|yelled|whispered|murmured|muttered|called|added|"
@@ -213,6 +225,8 @@ class CharacterStage:
             chars, mentions = self._from_cast(text, self.cast)
         else:
             chars, mentions = self._infer(story, text)
+            if first_person(story) and not _narrator_named(story, chars, mentions):
+                chars.append(Character(f"c{len(chars) + 1}", NARRATOR, (), "unknown", 0, source="narrator"))
         story.add_layer("characters", chars)
         story.add_layer("mentions", mentions)
 
@@ -260,7 +274,8 @@ class CharacterStage:
     def _infer(self, story: Story, text: str) -> tuple[list[Character], list[Mention]]:
         counts, where = find_candidates(text)
         lower = Counter(w.lower() for w in re.findall(r"\b[a-z][a-z'’]+\b", text))
-        tagged = _speech_tagged(text)
+        # names a speech tag speaks through, or the dialogue calls by again and again
+        tagged = _speech_tagged(text) | _called(text, story)
         possessive = Counter(m.group(1) for m in re.finditer(r"\b([A-Z][a-z]+)['’]s\b", text))
         placey = _place_like(text, where)
         kept: dict[tuple[str | None, str], int] = {}
@@ -281,7 +296,7 @@ class CharacterStage:
                     doubtful.append(key)
         for key in _families(kept, tagged):
             kept.pop(key)
-        initial = _initial_only(where, counts, lower, placey, self.min_mentions)
+        initial = _initial_only(where, counts, lower, placey, self.min_mentions, text)
         # names nobody speaks through and no given name starts: "India", "New York", "Sawston";
         # not a name a title or a full name also uses ("Madame Olenska", "Regina Dallas")
         part_of_name = {name for (t, name), n in kept.items() if t and n >= 2} | {
@@ -302,10 +317,17 @@ class CharacterStage:
                 if not v.get("PERSON") and sum(n for lab, n in v.items() if lab in _NOT_PERSON) >= 3:
                     kept.pop(key, None)
             for key in initial:
-                if _ner_says(votes[key]) == "person":
+                v = votes[key]
+                # with a use inside a sentence too, the recogniser must say so twice and never
+                # call it a place ("Lucknow"), or the name must act, twice ("Mags nearly fell")
+                sure = v["PERSON"] >= 2 and not any(v[lab] for lab in _NOT_PERSON)
+                if _ner_says(v) == "person" and (not counts[key] or sure or _acts(text, where[key]) >= 2):
                     kept[key] = len(where[key])
+        for kin, positions in _kin_names(text).items():
+            kept[(None, kin)] = len(positions)
+            where[(None, kin)] = positions
         rare = _keep_full_names(text, kept, where, placey)
-        clusters = _cluster(kept, where, _old_and_young(text))
+        clusters = _cluster(kept, where, _old_and_young(text), _said_only(story, kept, where))
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
         guarded = _word_first_names(clusters)
         chars, mentions = self._characters(text, story, clusters, rare, guarded)
@@ -376,6 +398,70 @@ def _title_gender(member: CastMember) -> str | None:
     genders.discard(None)
     genders.discard("unknown")
     return genders.pop() if len(genders) == 1 else None
+
+
+#: The name of the narrator of a first-person story who is not named (see the module docstring).
+NARRATOR = "Narrator"
+
+
+def first_person(story: Story, limit: int = 200_000) -> bool:
+    """Is the story told in the first person? "I", "me", "my" and "myself" make more than one
+    word in a hundred of the narration (the text outside quotations, its first ``limit``
+    characters)."""
+    text = story.text
+    pieces = []
+    pos = 0
+    for q in story.quotes:
+        if q.start > pos:
+            pieces.append(text[pos : q.start])
+        pos = max(pos, q.end)
+        if pos > limit:
+            break
+    if pos < len(text) and pos <= limit:
+        pieces.append(text[pos:])
+    narration = " ".join(pieces)[:limit]
+    return len(re.findall(r"\b(?:I|me|my|myself)\b", narration)) > 0.01 * max(1, len(narration.split()))
+
+
+def named_narrator(
+    mentions: Sequence[Mention], in_quote: Sequence[bool], speaking: Collection[str] = ()
+) -> str | None:
+    """The named character who narrates a first-person story: named inside quotations at least
+    three times, and half again as often as in the narration (with one added there); not one
+    of ``speaking``, the characters a speech tag names ("says Teo": "I" is not Teo)."""
+    inside: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    for m, q in zip(mentions, in_quote):
+        (inside if q else outside)[m.character] += 1
+    best, best_score = None, 0.0
+    for cid, n in inside.items():
+        if cid in speaking:
+            continue
+        score = n / (1 + outside[cid])
+        if n >= 3 and score > best_score:
+            best, best_score = cid, score
+    return best if best_score >= 1.5 else None
+
+
+def _narrator_named(story: Story, chars: Sequence[Character], mentions: Sequence[Mention]) -> bool:
+    """Is one of ``chars`` the "I" of a first-person story? Asked as the attribution and
+    point-of-view stages ask it (``named_narrator``, ``_narration.find_narrator``), of the
+    story with these characters added."""
+    # the dialogue helpers read the characters stage's vocabulary, so they are imported here
+    from ficlens.stages._dialogue import MentionIndex
+    from ficlens.stages._narration import find_narrator, tag_speakers
+
+    probe = Story(story.text, metadata=story.metadata, markup=list(story.markup))
+    for name, value in story.layers.items():
+        if name not in ("metadata", "markup"):
+            probe.add_layer(name, value)
+    probe.add_layer("characters", chars)
+    probe.add_layer("mentions", mentions)
+    index = MentionIndex(probe)
+    return (
+        named_narrator(index.mentions, index.in_quote, tag_speakers(probe, index)) is not None
+        or find_narrator(probe, index)[0] is not None
+    )
 
 
 def story_only(story: Story) -> str:
@@ -617,15 +703,77 @@ def _speech_tagged(text: str) -> set[str]:
     return {n for n in names if n.split(" ")[0] not in STOPWORDS}
 
 
+_ACTING = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|had|has|let|said|says|took|takes|gave|felt|feels|saw|sees|knew|"
+    r"knows|thought|went|goes|came|comes|made|got|gets|put|sat|sits|stood|stands|shook|held|holds|"
+    r"kept|ran|runs|caught|looked|looks|turned|turns)\b"
+)
+
+
+def _acts(text: str, positions: Sequence[int]) -> int:
+    """How many of a name's uses are followed by a verb it does ("Mags nearly fell", "Dev
+    shrugged"): people act; places and creeds ("Lucknow is", "Hinduism") seldom do."""
+    n = 0
+    for p in positions:
+        m = re.match(r"[A-Z][\w'’-]*", text[p:])
+        if m and _ACTING.match(text, p + m.end()):
+            n += 1
+    return n
+
+
+_AFTER_PLACE = re.compile(r"\b(?:at|in|to|from|near|into|towards|through|across|of)\s+$")
+
+
+#: Kinship words a family story uses as names ("Mum said", "said Dad"), and their genders.
+KIN_NAMES: dict[str, str] = {
+    **dict.fromkeys("Mum Mom Mam Mummy Mommy Mama Mamma Ma Mother Gran Granny Grandma Nan Nana Nanna".split(), "female"),
+    **dict.fromkeys("Dad Daddy Papa Pa Father Grandpa Grandad Granddad".split(), "male"),
+}
+_KIN = "|".join(KIN_NAMES)
+_KIN_TAGGED = re.compile(rf"\b{_SPEECH_VERB}\s+({_KIN})\b(?!\s+[A-Z])|(?<![\w'’])({_KIN})\s+{_SPEECH_VERB}\b")
+_KIN_USE = re.compile(rf"\b({_KIN})\b(?!\s+[A-Z])")
+
+
+def _kin_names(text: str) -> dict[str, list[int]]:
+    """Kinship words a speech tag uses as a name ("Mum said", "said Dad"; not "said Father
+    Brown"), with where the word is written with its capital and no name after it."""
+    tagged = {m.group(1) or m.group(2) for m in _KIN_TAGGED.finditer(text)}
+    found: dict[str, list[int]] = defaultdict(list)
+    for m in _KIN_USE.finditer(text):
+        if m.group(1) in tagged:
+            found[m.group(1)].append(m.start())
+    return dict(found)
+
+
+_CALLED = re.compile(r"(?:,\s+|^\W*)([A-Z][a-z]+)(?=[.,!?;])")
+#: Words that open a quotation like a name and are none ('"Hullo, Fielding."').
+_NOT_CALLED = frozenset({"Hullo", "Hallo", "Halloa", "Hey", "Sahib", "Sahiba", "Signora", "Signorina", "Ma'am"})
+
+
+def _called(text: str, story: Story) -> set[str]:
+    """Single names the dialogue calls someone by twice or more, after a comma or at the
+    start of a quotation ('"…, Petra."', '"Petra, look."'): a story may name its narrator
+    only so."""
+    counts = Counter(
+        m.group(1) for q in story.quotes if q.kind != "embedded" for m in _CALLED.finditer(text, q.start, q.end)
+    )
+    return {name for name, n in counts.items() if n >= 2 and name not in STOPWORDS and name not in _NOT_CALLED}
+
+
 def _initial_only(
     where: dict[tuple[str | None, str], list[int]],
     counts: Counter[tuple[str | None, str]],
     lower: Counter[str],
     placey: set[tuple[str | None, str]],
     min_mentions: int,
+    text: str,
 ) -> list[tuple[str | None, str]]:
-    """Single names seen only at the start of sentences ("Nora bit her lip."), never in lower
-    case: names only if the entity recogniser says so. Uses inside a full name count."""
+    """Single names seen only, or all but once, at the start of sentences ("Nora bit her lip."),
+    never in lower case: names only if the entity recogniser says so. Uses inside a full name
+    count. A story told through one character names them mostly where a sentence starts, the
+    rest is "she"; a name with one use inside a sentence needs a use per 20,000 words or so of
+    the text, and that use not after "at", "in", "to" or "from", so that a novel's passing
+    places ("at Madras", "Hinduism") stay out."""
     uses: Counter[str] = Counter()
     for (title, name), positions in where.items():
         if title is None and " " in name:
@@ -633,9 +781,15 @@ def _initial_only(
     out = []
     for key, positions in where.items():
         title, name = key
-        if title is not None or " " in name or key in counts or key in placey or name.lower() in lower:
+        if title is not None or " " in name or counts[key] >= min_mentions or key in placey or name.lower() in lower:
             continue
-        if len(positions) + uses[name] >= min_mentions:
+        needed = min_mentions
+        if counts[key]:
+            inside = next(p for p in positions if not _sentence_initial(text, p))
+            if _AFTER_PLACE.search(text, max(0, inside - 12), inside):
+                continue  # "at Madras", "to Lucknow"
+            needed = max(min_mentions, len(text) // 120_000)
+        if len(positions) + uses[name] >= needed:
             out.append(key)
     return out
 
@@ -696,6 +850,7 @@ def _cluster(
     kept: dict[tuple[str | None, str], int],
     where: dict[tuple[str | None, str], list[int]],
     two_people: set[tuple[str, str]],
+    said_only: Collection[tuple[str | None, str]] = (),
 ) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     full: dict[str, int] = {}  # "Nora Vance" -> cluster
@@ -765,7 +920,7 @@ def _cluster(
             options = [i for i in by_first.get(name, []) if _cluster_gender(clusters[i]) in (g, "unknown")]
         if (
             len(options) == 1
-            and _may_join(clusters[options[0]], title, kept)
+            and (_may_join(clusters[options[0]], title, kept) or _addressed_as(clusters[options[0]], key, said_only))
             # far more often "Mr. Knightley" than "John Knightley": another man of that name, unless
             # the full name takes the same title and is the one the short form can stand for
             and (weight(key) <= 3 * clusters[options[0]].total or _titled_alike(clusters[options[0]], title, by_given, kept))
@@ -882,6 +1037,32 @@ def _may_join(c: _Cluster, title: str, kept: dict[tuple[str | None, str], int]) 
     return c.first is None or (None, c.first) not in kept
 
 
+def _said_only(
+    story: Story, kept: Mapping[tuple[str | None, str], int], where: Mapping[tuple[str | None, str], list[int]]
+) -> set[tuple[str | None, str]]:
+    """Titled names only the dialogue uses ("It means I'm a nurse, Mr. Lindqvist")."""
+    quotes = sorted((q.start, q.end) for q in story.quotes if q.kind != "embedded")
+    starts = [a for a, _ in quotes]
+
+    def spoken(pos: int) -> bool:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and quotes[i][0] <= pos < quotes[i][1]
+
+    return {key for key in kept if key[0] and all(spoken(p) for p in where[key])}
+
+
+def _addressed_as(c: _Cluster, key: tuple[str | None, str], said_only: Collection[tuple[str | None, str]]) -> bool:
+    """Does "Mr. Lindqvist", a name only the dialogue uses, stand for Teo Lindqvist, whom the
+    narration calls "Teo"? A nurse's "Mr. Lindqvist" or a teacher's "Miss Vance" is how one
+    speaks to the person the story names by a first name; the narration's own "Mr. Weasley"
+    stays the father ("_may_join"). Not "Mrs.", a wife or a mother."""
+    title = key[0]
+    if key not in said_only or title not in ("mr", "miss", "ms", "mx"):
+        return False
+    named = GIVEN_NAMES.get(c.first or "")
+    return not (named and TITLES.get(title, "unknown") not in (named, "unknown"))
+
+
 def _titled_alike(c: _Cluster, title: str, by_given: bool, kept: Mapping[tuple[str | None, str], int]) -> bool:
     """May a titled short name join the full-name cluster ``c``, however much more often it is used?
 
@@ -934,18 +1115,19 @@ def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: l
     if g != "unknown" and titled >= 0.1 * c.total:
         return g
     # "Madame General" four times against "General" two hundred: the pronouns decide
-    other = GIVEN_NAMES.get(c.first or "") or pronoun_gender(text, found, starts)
+    other = GIVEN_NAMES.get(c.first or "") or KIN_NAMES.get(c.first or "") or pronoun_gender(text, found, starts)
     return other if other != "unknown" else g
 
 
 def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: list[int] | None = None) -> str:
     """Gender from the pronouns that follow a character's mentions, up to the next mention
-    of anyone (``starts``, sorted) and within the sentence."""
+    of anyone (``starts``, sorted), within the sentence and its paragraph ('"Cal—"' ends a
+    paragraph; the "She" that opens the next is not Cal)."""
     starts = starts or []
     votes: Counter[str] = Counter()
     for _, e, _alias in found[:400]:
         i = bisect.bisect_left(starts, e)
-        window = text[e : min(e + 80, starts[i] if i < len(starts) else len(text))]
+        window = _PARAGRAPH_BREAK.split(text[e : min(e + 80, starts[i] if i < len(starts) else len(text))], 1)[0]
         m = _PRONOUN_AFTER.search(window)
         if m and not re.search(r"[.!?]\s+[A-Z]", window[: m.start()]):
             votes["male" if m.group(1).lower().startswith("h") and m.group(1).lower() not in ("her", "hers", "herself") else "female"] += 1

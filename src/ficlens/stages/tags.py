@@ -253,7 +253,10 @@ def suggest_tags(story: Story) -> Tags:
             quotes[a.speaker] = quotes.get(a.speaker, 0) + 1
     notes = note_spans(story)
     # characters
-    shown = [c for c in story.characters if quotes.get(c.id, 0) > 0 or c.mention_count >= 3]
+    # an unnamed narrator ("Narrator", see the characters stage) is no name an archive can tag
+    shown = [
+        c for c in story.characters if c.source != "narrator" and (quotes.get(c.id, 0) > 0 or c.mention_count >= 3)
+    ]
     shown.sort(key=lambda c: -(c.mention_count + 2 * quotes.get(c.id, 0)))
     char_tags = [
         TagSuggestion(c.name, (), f"{quotes.get(c.id, 0)} quotations, {c.mention_count} mentions") for c in shown
@@ -264,7 +267,7 @@ def suggest_tags(story: Story) -> Tags:
     romantic: list[tuple[str, ...]] = []
     if rels is not None:
         for r in rels.pairs:
-            if r.kind == "unknown" or any(cid not in chars for cid in r.characters):
+            if r.kind == "unknown" or any(cid not in chars or chars[cid].source == "narrator" for cid in r.characters):
                 continue
             sep = "/" if r.kind == "romantic" else " & "
             value = sep.join(chars[cid].name for cid in r.characters)
@@ -301,7 +304,7 @@ def _freeform(story: Story, notes: Sequence[tuple[int, int]]) -> list[TagSuggest
             out.append(TagSuggestion("First Person POV", pov.evidence[:2], "first-person narration"))
         elif pov.person == "second":
             out.append(TagSuggestion("Second Person POV", pov.evidence[:2], "second-person narration"))
-        if pov.character in chars:
+        if pov.character in chars and chars[pov.character].source != "narrator":
             out.append(TagSuggestion(f"POV {chars[pov.character].name}", pov.evidence[:3], f"point of view ({pov.person} person)"))
     missing = _find(_MISSING, text, notes)
     episode = _find(_EPISODE, text, notes) + _find(_EPISODE_TITLE, text, notes)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ficlens.story import Story
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 #: Layers written by dedicated code below, or not written at all.
 _SPECIAL = {

@@ -1,0 +1,175 @@
+"""Characters fan fiction writes that a novel seldom does: an "I" the story never names, a
+mother called "Mum", a point-of-view character named mostly where a sentence starts."""
+
+from __future__ import annotations
+
+import ficlens
+from ficlens.stages.characters import KIN_NAMES, pronoun_gender
+from ficlens.story import Story
+
+ANALYSIS = ["structure", "quotations", "characters", "attribution"]
+
+# first person; nobody ever says the narrator's name
+NIGHT_FERRY = """\
+The ferry left at ten, and I was the last one up the ramp. Tobias was already at the rail with
+two paper cups of tea, which meant he had been waiting for me, which meant he wanted something.
+
+"You took your time," Tobias said.
+
+"I had to find my ticket," I said. "It was in the wrong pocket."
+
+"It's always in the wrong pocket."
+
+"That's why I keep it there. Then I know where it is."
+
+He handed me a cup. I wrapped my hands round it and watched the lights of the harbour slide away
+behind us, one by one, until there was only the dark and the engine and the smell of diesel.
+
+"Marguerite called," Tobias said. "She wants us for Sunday."
+
+"Both of us?"
+
+"Both of us. She was very clear." He drank his tea. "She said to tell you she's forgiven you."
+
+"For what?" I asked.
+
+"She didn't say. I think that's the point."
+"""
+
+# the mother is only ever "Mum"
+KITCHEN = """\
+Mum was at the sink when Rosa came in, and she did not turn round.
+
+"You're late," Mum said.
+
+"The bus broke down," said Rosa. "Outside the garage, of all places."
+
+"Then the garage should have fixed it." Mum dried her hands on the tea towel. "Sit down. There's
+soup."
+
+Rosa sat. The soup was leek and potato, which was what Mum made when she had something to say
+and had not yet decided how to say it.
+
+"Is this about Dad?" Rosa asked.
+
+"Eat your soup," said Mum.
+"""
+
+
+def _run(text: str) -> Story:
+    return ficlens.analyze(text, stages=ANALYSIS)
+
+
+def _speakers(story: Story) -> list[str | None]:
+    names = {c.id: c.name for c in story.characters}
+    by_start = sorted(story.speech(), key=lambda q: q.start)
+    atts = story.attributions
+    return [names.get(atts[q.id].speaker or "") for q in by_start if q.id in atts]
+
+
+def test_an_unnamed_first_person_narrator_is_a_character_who_speaks() -> None:
+    story = _run(NIGHT_FERRY)
+    narrators = [c for c in story.characters if c.source == "narrator"]
+    assert [(c.name, c.mention_count) for c in narrators] == [("Narrator", 0)]
+    said = _speakers(story)
+    # '"I had to find my ticket," I said.' and '"For what?" I asked.' are the narrator's
+    assert said.count("Narrator") >= 4
+    assert said[0] == "Tobias" and said[1] == "Narrator"
+
+
+def test_a_named_first_person_narrator_gets_no_second_character() -> None:
+    named = NIGHT_FERRY.replace('"You took your time," Tobias said.', '"You took your time, Petra," Tobias said.')
+    named = named.replace('"Both of us. She was very clear."', '"Both of us, Petra. She was very clear."')
+    named = named.replace('"She didn\'t say.', '"She didn\'t say, Petra.')
+    story = _run(named)
+    assert not [c for c in story.characters if c.source == "narrator"]
+    assert "Petra" in _speakers(story)
+
+
+def test_a_third_person_story_has_no_narrator_character() -> None:
+    assert not [c for c in _run(KITCHEN).characters if c.source == "narrator"]
+
+
+def test_a_kinship_word_a_tag_uses_as_a_name_is_a_character() -> None:
+    story = _run(KITCHEN)
+    mum = next(c for c in story.characters if c.name == "Mum")
+    assert mum.gender == "female" and mum.mention_count >= 5
+    said = _speakers(story)
+    assert said[0] == "Mum" and said[1] == "Rosa" and said[-1] == "Mum"
+    # "Dad" is only talked about, never a speaker in a tag: not a character
+    assert "Dad" not in {c.name for c in story.characters}
+    assert KIN_NAMES["Dad"] == "male"
+
+
+def test_a_kinship_word_before_a_name_is_a_title_not_a_name() -> None:
+    text = (
+        '"We shall pray," said Father Dunne. He closed the book.\n\n'
+        '"For whom?" asked Rosa.\n\n"For all of them," said Father Dunne, and Rosa sighed.\n'
+    )
+    assert "Father" not in {c.name for c in _run(text).characters}
+
+
+def test_a_point_of_view_character_named_mostly_at_sentence_starts_is_found() -> None:
+    text = (
+        "Mags sat by the cot for three hours. The lamps burned low.\n\n"
+        '"He\'ll wake," said Brother Anselm. "Not tonight. But he\'ll wake."\n\n'
+        "Mags nodded. She did not believe him, and she did not move.\n\n"
+        "In the morning the cook brought porridge, and for once Mags ate all of it.\n\n"
+        '"Good," said Brother Anselm.\n'
+    )
+    names = {c.name for c in _run(text).characters}
+    assert "Mags" in names
+
+
+def test_a_place_named_once_inside_a_sentence_is_not_a_character() -> None:
+    text = (
+        "They had served in the south for years, first at Madras and then up country.\n\n"
+        "Madras was hot that summer. Madras was always hot.\n\n"
+        '"I remember the heat," said Colonel Ashe. "Madras in June."\n'
+    )
+    assert "Madras" not in {c.name for c in _run(text).characters}
+
+
+def test_pronoun_gender_does_not_read_past_the_paragraph() -> None:
+    text = 'Cal—"\n\n"Did we hold it?"\n\nShe looked away. Cal said nothing, and he waited.'
+    cal = [(0, 3, "Cal"), (text.index("Cal said"), text.index("Cal said") + 3, "Cal")]
+    # the "She" after the paragraph break is someone else's; the "he" in Cal's sentence is his
+    assert pronoun_gender(text, cal, [a for a, _, _ in cal]) == "male"
+
+
+def test_a_titled_surname_only_the_dialogue_uses_is_the_character_it_addresses() -> None:
+    text = (
+        "Teo Lindqvist had been staring at the ceiling for an hour when the nurse came in.\n\n"
+        '"You should be asleep, Mr. Lindqvist," she said.\n\n'
+        '"So should you," said Teo. Teo rubbed his bandaged hand.\n\n'
+        '"Goodnight, Mr. Lindqvist."\n\n"Goodnight," said Teo.\n'
+    )
+    teo = [c for c in _run(text).characters if "Teo" in (c.name, *c.aliases)]
+    assert len(teo) == 1 and "Mr. Lindqvist" in (teo[0].name, *teo[0].aliases)
+
+
+def test_a_titled_surname_the_narration_uses_stays_another_person() -> None:
+    text = (
+        "Ron Weasley came down to breakfast late. Mr. Weasley was already at the table, reading.\n\n"
+        '"Morning," said Ron. Ron sat down.\n\n'
+        '"Morning," said Mr. Weasley, without looking up. Mr. Weasley turned a page.\n'
+    )
+    names = {c.name for c in _run(text).characters}
+    assert "Mr. Weasley" in names and "Ron" in {n.split(" ")[0] for n in names}
+
+
+def test_the_first_person_narrator_is_never_the_one_a_tag_names() -> None:
+    text = (
+        "I found him on the roof, where he always went when the ward got too loud.\n\n"
+        '"Teo," I said. "Teo, you can\'t be up here."\n\n'
+        '"I can be anywhere I like," said Teo. "That\'s the great thing about being discharged."\n\n'
+        '"You\'re not discharged until Reyes signs it, Teo."\n\n'
+        '"Then I\'m nearly anywhere I like."\n\n"Come down, Teo. Please."\n'
+    )
+    # Teo is named inside quotations far more than in the narration, as a narrator would be;
+    # but "said Teo" says he is not "I"
+    story = _run(text)
+    narrator = [c for c in story.characters if c.source == "narrator"]
+    assert [c.name for c in narrator] == ["Narrator"]
+    said = _speakers(story)
+    assert said[0] == "Narrator" and said[2] == "Teo"
