@@ -173,3 +173,12 @@ def test_the_first_person_narrator_is_never_the_one_a_tag_names() -> None:
     assert [c.name for c in narrator] == ["Narrator"]
     said = _speakers(story)
     assert said[0] == "Narrator" and said[2] == "Teo"
+
+
+def test_a_kinship_name_is_not_found_inside_a_form_of_address() -> None:
+    text = '"No," Ma said. "Yes, Ma\'am," said Tom. Ma looked up.\n\n"Humph," said Ma. "Humph."\n'
+    story = _run(text)
+    ma = next(c for c in story.characters if c.name == "Ma")
+    assert ma.mention_count == 3  # "Ma said", "Ma looked", "said Ma"; not "Ma'am"
+    # an interjection that opens quotations is no name
+    assert "Humph" not in {c.name for c in story.characters}

@@ -594,7 +594,8 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
     # a lookahead on the first letters lets the regex skip most positions at once, instead of
     # trying every alias at every character of a novel
     firsts = "".join(sorted({re.escape(v[0]) for v in variants}))
-    rx = re.compile(rf"(?=[{firsts}])(?<![\w.])(?:{pattern})(?![\w])")
+    # whole words: "Ma's" and "Dinah'll" are Ma and Dinah, "Ma'am" is no one
+    rx = re.compile(rf"(?=[{firsts}])(?<![\w.])(?:{pattern})(?!\w|['’]am\b)")
     out = []
     for m in rx.finditer(text):
         key = " ".join(m.group(0).split())
@@ -730,8 +731,8 @@ KIN_NAMES: dict[str, str] = {
     **dict.fromkeys("Dad Daddy Papa Pa Father Grandpa Grandad Granddad".split(), "male"),
 }
 _KIN = "|".join(KIN_NAMES)
-_KIN_TAGGED = re.compile(rf"\b{_SPEECH_VERB}\s+({_KIN})\b(?!\s+[A-Z])|(?<![\w'’])({_KIN})\s+{_SPEECH_VERB}\b")
-_KIN_USE = re.compile(rf"\b({_KIN})\b(?!\s+[A-Z])")
+_KIN_TAGGED = re.compile(rf"\b{_SPEECH_VERB}\s+({_KIN})\b(?!['’]\w|\s+[A-Z])|(?<![\w'’])({_KIN})\s+{_SPEECH_VERB}\b")
+_KIN_USE = re.compile(rf"\b({_KIN})\b(?!['’]\w|\s+[A-Z])")  # not "Ma'am", not "Father Brown"
 
 
 def _kin_names(text: str) -> dict[str, list[int]]:
@@ -745,15 +746,14 @@ def _kin_names(text: str) -> dict[str, list[int]]:
     return dict(found)
 
 
-_CALLED = re.compile(r"(?:,\s+|^\W*)([A-Z][a-z]+)(?=[.,!?;])")
-#: Words that open a quotation like a name and are none ('"Hullo, Fielding."').
-_NOT_CALLED = frozenset({"Hullo", "Hallo", "Halloa", "Hey", "Sahib", "Sahiba", "Signora", "Signorina", "Ma'am"})
+_CALLED = re.compile(r",\s+([A-Z][a-z]+)(?=[.,!?;])")
+#: Words a quotation puts after a comma like a name and are none ('"Yes, Sahib."').
+_NOT_CALLED = frozenset({"Sahib", "Sahiba", "Signora", "Signorina", "Monsieur", "Madame", "Mademoiselle"})
 
 
 def _called(text: str, story: Story) -> set[str]:
-    """Single names the dialogue calls someone by twice or more, after a comma or at the
-    start of a quotation ('"…, Petra."', '"Petra, look."'): a story may name its narrator
-    only so."""
+    """Single names the dialogue calls someone by twice or more, after a comma ('"…, Petra."'):
+    a story may name its narrator only so. (Not at a quotation's start: '"Humph," said he'.)"""
     counts = Counter(
         m.group(1) for q in story.quotes if q.kind != "embedded" for m in _CALLED.finditer(text, q.start, q.end)
     )
