@@ -182,3 +182,36 @@ def test_a_kinship_name_is_not_found_inside_a_form_of_address() -> None:
     assert ma.mention_count == 3  # "Ma said", "Ma looked", "said Ma"; not "Ma'am"
     # an interjection that opens quotations is no name
     assert "Humph" not in {c.name for c in story.characters}
+
+
+# second person; the "you" is never named
+SLACK_WATER = """\
+You wake before the alarm and lie still, listening to the gulls fight over the bins. Your phone
+buzzes on the counter. It's Pip.
+
+"Are you coming down?" Pip asks when you answer. "The tide's turning."
+
+"Ten minutes," you say.
+
+"You said that yesterday."
+
+"I mean it today," you say, and you hang up before Pip can laugh at you.
+"""
+
+
+def test_an_unnamed_second_person_you_is_the_reader() -> None:
+    story = ficlens.analyze(SLACK_WATER)
+    reader = [c for c in story.characters if c.source == "narrator"]
+    assert [c.name for c in reader] == ["Reader"]
+    said = _speakers(story)
+    assert said == ["Pip", "Pip", "Reader", "Pip", "Reader"]
+    tags = story.layer("tags")
+    assert "Reader" in [t.value for t in tags.characters]
+    assert "Reader-Insert" in [t.value for t in tags.freeform]
+
+
+def test_a_second_person_you_the_replies_name_gets_no_reader() -> None:
+    named = SLACK_WATER.replace('"You said that yesterday."', '"You said that yesterday, Sam."')
+    named = named.replace('"Are you coming down?" Pip asks', '"Are you coming down, Sam?" Pip asks')
+    story = ficlens.analyze(named)
+    assert not [c for c in story.characters if c.source == "narrator"]

@@ -193,7 +193,7 @@ class TagInfo:
     """A speech tag next to a quotation: who it names, or which pronoun it uses."""
 
     named: str | None = None  # character id named next to a speech verb
-    pronoun: str | None = None  # "he", "she", "i", "they" next to a speech verb
+    pronoun: str | None = None  # "he", "she", "i", "they", "you" next to a speech verb
     verb: bool = False  # a speech verb is there at all
     first_named: str | None = None  # first character named in the stretch (any verb)
     subject: str | None = None  # first character named as a subject in the speech-verb sentence
@@ -208,8 +208,11 @@ class TagInfo:
         return bool(self.named or self.pronoun or (self.verb and self.nominal))
 
 
-def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160) -> TagInfo:
-    """Read the speech tag in a stretch of narration right after (or before) a quotation."""
+def read_tag(
+    text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160, you: bool = False
+) -> TagInfo:
+    """Read the speech tag in a stretch of narration right after (or before) a quotation.
+    ``you``: the story is told in the second person, so '"…," you say' is a tag."""
     a, b = span
     if after:
         b = min(b, a + window)
@@ -268,7 +271,7 @@ def read_tag(text: str, span: tuple[int, int], index: MentionIndex, *, after: bo
         pronoun_at = -1
         for s, e, w in words:
             lw = w.lower()
-            if lw in ("he", "she", "i", "they"):
+            if lw in ("he", "she", "i", "they") or (you and lw == "you"):
                 for vs, ve in verb_pos:
                     gap = text[min(e, ve) : max(s, vs)]
                     if len(gap.split()) <= 2 and not re.search(r"[.!?;]", gap):

@@ -408,8 +408,8 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
     * a character named inside quotations far more often than in the narration;
     * "my name is X" / "I'm X" in the narration.
 
-    No one a speech tag names ("says Teo") is "I". Failing these, "I" is the unnamed narrator
-    the characters stage added, if it did.
+    No one a speech tag names ("says Teo") is "I". Failing these, "I" (or "you") is the
+    unnamed narrator the characters stage added, if it did ("Narrator", or "Reader").
     Returns the character id (or None) and the spans that voted for it.
     """
     text = story.text
@@ -459,8 +459,9 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
             if named and not _in_quote(quotes, hit.start()):
                 votes[named] += 3
                 why.setdefault(named, []).append(Span(hit.start(), hit.end()))
-    # failing a named one, the narrator the characters stage added for a story that names no "I"
-    unnamed = next((c.id for c in chars.values() if c.source == "narrator"), None) if pronoun == "i" else None
+    # failing a named one, the narrator the characters stage added for a story that names no
+    # "I" (or no "you")
+    unnamed = next((c.id for c in chars.values() if c.source == "narrator"), None)
     for cid in speaking:
         votes.pop(cid, None)
     if not votes:

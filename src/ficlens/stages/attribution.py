@@ -43,7 +43,7 @@ from ficlens.stages._dialogue import (
     subjects,
     vocatives,
 )
-from ficlens.stages._narration import find_narrator
+from ficlens.stages._narration import find_narrator, narration, scene_modes
 from ficlens.stages._voice import Voices, words
 from ficlens.stages.characters import first_person as is_first_person
 from ficlens.stages.characters import named_narrator
@@ -344,6 +344,7 @@ class _Context:
     turns: list[Turn]
     narrator: str | None
     first_person: bool
+    self_pronoun: str | None  # the narrator's own pronoun in tags: "i", "you" (second person), or None
     para_scene: list[str]
     para_starts: list[int]
     canon: Any
@@ -500,6 +501,7 @@ def make_context(story: Story) -> _Context:
     chars = {c.id: c for c in story.characters}
     turns = build_turns(story)
     first_person = is_first_person(story)
+    second_person = not first_person and scene_modes(story, narration(story))[0].person == "second"
     para_scene = [p.section for p in story.paragraphs]
     canon = story.layer("canon") if story.has_layer("canon") else None
     para_starts = [p.start for p in story.paragraphs]
@@ -509,12 +511,12 @@ def make_context(story: Story) -> _Context:
     turn_nominal: list[tuple[str, str] | None] = []
     turn_tags: list[tuple[list[TagInfo], TagInfo]] = []
     for turn in turns:
-        after = [read_tag(text, span, index, after=True) for span in turn.after]
+        after = [read_tag(text, span, index, after=True, you=second_person) for span in turn.after]
         # the turn's tag is the first one that stands by itself: '"Come here," cried her
         # father. "…" Elizabeth replied that it was.' is the father's, whatever follows
         first = next((i for i, t in enumerate(after) if t.complete), len(after))
         after = after[: first + 1]
-        before = read_tag(text, turn.before, index, after=False)
+        before = read_tag(text, turn.before, index, after=False, you=second_person)
         if before.named and _lead_in_contradicted(story, turn, before, after, chars):
             before = TagInfo(span=before.span)
         turn_tags.append((after, before))
@@ -523,15 +525,21 @@ def make_context(story: Story) -> _Context:
         turn_address.append(next((g for q in turn.quotes if (g := addressed_gender(text, q))), None))
         turn_nominal.append(_tag_nominal(after, before) or _described(text, index, (*after, before), tag_named[-1]))
     narrator = None
+    self_pronoun = None
     if first_person:
         # the named narrator (no one a tag names: "says Teo"), else the one whom the dialogue
         # around "I said" names, else the one the characters stage added for an unnamed "I"
         speaking = {c for c in tag_named if c}
         narrator = named_narrator(index.mentions, index.in_quote, speaking) or find_narrator(story, index)[0]
+        self_pronoun = "i"
+    elif second_person:
+        # '"…," you say': the "you" the replies name, or the Reader the characters stage added
+        narrator = find_narrator(story, index, pronoun="you")[0]
+        self_pronoun = "you"
     descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
     ctx = _Context(
         text=text, story=story, index=index, chars=chars, turns=turns, narrator=narrator,
-        first_person=first_person, para_scene=para_scene, para_starts=para_starts, canon=canon,
+        first_person=first_person, self_pronoun=self_pronoun, para_scene=para_scene, para_starts=para_starts, canon=canon,
         tag_named=tag_named, turn_vocatives=turn_vocatives, turn_address=turn_address, turn_nominal=turn_nominal,
         epithets=_Epithets(story, index, descriptions), turn_tags=turn_tags,
         voices=Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named),
@@ -1041,7 +1049,7 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
                 f["pron_tag_compatible"] = 1
             else:
                 f["pron_tag_incompatible"] = 1
-        if pron == "i":
+        if pron is not None and pron == ctx.self_pronoun:  # '"…," I said', or '"…," you say'
             if c == ctx.narrator:
                 f["narrator_i"] = 1
         elif c == ctx.narrator and pron in ("he", "she"):

@@ -41,7 +41,8 @@ Without one, people are found from the text alone:
    inside quotations far more than in the narration, or called by name in the replies to "I
    said", and never named by a speech tag) gets one more character, the narrator (name
    "Narrator", source ``"narrator"``, no mentions), so that '"…," I said' has someone to
-   belong to.
+   belong to; a story told in the second person whose "you" none of them is gets "Reader"
+   (source ``"narrator"``), whose '"…," you say' it is.
 """
 
 from __future__ import annotations
@@ -137,7 +138,11 @@ _SPEECH_VERB = (
     r"(?:said|says|asked|replied|answered|cried|shouted|yelled|whispered|murmured|muttered|called|added|"
     r"continued|began|exclaimed|snapped|sighed|repeated|returned|observed|remarked|demanded|insisted|"
     r"protested|interrupted|hissed|growled|breathed|pleaded|agreed|admitted|explained|announced|declared|"
-    r"thought|wondered|laughed|screamed|groaned|mumbled|whimpered|retorted|rejoined|resumed)"
+    r"thought|wondered|laughed|screamed|groaned|mumbled|whimpered|retorted|rejoined|resumed|"
+    # and the present tense fan fiction is often told in ("'Are you coming?' Pip asks.")
+    # (not "calls" or "admits": "Avonlea calls", "India admits")
+    r"asks|replies|answers|cries|shouts|yells|whispers|murmurs|mutters|adds|exclaims|snaps|sighs|"
+    r"interrupts|hisses|growls|breathes|pleads|laughs|screams|groans|mumbles|whimpers|retorts)"
 )
 
 
@@ -225,8 +230,9 @@ class CharacterStage:
             chars, mentions = self._from_cast(text, self.cast)
         else:
             chars, mentions = self._infer(story, text)
-            if first_person(story) and not _narrator_named(story, chars, mentions):
-                chars.append(Character(f"c{len(chars) + 1}", NARRATOR, (), "unknown", 0, source="narrator"))
+            unnamed = _unnamed_narrator(story, chars, mentions)
+            if unnamed:
+                chars.append(Character(f"c{len(chars) + 1}", unnamed, (), "unknown", 0, source="narrator"))
         story.add_layer("characters", chars)
         story.add_layer("mentions", mentions)
 
@@ -402,6 +408,8 @@ def _title_gender(member: CastMember) -> str | None:
 
 #: The name of the narrator of a first-person story who is not named (see the module docstring).
 NARRATOR = "Narrator"
+#: The name of the "you" of a second-person story who is not named, as archives tag them.
+READER = "Reader"
 
 
 def first_person(story: Story, limit: int = 200_000) -> bool:
@@ -443,14 +451,21 @@ def named_narrator(
     return best if best_score >= 1.5 else None
 
 
-def _narrator_named(story: Story, chars: Sequence[Character], mentions: Sequence[Mention]) -> bool:
-    """Is one of ``chars`` the "I" of a first-person story? Asked as the attribution and
+def _unnamed_narrator(story: Story, chars: Sequence[Character], mentions: Sequence[Mention]) -> str | None:
+    """``NARRATOR`` for a first-person story none of ``chars`` narrates, ``READER`` for a
+    second-person story none of them is the "you" of, else None. Asked as the attribution and
     point-of-view stages ask it (``named_narrator``, ``_narration.find_narrator``), of the
     story with these characters added."""
-    # the dialogue helpers read the characters stage's vocabulary, so they are imported here
+    # the narration helpers read the characters stage's vocabulary, so they are imported here
     from ficlens.stages._dialogue import MentionIndex
-    from ficlens.stages._narration import find_narrator, tag_speakers
+    from ficlens.stages._narration import find_narrator, narration, scene_modes, tag_speakers
 
+    if first_person(story):
+        pronoun = "i"
+    elif scene_modes(story, narration(story))[0].person == "second":
+        pronoun = "you"
+    else:
+        return None
     probe = Story(story.text, metadata=story.metadata, markup=list(story.markup))
     for name, value in story.layers.items():
         if name not in ("metadata", "markup"):
@@ -458,10 +473,11 @@ def _narrator_named(story: Story, chars: Sequence[Character], mentions: Sequence
     probe.add_layer("characters", chars)
     probe.add_layer("mentions", mentions)
     index = MentionIndex(probe)
-    return (
-        named_narrator(index.mentions, index.in_quote, tag_speakers(probe, index)) is not None
-        or find_narrator(probe, index)[0] is not None
-    )
+    if pronoun == "i" and named_narrator(index.mentions, index.in_quote, tag_speakers(probe, index)):
+        return None
+    if find_narrator(probe, index, pronoun=pronoun)[0] is not None:
+        return None
+    return NARRATOR if pronoun == "i" else READER
 
 
 def story_only(story: Story) -> str:

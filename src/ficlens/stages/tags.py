@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ficlens.stages._narration import BODY_KINDS, Lexicon, note_spans, scan
+from ficlens.stages.characters import NARRATOR, READER
 from ficlens.story import Character, Span, Story
 
 __all__ = ["RATINGS", "TagComparison", "TagStage", "TagSuggestion", "Tags", "compare_tags", "suggest_tags"]
@@ -253,10 +254,9 @@ def suggest_tags(story: Story) -> Tags:
             quotes[a.speaker] = quotes.get(a.speaker, 0) + 1
     notes = note_spans(story)
     # characters
-    # an unnamed narrator ("Narrator", see the characters stage) is no name an archive can tag
-    shown = [
-        c for c in story.characters if c.source != "narrator" and (quotes.get(c.id, 0) > 0 or c.mention_count >= 3)
-    ]
+    # an unnamed "I" ("Narrator", see the characters stage) is no name an archive can tag; an
+    # unnamed "you" is, as "Reader"
+    shown = [c for c in story.characters if _taggable(c) and (quotes.get(c.id, 0) > 0 or c.mention_count >= 3)]
     shown.sort(key=lambda c: -(c.mention_count + 2 * quotes.get(c.id, 0)))
     char_tags = [
         TagSuggestion(c.name, (), f"{quotes.get(c.id, 0)} quotations, {c.mention_count} mentions") for c in shown
@@ -267,7 +267,7 @@ def suggest_tags(story: Story) -> Tags:
     romantic: list[tuple[str, ...]] = []
     if rels is not None:
         for r in rels.pairs:
-            if r.kind == "unknown" or any(cid not in chars or chars[cid].source == "narrator" for cid in r.characters):
+            if r.kind == "unknown" or any(cid not in chars or not _taggable(chars[cid]) for cid in r.characters):
                 continue
             sep = "/" if r.kind == "romantic" else " & "
             value = sep.join(chars[cid].name for cid in r.characters)
@@ -304,7 +304,10 @@ def _freeform(story: Story, notes: Sequence[tuple[int, int]]) -> list[TagSuggest
             out.append(TagSuggestion("First Person POV", pov.evidence[:2], "first-person narration"))
         elif pov.person == "second":
             out.append(TagSuggestion("Second Person POV", pov.evidence[:2], "second-person narration"))
-        if pov.character in chars and chars[pov.character].source != "narrator":
+        if pov.character in chars and chars[pov.character].source == "narrator":
+            if chars[pov.character].name == READER:
+                out.append(TagSuggestion("Reader-Insert", pov.evidence[:2], "an unnamed \"you\" the story is told to"))
+        elif pov.character in chars:
             out.append(TagSuggestion(f"POV {chars[pov.character].name}", pov.evidence[:3], f"point of view ({pov.person} person)"))
     missing = _find(_MISSING, text, notes)
     episode = _find(_EPISODE, text, notes) + _find(_EPISODE_TITLE, text, notes)
@@ -323,6 +326,11 @@ def _freeform(story: Story, notes: Sequence[tuple[int, int]]) -> list[TagSuggest
         if share is not None and share >= 0.5:
             out.append(TagSuggestion("Canon-Compliant", (), f"{share:.0%} of the dialogue is canon"))
     return out
+
+
+def _taggable(c: Character) -> bool:
+    """Not the unnamed "I" the characters stage adds ("Narrator"); its "Reader" is a tag."""
+    return not (c.source == "narrator" and c.name == NARRATOR)
 
 
 def _canon_share(canon: object) -> float | None:
