@@ -215,3 +215,14 @@ def test_a_second_person_you_the_replies_name_gets_no_reader() -> None:
     named = named.replace('"Are you coming down?" Pip asks', '"Are you coming down, Sam?" Pip asks')
     story = ficlens.analyze(named)
     assert not [c for c in story.characters if c.source == "narrator"]
+
+
+def test_a_reader_insert_writes_the_readers_name_as_y_n() -> None:
+    text = SLACK_WATER.replace('"You said that yesterday."', '"You said that yesterday, Y/N."')
+    text = text.replace('"Are you coming down?" Pip asks', '"Are you coming down, (Y/N)?" Pip asks')
+    story = ficlens.analyze(text)
+    reader = next(c for c in story.characters if c.source == "narrator")
+    assert (reader.name, reader.aliases, reader.mention_count) == ("Reader", ("Y/N",), 2)
+    names = {c.id: c.name for c in story.characters}
+    first = min(story.speech(), key=lambda q: q.start)
+    assert [names[a] for a in story.attributions[first.id].addressees] == ["Reader"]

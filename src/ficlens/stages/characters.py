@@ -42,7 +42,8 @@ Without one, people are found from the text alone:
    said", and never named by a speech tag) gets one more character, the narrator (name
    "Narrator", source ``"narrator"``, no mentions), so that '"…," I said' has someone to
    belong to; a story told in the second person whose "you" none of them is gets "Reader"
-   (source ``"narrator"``), whose '"…," you say' it is.
+   (source ``"narrator"``), whose '"…," you say' it is, mentioned wherever a reader-insert
+   story writes "Y/N" for the reader's name.
 """
 
 from __future__ import annotations
@@ -232,7 +233,13 @@ class CharacterStage:
             chars, mentions = self._infer(story, text)
             unnamed = _unnamed_narrator(story, chars, mentions)
             if unnamed:
-                chars.append(Character(f"c{len(chars) + 1}", unnamed, (), "unknown", 0, source="narrator"))
+                cid = f"c{len(chars) + 1}"
+                # a reader-insert story writes the reader's name as "Y/N" ("Morning, Y/N.")
+                placeholders = [m.span(1) for m in _YOUR_NAME.finditer(text)] if unnamed == READER else []
+                aliases = ("Y/N",) if placeholders else ()
+                chars.append(Character(cid, unnamed, aliases, "unknown", len(placeholders), source="narrator"))
+                if placeholders:
+                    mentions = sorted([*mentions, *(Mention(a, b, cid, "name") for a, b in placeholders)], key=lambda m: m.start)
         story.add_layer("characters", chars)
         story.add_layer("mentions", mentions)
 
@@ -410,6 +417,8 @@ def _title_gender(member: CastMember) -> str | None:
 NARRATOR = "Narrator"
 #: The name of the "you" of a second-person story who is not named, as archives tag them.
 READER = "Reader"
+#: "Y/N" ("your name"), "(Y/N)", "y/n": where a reader-insert story puts the reader's name.
+_YOUR_NAME = re.compile(r"(?<![\w/])(\([Yy]/[Nn]\)|[Yy]/[Nn])(?![\w/])")
 
 
 def first_person(story: Story, limit: int = 200_000) -> bool:
