@@ -343,7 +343,6 @@ class _Context:
     chars: dict[str, Character]
     turns: list[Turn]
     narrator: str | None
-    first_person: bool
     self_pronoun: str | None  # the narrator's own pronoun in tags: "i", "you" (second person), or None
     para_scene: list[str]
     para_starts: list[int]
@@ -539,7 +538,7 @@ def make_context(story: Story) -> _Context:
     descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
     ctx = _Context(
         text=text, story=story, index=index, chars=chars, turns=turns, narrator=narrator,
-        first_person=first_person, self_pronoun=self_pronoun, para_scene=para_scene, para_starts=para_starts, canon=canon,
+        self_pronoun=self_pronoun, para_scene=para_scene, para_starts=para_starts, canon=canon,
         tag_named=tag_named, turn_vocatives=turn_vocatives, turn_address=turn_address, turn_nominal=turn_nominal,
         epithets=_Epithets(story, index, descriptions), turn_tags=turn_tags,
         voices=Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named),

@@ -773,7 +773,7 @@ def _kin_names(text: str) -> dict[str, list[int]]:
 
 _CALLED = re.compile(r",\s+([A-Z][a-z]+)(?=[.,!?;])")
 #: Words a quotation puts after a comma like a name and are none ('"Yes, Sahib."').
-_NOT_CALLED = frozenset({"Sahib", "Sahiba", "Signora", "Signorina", "Monsieur", "Madame", "Mademoiselle"})
+_NOT_CALLED = frozenset({"Sahib", "Sahiba", "Signora", "Signorina"})  # "Monsieur" and the like are stop words
 
 
 def _called(text: str, story: Story) -> set[str]:
