@@ -374,8 +374,11 @@ def find_relationships(story: Story) -> Relationships:
                 sum(g.dialogue for g in got), sum(g.scenes for g in got), sum(g.cues for g in got),
             )
         )
+    # equal scores in the order of the characters' ids: the pairs come from a set, whose order
+    # changes from run to run
     inferred = sorted(
-        ((p, st) for p, st in stats.items() if p not in done and st.score >= MIN_SCORE), key=lambda x: -x[1].score
+        ((p, st) for p, st in stats.items() if p not in done and st.score >= MIN_SCORE),
+        key=lambda x: (-x[1].score, sorted(x[0])),
     )[:MAX_PAIRS]
     for pair, st in inferred:
         kind: Kind = "romantic" if st.cues >= 2 else "platonic" if st.platonic and st.cues == 0 else "unknown"
