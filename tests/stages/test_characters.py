@@ -513,3 +513,34 @@ def test_characters_dialect_spellings_are_not_names() -> None:
     names = {n for c in _analyze(text).characters for n in (c.name, *c.aliases)}
     assert not names & {"Gawd", "Lawd", "Mis", "Marse", "Marse Tom"}
     assert "Joe" in names
+
+
+SHORTENED = (
+    "Tamsin Rook ran the bookshop on Quay Street with Tobin Marsh. Miss Rook, the customers called her.\n\n"
+    '"Tam," said Tobin, "the till is jammed." Tam sighed and went to look. Tam knew that till.\n\n'
+    '"Kick it," said Tam. Tobin kicked it, and Tobin swore. "Thank you, Tam."\n\n'
+    'At noon in came Fred Cole. "Morning, Fred," said Tam to Fred. He bought nothing, as Fred always did.\n\n'
+    "Nobody ever called Frederica Hale, the landlady, anything but Frederica. Frederica came at one.\n"
+)
+
+
+def test_characters_a_name_cut_short_joins_the_one_character_it_shortens() -> None:
+    story = _analyze(SHORTENED)
+    # "Tam" is Tamsin Rook, whatever the pronouns near it say: her title makes her a woman
+    tam = _who(story, "Tam")
+    assert tam.id == _who(story, "Tamsin Rook").id == _who(story, "Miss Rook").id
+    assert tam.gender == "female"
+    # not across genders: Fred is not Frederica, and not a plural: "the Beauforts" are not Mrs. Beaufort
+    assert _who(story, "Fred").id != _who(story, "Frederica").id
+
+
+def test_characters_a_name_always_after_the_is_a_thing_not_a_person() -> None:
+    text = (
+        '"Meet me at the Ferret," said Nora. Tobin went to the Ferret at nine.\n\n'
+        "The Ferret was warm and loud. Nora was at the bar, and Tobin waved at Nora.\n\n"
+        '"You came," said the Hatter to Tobin, and the Hatter laughed. "Of course," said the Hatter.\n'
+    )
+    names = {c.name for c in _analyze(text).characters}
+    assert "Ferret" not in names and "Nora" in names
+    # a description a speech tag uses stays a character
+    assert any("Hatter" in n for n in names)

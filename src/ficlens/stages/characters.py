@@ -140,10 +140,13 @@ _SPEECH_VERB = (
     r"continued|began|exclaimed|snapped|sighed|repeated|returned|observed|remarked|demanded|insisted|"
     r"protested|interrupted|hissed|growled|breathed|pleaded|agreed|admitted|explained|announced|declared|"
     r"thought|wondered|laughed|screamed|groaned|mumbled|whimpered|retorted|rejoined|resumed|"
+    # and messages ("'on my way,' Wren texted"; "'Thank you,' she signed")
+    r"wrote|typed|texted|messaged|signed|"
     # and the present tense fan fiction is often told in ("'Are you coming?' Pip asks.")
     # (not "calls" or "admits": "Avonlea calls", "India admits")
     r"asks|replies|answers|cries|shouts|yells|whispers|murmurs|mutters|adds|exclaims|snaps|sighs|"
-    r"interrupts|hisses|growls|breathes|pleads|laughs|screams|groans|mumbles|whimpers|retorts)"
+    r"interrupts|hisses|growls|breathes|pleads|laughs|screams|groans|mumbles|whimpers|retorts|"
+    r"writes|types|texts|messages|signs)"
 )
 
 
@@ -300,6 +303,8 @@ class CharacterStage:
                 continue  # a common word ("Will", "Hope") used mostly in lower case
             if key in placey and name not in tagged:
                 continue
+            if title is None and name not in tagged and name.lower() not in TITLES and _always_after_the(text, where[key]):
+                continue  # "the Ferret", a pub; not "said the Hatter"
             if title is not None or name in tagged:
                 if n >= 1:
                     kept[key] = n
@@ -660,6 +665,14 @@ _NOT_NOMINAL = frozenset(
 _GENERIC = frozenset(["man", "woman", "men", "women", "people", "girl", "boy", "child", "children", "lady", "gentleman", "person"])
 
 
+def _always_after_the(text: str, positions: Sequence[int]) -> bool:
+    """Is every use of a name right after "the" ("at the Ferret", "The Ferret was warm")?"""
+    return all(_AFTER_THE.search(text, max(0, p - 5), p) for p in positions)
+
+
+_AFTER_THE = re.compile(r"\b[Tt]he\s+$")
+
+
 def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cluster]:
     """Speakers known by a description ("said the Invisible Man", "the stranger asked")."""
     counts: Counter[str] = Counter()
@@ -995,10 +1008,31 @@ def _cluster(
             and t.total > c.total  # the given name is the usual one: "Margaret" does not join "Meg"
             and _genders_agree(_cluster_gender(t), _cluster_gender(c))
         ]
+        if not targets and c.first and pet not in GIVEN_NAMES:
+            # a name cut short, which no list holds: "Tam" is Tamsin Rook, "Tobe" is Tobin
+            targets = [
+                j for j, t in enumerate(clusters)
+                if j != i and t.first and t.names and _shortened(pet, t.first)
+                and _genders_agree(_cluster_gender(t), _cluster_gender(c))
+                and _genders_agree(GIVEN_NAMES.get(t.first), GIVEN_NAMES.get(pet))
+            ]
         if len(targets) == 1:
             clusters[targets[0]].names.update(c.names)
             c.names.clear()
     return [c for c in clusters if c.names]
+
+
+def _shortened(short: str, given: str) -> bool:
+    """Is ``short`` ``given`` cut after three letters or more, perhaps with a pet ending
+    ("Tam": Tamsin; "Cass": Cassia; "Fred": Frederick; "Tibby": Tibbikins)? Not a plural
+    ("Beaufort": the Beauforts)."""
+    if len(short) < 3 or len(short) >= len(given) or given in (short + "s", short + "es"):
+        return False
+    if given.startswith(short):
+        return True
+    if short.endswith("ie"):
+        return len(short) >= 5 and given.startswith(short[:-2])
+    return short.endswith("y") and len(short) >= 4 and given.startswith(short[:-1])
 
 
 def _surname_only(name: str) -> bool:
