@@ -379,3 +379,14 @@ def test_the_one_a_relation_belongs_to_is_marked_but_not_the_owner_of_a_voice() 
     assert not companion["Dev Okafor"].get("nom_possessor")
     voice = _features_of_turn(text, cast, 1)
     assert not any(f.get("nom_possessor") for f in voice.values())
+
+
+def test_a_message_typed_texted_or_signed_is_tagged_like_speech() -> None:
+    for verb in ("texted", "typed", "wrote", "signed", "messages"):
+        text = (
+            "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
+            f"\"on my way,\" Dev {verb}. \"save me a seat\"\n"
+        )
+        feats = _features_of_turn(text, NORA_AND_DEV, -1)
+        assert feats["Dev Okafor"].get("tag_after_named") == 1, verb
+        assert feats["Nora Vance"].get("tag_named_other") == 1, verb

@@ -32,6 +32,7 @@ SPEECH_VERBS = frozenset(
     interposed put objected cut addressed accosted saying replying adding crying exclaiming asking
     answering observing continuing returning calling whispering murmuring muttering repeating beginning
     speaking interrupting rejoining retorting resuming shouting
+    wrote writes typed types texted texts messaged messages posted posts signed signs sent sends
     """.split()
 )
 _SENT_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?]\s")
