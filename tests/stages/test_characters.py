@@ -544,3 +544,16 @@ def test_characters_a_name_always_after_the_is_a_thing_not_a_person() -> None:
     assert "Ferret" not in names and "Nora" in names
     # a description a speech tag uses stays a character
     assert any("Hatter" in n for n in names)
+
+
+def test_characters_the_misses_fairleigh_are_sisters_and_miss_fairleigh_the_eldest() -> None:
+    text = (
+        "The Misses Fairleigh were at home. Miss Fairleigh sewed, and Miss Clara Fairleigh read aloud to her.\n\n"
+        '"Clara," said Miss Fairleigh, "you skip." Clara laughed. "Only the sermons," said Clara.\n\n'
+        "Miss Fairleigh sighed. Miss Fairleigh was the elder by four years, and Clara never let her forget it.\n\n"
+        'Mr. Fairleigh looked in. "Good morning, Misses Fairleigh," said Mr. Fairleigh, and went out again.\n'
+    )
+    story = _analyze(text)
+    assert _who(story, "Miss Fairleigh").id != _who(story, "Clara").id
+    assert _who(story, "Clara").id == _who(story, "Miss Clara Fairleigh").id
+    assert not any("Misses" in n for c in story.characters for n in (c.name, *c.aliases))

@@ -27,7 +27,10 @@ Without one, people are found from the text alone:
    Mr. Lindqvist") joins the one full name with that surname; a pet name alone ("Lizzy",
    "Miss Lizzy", "Meg") joins the one character, more often named, of a given name it is
    short for (the ``nicknames`` package's English list: Elizabeth, Margaret), unless their
-   titles say different genders;
+   titles say different genders, and a name cut short ("Tam", "Cass") the one character whose
+   given name it starts (Tamsin Rook, Cassia Vey), not across genders; a name only ever
+   written after "the" that no tag speaks through is a thing ("the Ferret", a pub); "the
+   Misses Fairleigh" are sisters, not a person;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too; a title used alone ("said the general") joins the one character named with that title
    ("General Tilney");
@@ -91,7 +94,7 @@ _CANDIDATE = re.compile(
 # Capitalised words that are almost never a person's name on their own (dialect spellings among
 # them: "Gawd", "Lawd", and "Mis'" and "Marse" before a name, as "Mrs." and "Master").
 STOPWORDS = frozenset(
-    ["I", "A", "An", "The", "This", "That", "These", "Those", "There", "Here", "Then", "Now", "When", "Where", "What", "Who", "Whom", "Whose", "Which", "Why", "How", "He", "She", "It", "We", "They", "You", "Me", "Him", "Her", "Us", "Them", "My", "Your", "His", "Its", "Our", "Their", "Mine", "Yours", "Hers", "Ours", "Theirs", "If", "But", "And", "Or", "Nor", "So", "Yet", "For", "Not", "No", "Yes", "Oh", "Ah", "Aye", "Nay", "Well", "Why", "Alas", "Hush", "Hm", "Hmm", "Huh", "Okay", "Ok", "Hey", "Hi", "Hello", "Goodbye", "Bye", "Please", "Thanks", "Thank", "Sorry", "Sure", "Maybe", "Perhaps", "Still", "Just", "Even", "Only", "Also", "Again", "Once", "After", "Before", "Because", "Though", "Although", "While", "Until", "Since", "As", "At", "By", "In", "On", "Of", "To", "From", "With", "Without", "Into", "Upon", "Over", "Under", "About", "Above", "Below", "Between", "Through", "During", "Against", "Among", "Around", "Behind", "Beyond", "Near", "Some", "Any", "Every", "Each", "All", "Both", "Either", "Neither", "None", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "First", "Second", "Third", "Last", "Next", "Other", "Another", "Such", "Same", "Own", "Many", "Much", "More", "Most", "Few", "Less", "Least", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Christmas", "Easter", "God", "Lord", "Heaven", "Hell", "Bible", "Sir", "Madam", "Mr", "Mrs", "Miss", "Ms", "Dr", "Chapter", "Part", "Book", "Volume", "Prologue", "Epilogue", "Summary", "Notes", "Note", "Author", "English", "French", "German", "Italian", "Spanish", "Russian", "American", "British", "Irish", "Scottish", "Indian", "Chinese", "Japanese", "Christian", "Catholic", "Protestant", "Jewish", "Mohammedan", "Moslem", "Muslim", "Hindu", "North", "South", "East", "West", "Street", "Road", "Lane", "Square", "Park", "Hall", "House", "Court", "Place", "Church", "Abbey", "Castle", "Hotel", "Station", "Office", "Mamma", "Mama", "Papa", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy", "Grandma", "Grandpa", "Granny", "Nurse", "Doctor", "Captain", "Uncle", "Aunt", "Tell", "Look", "Come", "Go", "Let", "See", "Say", "Said", "Don", "Can", "Will", "Would", "Shall", "Should", "Could", "Might", "Must", "Did", "Do", "Does", "Never", "Always", "Nothing", "Something", "Anything", "Everything", "Everyone", "Someone", "Anyone", "Nobody", "Somebody", "Good", "Great", "Poor", "Dear", "Little", "Old", "Young", "Very", "Quite", "Rather", "Too", "Ever", "Really", "Indeed", "Certainly", "Exactly", "Mister", "Master", "Lady", "Father", "Mother", "Brother", "Sister", "Mademoiselle", "Monsieur", "Madame", "Mlle", "Mme", "Sergeant", "Inspector", "Fine", "Right", "Wait", "Stop", "Listen", "Stay", "Run", "Yeah", "Yep", "Nope", "Damn", "Dammit", "Shit", "Fuck", "Christ", "Jesus", "Gods", "Ugh", "Wow", "TV", "OK", "Internet", "Okay", "Mrs.", "Mr.", "Dr.", "St", "Gawd", "Lawd", "Mis", "Marse", "Massa"]
+    ["Misses", "Messrs", "I", "A", "An", "The", "This", "That", "These", "Those", "There", "Here", "Then", "Now", "When", "Where", "What", "Who", "Whom", "Whose", "Which", "Why", "How", "He", "She", "It", "We", "They", "You", "Me", "Him", "Her", "Us", "Them", "My", "Your", "His", "Its", "Our", "Their", "Mine", "Yours", "Hers", "Ours", "Theirs", "If", "But", "And", "Or", "Nor", "So", "Yet", "For", "Not", "No", "Yes", "Oh", "Ah", "Aye", "Nay", "Well", "Why", "Alas", "Hush", "Hm", "Hmm", "Huh", "Okay", "Ok", "Hey", "Hi", "Hello", "Goodbye", "Bye", "Please", "Thanks", "Thank", "Sorry", "Sure", "Maybe", "Perhaps", "Still", "Just", "Even", "Only", "Also", "Again", "Once", "After", "Before", "Because", "Though", "Although", "While", "Until", "Since", "As", "At", "By", "In", "On", "Of", "To", "From", "With", "Without", "Into", "Upon", "Over", "Under", "About", "Above", "Below", "Between", "Through", "During", "Against", "Among", "Around", "Behind", "Beyond", "Near", "Some", "Any", "Every", "Each", "All", "Both", "Either", "Neither", "None", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "First", "Second", "Third", "Last", "Next", "Other", "Another", "Such", "Same", "Own", "Many", "Much", "More", "Most", "Few", "Less", "Least", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Christmas", "Easter", "God", "Lord", "Heaven", "Hell", "Bible", "Sir", "Madam", "Mr", "Mrs", "Miss", "Ms", "Dr", "Chapter", "Part", "Book", "Volume", "Prologue", "Epilogue", "Summary", "Notes", "Note", "Author", "English", "French", "German", "Italian", "Spanish", "Russian", "American", "British", "Irish", "Scottish", "Indian", "Chinese", "Japanese", "Christian", "Catholic", "Protestant", "Jewish", "Mohammedan", "Moslem", "Muslim", "Hindu", "North", "South", "East", "West", "Street", "Road", "Lane", "Square", "Park", "Hall", "House", "Court", "Place", "Church", "Abbey", "Castle", "Hotel", "Station", "Office", "Mamma", "Mama", "Papa", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy", "Grandma", "Grandpa", "Granny", "Nurse", "Doctor", "Captain", "Uncle", "Aunt", "Tell", "Look", "Come", "Go", "Let", "See", "Say", "Said", "Don", "Can", "Will", "Would", "Shall", "Should", "Could", "Might", "Must", "Did", "Do", "Does", "Never", "Always", "Nothing", "Something", "Anything", "Everything", "Everyone", "Someone", "Anyone", "Nobody", "Somebody", "Good", "Great", "Poor", "Dear", "Little", "Old", "Young", "Very", "Quite", "Rather", "Too", "Ever", "Really", "Indeed", "Certainly", "Exactly", "Mister", "Master", "Lady", "Father", "Mother", "Brother", "Sister", "Mademoiselle", "Monsieur", "Madame", "Mlle", "Mme", "Sergeant", "Inspector", "Fine", "Right", "Wait", "Stop", "Listen", "Stay", "Run", "Yeah", "Yep", "Nope", "Damn", "Dammit", "Shit", "Fuck", "Christ", "Jesus", "Gods", "Ugh", "Wow", "TV", "OK", "Internet", "Okay", "Mrs.", "Mr.", "Dr.", "St", "Gawd", "Lawd", "Mis", "Marse", "Massa"]
 )
 #: Stop words that are surnames after a title: "Mrs. Hall", "Mr. Young", "Mrs. March". Alone
 #: they stay stop words ("the Hall", "in March").
@@ -345,7 +348,8 @@ class CharacterStage:
             kept[(None, kin)] = len(positions)
             where[(None, kin)] = positions
         rare = _keep_full_names(text, kept, where, placey)
-        clusters = _cluster(kept, where, _old_and_young(text), _said_only(story, kept, where))
+        sisters = {m.group(1) for m in _SISTERS.finditer(text)}
+        clusters = _cluster(kept, where, _old_and_young(text), _said_only(story, kept, where), sisters)
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
         guarded = _word_first_names(clusters)
         chars, mentions = self._characters(text, story, clusters, rare, guarded)
@@ -665,6 +669,10 @@ _NOT_NOMINAL = frozenset(
 _GENERIC = frozenset(["man", "woman", "men", "women", "people", "girl", "boy", "child", "children", "lady", "gentleman", "person"])
 
 
+#: Sisters named together: "the Misses Fairleigh".
+_SISTERS = re.compile(r"\bMisses\s+([A-Z][a-z]+)")
+
+
 def _always_after_the(text: str, positions: Sequence[int]) -> bool:
     """Is every use of a name right after "the" ("at the Ferret", "The Ferret was warm")?"""
     return all(_AFTER_THE.search(text, max(0, p - 5), p) for p in positions)
@@ -889,6 +897,7 @@ def _cluster(
     where: dict[tuple[str | None, str], list[int]],
     two_people: set[tuple[str, str]],
     said_only: Collection[tuple[str | None, str]] = (),
+    sisters: Collection[str] = (),
 ) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     full: dict[str, int] = {}  # "Nora Vance" -> cluster
@@ -959,6 +968,8 @@ def _cluster(
         if (
             len(options) == 1
             and (_may_join(clusters[options[0]], title, kept) or _addressed_as(clusters[options[0]], key, said_only))
+            # of "the Misses Fairleigh", "Miss Fairleigh" is the eldest, not "Miss Clara Fairleigh"
+            and not (title == "miss" and name in sisters and any(n.startswith("Miss ") and n.count(" ") > 1 for n in clusters[options[0]].names))
             # far more often "Mr. Knightley" than "John Knightley": another man of that name, unless
             # the full name takes the same title and is the one the short form can stand for
             and (weight(key) <= 3 * clusters[options[0]].total or _titled_alike(clusters[options[0]], title, by_given, kept))
