@@ -209,3 +209,27 @@ def test_attribution_a_description_in_the_tag_that_is_in_a_name() -> None:
         '"Those smell good," said the major.\n'
     )
     assert _last(story)[0] == "Major Tull"
+
+
+FIRST_PERSON_CAFE = (
+    "I got to the café at nine and stood in the doorway, dripping. The place was nearly empty.\n\n"
+    "Nora Vance had the table by the radiator, the one I liked. Dev Okafor was behind the counter, "
+    "and Nora was watching him work the coffee machine with her chin in her hand. I went to the counter.\n\n"
+    '"You\'re late," Dev said, without looking up, and Nora turned to see whom he meant.\n\n'
+    '"The bus," I said.\n\n'
+    "Nora laughed at the radiator. Dev put a cup down in front of me.\n\n"
+    '"It\'s always the bus," Dev said.\n'
+)
+
+
+def test_attribution_a_first_person_narrator_is_the_one_spoken_to_when_nothing_says_otherwise() -> None:
+    story = ficlens.analyze(FIRST_PERSON_CAFE)
+    names = {c.id: c.name for c in story.characters}
+    assert "Narrator" in names.values()
+    heard = [
+        ([names[a] for a in story.attributions[q.id].addressees], story.text[q.start : q.end])
+        for q in story.quotes
+        if names.get(story.attributions[q.id].speaker or "") == "Dev"
+    ]
+    # Dev is speaking to the "I" at the counter, not to Nora across the room
+    assert heard and all(to == ["Narrator"] for to, _ in heard), heard

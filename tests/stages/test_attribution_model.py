@@ -17,7 +17,14 @@ from ficlens.stages.attribution import (
     shipped_models,
     softmax,
 )
-from ficlens.training.attribution import NovelData, fit, fit_speaker_trees, fit_temperature, models_to_dict
+from ficlens.training.attribution import (
+    TREE_SEEDS,
+    NovelData,
+    fit,
+    fit_speaker_trees,
+    fit_temperature,
+    models_to_dict,
+)
 
 
 def test_training_fit_recovers_the_informative_feature() -> None:
@@ -62,6 +69,19 @@ def test_training_trees_learn_a_rule_and_a_temperature() -> None:
         right += bool(pos[int(np.argmax(scores))])
     assert right / len(test) > 0.9
     assert 0.02 < model.temperature < 50
+
+
+def test_training_averages_several_sets_of_trees_grown_with_different_seeds() -> None:
+    train = [NovelData(f"n{i}", speaker=_ranking_groups(i)) for i in range(4)]
+    model = fit_speaker_trees(train)
+    assert len(model.trees) == len(TREE_SEEDS) > 1
+    assert len(set(model.trees)) == len(model.trees)  # the seeds grew different trees
+    rows = [dict(zip(SPEAKER_FEATURES, map(float, row))) for row in _ranking_groups(5, 1)[0][0]]
+    alone = [TreeModel(SPEAKER_FEATURES, t).raw_scores(rows) for t in model.trees]
+    assert np.allclose(model.raw_scores(rows), np.mean(alone, axis=0))
+    # the shipped model is such an average too
+    speaker, _ = shipped_models()
+    assert isinstance(speaker, TreeModel) and len(speaker.trees) == len(TREE_SEEDS)
 
 
 def test_training_temperature_softens_an_overconfident_ranker() -> None:

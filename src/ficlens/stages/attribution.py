@@ -178,6 +178,7 @@ ADDRESSEE_FEATURES: tuple[str, ...] = (
     "in_quote_mention",
     "recent_speaker_rank1",
     "next_turn_speaker",
+    "narrator",
 )
 
 #: Features the model reads (speaker, then addressee) and their hand-set starting weights,
@@ -247,14 +248,21 @@ class TreeModel:
     """Boosted regression trees (LightGBM, trained to rank) over the same features.
 
     Trees see what a weighted sum can't: that a pronoun tag matters only when no name is
-    near, that turn-taking counts for more in a two-person scene. For the beam, raw scores
-    are divided by ``temperature`` (fitted on novels held out from the trees). The confidence
-    reported is the softmax at ``confidence_temperature``, a wider one: the temperature is
-    fitted on turns whose history is gold, and at run time the history is the model's own.
+    near, that turn-taking counts for more in a two-person scene. Several sets of trees,
+    grown with different seeds, are averaged: one set's choice among near-equal splits can
+    swing a long untagged exchange in a story unlike the training novels, and the average
+    does not hang on it. For the beam, raw scores are divided by ``temperature`` (fitted on
+    novels held out from the trees). The confidence reported is the softmax at
+    ``confidence_temperature``, a wider one: the temperature is fitted on turns whose history
+    is gold, and at run time the history is the model's own.
     """
 
     def __init__(
-        self, features: Sequence[str], trees: str, temperature: float = 1.0, confidence_temperature: float | None = None
+        self,
+        features: Sequence[str],
+        trees: str | Sequence[str],
+        temperature: float = 1.0,
+        confidence_temperature: float | None = None,
     ):
         import lightgbm
 
@@ -262,24 +270,28 @@ class TreeModel:
         self.temperature = temperature
         self.confidence_temperature = confidence_temperature or temperature
         self._column = {f: j for j, f in enumerate(self.features)}
-        self._booster = lightgbm.Booster(model_str=trees)
-        if self._booster.num_feature() != len(self.features):
-            raise ValueError(f"the trees expect {self._booster.num_feature()} features, not {len(self.features)}")
+        texts = [trees] if isinstance(trees, str) else list(trees)
+        if not texts:
+            raise ValueError("no trees")
+        self._boosters = [lightgbm.Booster(model_str=t) for t in texts]
+        for booster in self._boosters:
+            if booster.num_feature() != len(self.features):
+                raise ValueError(f"the trees expect {booster.num_feature()} features, not {len(self.features)}")
 
     @classmethod
-    def from_booster(
-        cls, features: Sequence[str], booster: Any, temperature: float = 1.0, confidence_temperature: float | None = None
+    def from_boosters(
+        cls, features: Sequence[str], boosters: Sequence[Any], temperature: float = 1.0, confidence_temperature: float | None = None
     ) -> TreeModel:
-        return cls(features, booster.model_to_string(), temperature, confidence_temperature)
+        return cls(features, [b.model_to_string() for b in boosters], temperature, confidence_temperature)
 
     @property
-    def trees(self) -> str:
-        """The trees as LightGBM's text model."""
-        return str(self._booster.model_to_string())
+    def trees(self) -> list[str]:
+        """Each set of trees as LightGBM's text model."""
+        return [str(b.model_to_string()) for b in self._boosters]
 
     def importance(self) -> dict[str, float]:
         """Each feature's share of the trees' total gain (what the model leans on)."""
-        gains = self._booster.feature_importance(importance_type="gain")
+        gains = np.sum([b.feature_importance(importance_type="gain") for b in self._boosters], axis=0)
         total = float(sum(gains)) or 1.0
         return {f: float(g) / total for f, g in zip(self.features, gains)}
 
@@ -298,7 +310,10 @@ class TreeModel:
                 kept = [(j, v) for j, v in zip(cols, vals) if j >= 0]
                 cols, vals = [j for j, _ in kept], [v for _, v in kept]
             x[i, cols] = vals
-        scores = [float(v) for v in self._booster.predict(x, raw_score=True, num_threads=1)]
+        total = self._boosters[0].predict(x, raw_score=True, num_threads=1)
+        for booster in self._boosters[1:]:
+            total = total + booster.predict(x, raw_score=True, num_threads=1)
+        scores = [float(v) / len(self._boosters) for v in total]
         return [scores[i] for i in which]
 
     def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
@@ -1416,6 +1431,10 @@ def addressee_features(
     for who in (next_named, next_speaker):
         if who and who != speaker and who in ctx.chars:
             cands.setdefault(who, None)
+    # the "I" (or "you") of the story is in every scene it tells, named or not
+    narrator = ctx.narrator if ctx.narrator != speaker and ctx.narrator in ctx.chars else None
+    if narrator:
+        cands.setdefault(narrator, None)
     recent = ctx.index.narration_before(turn.start, limit=30)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
     out: dict[str, dict[str, float]] = {}
@@ -1441,6 +1460,8 @@ def addressee_features(
             f["para_mention"] = 1
         if c in to_named:
             f["tag_to_named"] = 1
+        if c == narrator:
+            f["narrator"] = 1
         f["recency"] = math.exp(-_distance(ctx, c, recent, turn) / 3.0)
         f["log_mentions"] = math.log1p(ctx.chars[c].mention_count) / math.log1p(total_mentions)
         out[c] = f

@@ -201,7 +201,7 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int, *, l2:
 TREE_PARAMS: dict[str, Any] = {
     "objective": "lambdarank",
     "num_leaves": 31,
-    "learning_rate": 0.05,
+    "learning_rate": 0.1,
     "min_data_in_leaf": 50,
     "feature_fraction": 0.8,
     "num_threads": 1,
@@ -210,7 +210,10 @@ TREE_PARAMS: dict[str, Any] = {
     "force_col_wise": True,
     "verbose": -1,
 }
-TREE_ROUNDS = 300
+TREE_ROUNDS = 150
+#: One set of trees per feature-sampling seed, averaged (``TreeModel``); 2437 is LightGBM's
+#: default, so the first set is the one ficlens shipped alone before (BENCHMARKS.md).
+TREE_SEEDS: tuple[int, ...] = (2437, 1, 2, 3)
 #: How often the next turn's speaker, read by the addressee ranker, is replaced in training by
 #: another character present: decoding gets about one turn in six wrong.
 NEXT_SPEAKER_NOISE = 0.15
@@ -220,8 +223,9 @@ NEXT_SPEAKER_NOISE = 0.15
 CONFIDENCE_SPREAD = 1.4
 
 
-def fit_trees(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int) -> Any:
-    """Boosted trees that rank each group's positive candidates first (LambdaRank)."""
+def fit_trees(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int) -> list[Any]:
+    """Boosted trees that rank each group's positive candidates first (LambdaRank), one set
+    for each of ``TREE_SEEDS``."""
     import lightgbm
 
     groups = [(x, p) for x, p in groups if len(x)]
@@ -230,7 +234,16 @@ def fit_trees(groups: Sequence[tuple[np.ndarray, np.ndarray]], n_features: int) 
     x = np.concatenate([x for x, _ in groups]).astype(np.float64)
     y = np.concatenate([p for _, p in groups]).astype(np.int32)
     data = lightgbm.Dataset(x, y, group=[len(g) for g, _ in groups], free_raw_data=True)
-    return lightgbm.train(TREE_PARAMS, data, num_boost_round=TREE_ROUNDS)
+    # the seeds differ in which features each tree may use (the data's binning is shared)
+    return [
+        lightgbm.train({**TREE_PARAMS, "feature_fraction_seed": seed}, data, num_boost_round=TREE_ROUNDS)
+        for seed in TREE_SEEDS
+    ]
+
+
+def _predict(boosters: Sequence[Any], x: np.ndarray) -> np.ndarray:
+    """The sets' raw scores, averaged, as ``TreeModel`` scores them."""
+    return np.asarray(np.mean([b.predict(x, raw_score=True) for b in boosters], axis=0))
 
 
 def fit_temperature(scored: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
@@ -261,12 +274,12 @@ def fit_speaker_trees(data: Sequence[NovelData]) -> TreeModel:
         for train_half, test_half in (halves, halves[::-1]):
             half = fit_trees([g for d in train_half for g in d.speaker], len(SPEAKER_FEATURES))
             groups = [g for d in test_half for g in d.speaker if len(g[0])]
-            raw = half.predict(np.concatenate([x for x, _ in groups]).astype(np.float64), raw_score=True)
+            raw = _predict(half, np.concatenate([x for x, _ in groups]).astype(np.float64))
             bounds = np.cumsum([len(x) for x, _ in groups])[:-1]
             scored.extend(zip(np.split(raw, bounds), (p for _, p in groups)))
-    booster = fit_trees([g for d in data for g in d.speaker], len(SPEAKER_FEATURES))
+    boosters = fit_trees([g for d in data for g in d.speaker], len(SPEAKER_FEATURES))
     t = fit_temperature(scored)
-    return TreeModel.from_booster(SPEAKER_FEATURES, booster, t, CONFIDENCE_SPREAD * t)
+    return TreeModel.from_boosters(SPEAKER_FEATURES, boosters, t, CONFIDENCE_SPREAD * t)
 
 
 def fit_models(data: Iterable[NovelData], *, l2: float = 1e-4) -> tuple[TreeModel, Model]:
@@ -293,7 +306,7 @@ def collect_all(
 def models_to_dict(models: tuple[TreeModel, Model], *, novels: Sequence[str], note: str = "") -> dict[str, Any]:
     sp, ad = models
     return {
-        "format": 2,
+        "format": 3,
         "trained": _dt.date.today().isoformat(),
         "novels": list(novels),
         "note": note,
