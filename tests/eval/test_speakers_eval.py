@@ -191,6 +191,7 @@ def test_speakers_fixtures_are_our_stories_of_900_to_2000_words() -> None:
     files = sorted(p for p in SPEAKER_SETS.rglob("*") if p.suffix in (".txt", ".md"))
     assert len([p for p in files if p.parent.name == "dev"]) >= 3
     assert len([p for p in files if p.parent.name == "heldout"]) >= 5
+    assert len([p for p in files if p.parent.name.startswith("heldout")]) >= 15
     for path in files:
         story, _, gold = load_speakers(path)
         assert 900 <= len(story.text.split()) <= 2000, path
@@ -200,13 +201,14 @@ def test_speakers_fixtures_are_our_stories_of_900_to_2000_words() -> None:
 @pytest.mark.parametrize(
     ("folder", "speaker", "addressee"),
     [
-        # read for errors in session 11, which fixed what they showed: no longer untouched
+        # read for errors while ficlens was fixed (dev: sessions 11 and 12, heldout: session 11)
+        ("dev", 0.80, 0.70),
         ("heldout", 0.73, 0.60),
         # written and committed before ficlens ever ran on them, never read for errors
         # one of the five, spin-cycle, goes 0.776 or 0.539 from one retrain to the next (a long
         # untagged run decoded one way or the other): the floor leaves that much room
         ("heldout2", 0.72, 0.59),
-        ("heldout3", 0.72, 0.57),
+        ("heldout4", 0.76, 0.63),
     ],
 )
 def test_speakers_accuracy_on_the_heldout_stories(folder: str, speaker: float, addressee: float) -> None:
