@@ -1020,7 +1020,7 @@ def _cluster(
             and _genders_agree(_cluster_gender(t), _cluster_gender(c))
         ]
         if not targets and c.first and pet not in GIVEN_NAMES:
-            # a name cut short, which no list holds: "Tam" is Tamsin Rook, "Tobe" is Tobin
+            # a name cut short, which no list holds: "Tam" is Tamsin Rook, "Cass" is Cassia Vey
             targets = [
                 j for j, t in enumerate(clusters)
                 if j != i and t.first and t.names and _shortened(pet, t.first)
