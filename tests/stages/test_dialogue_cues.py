@@ -390,3 +390,25 @@ def test_a_message_typed_texted_or_signed_is_tagged_like_speech() -> None:
         feats = _features_of_turn(text, NORA_AND_DEV, -1)
         assert feats["Dev Okafor"].get("tag_after_named") == 1, verb
         assert feats["Nora Vance"].get("tag_named_other") == 1, verb
+
+
+def test_the_narrator_addressee_cue_is_a_first_person_i_not_a_second_person_you() -> None:
+    first = (
+        "I got to the café at nine. Nora Vance had the table by the radiator, and Dev Okafor was behind "
+        "the counter. I went up to him, and Nora watched us both. I was wet through, and I said so.\n\n"
+        '"You\'re late," Dev said.\n\n"The bus," I said. I was always late, and I always said so.\n'
+    )
+    second = (
+        "You get to the café at nine. Nora Vance has the table by the radiator, and Dev Okafor is behind "
+        "the counter. You go up to him, and Nora watches you both. You are wet through, and you say so.\n\n"
+        '"You\'re late," Dev says.\n\n"The bus," you say. You are always late, and you always say so.\n'
+    )
+    for text, cued in ((first, True), (second, False)):
+        story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+        ctx = make_context(story)
+        ids = {c.name: c.id for c in story.characters}
+        narrator = ids.get("Narrator") or ids.get("Reader")
+        assert narrator is not None and ctx.narrator == narrator, story.characters
+        dev = next(cid for name, cid in ids.items() if name.startswith("Dev"))
+        feats = addressee_features(ctx, ctx.turns[0], [], dev)
+        assert bool(feats.get(narrator, {}).get("narrator")) is cued, (text[:20], feats)

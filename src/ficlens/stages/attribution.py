@@ -1431,8 +1431,10 @@ def addressee_features(
     for who in (next_named, next_speaker):
         if who and who != speaker and who in ctx.chars:
             cands.setdefault(who, None)
-    # the "I" (or "you") of the story is in every scene it tells, named or not
-    narrator = ctx.narrator if ctx.narrator != speaker and ctx.narrator in ctx.chars else None
+    # the "I" of the story is in every scene it tells, named or not. (Not the "you" of a story
+    # in the second person: no training novel is one, and in our reader-insert the feature drew
+    # talk between two others to the Reader.)
+    narrator = ctx.narrator if ctx.self_pronoun == "i" and ctx.narrator != speaker and ctx.narrator in ctx.chars else None
     if narrator:
         cands.setdefault(narrator, None)
     recent = ctx.index.narration_before(turn.start, limit=30)
