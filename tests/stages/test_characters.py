@@ -530,7 +530,7 @@ def test_characters_a_name_cut_short_joins_the_one_character_it_shortens() -> No
     tam = _who(story, "Tam")
     assert tam.id == _who(story, "Tamsin Rook").id == _who(story, "Miss Rook").id
     assert tam.gender == "female"
-    # not across genders: Fred is not Frederica, and not a plural: "the Beauforts" are not Mrs. Beaufort
+    # not across genders: Fred is not Frederica
     assert _who(story, "Fred").id != _who(story, "Frederica").id
 
 

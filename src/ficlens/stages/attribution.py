@@ -310,10 +310,8 @@ class TreeModel:
                 kept = [(j, v) for j, v in zip(cols, vals) if j >= 0]
                 cols, vals = [j for j, _ in kept], [v for _, v in kept]
             x[i, cols] = vals
-        total = self._boosters[0].predict(x, raw_score=True, num_threads=1)
-        for booster in self._boosters[1:]:
-            total = total + booster.predict(x, raw_score=True, num_threads=1)
-        scores = [float(v) / len(self._boosters) for v in total]
+        mean = np.mean([b.predict(x, raw_score=True, num_threads=1) for b in self._boosters], axis=0)
+        scores = [float(v) for v in mean]
         return [scores[i] for i in which]
 
     def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:

@@ -762,10 +762,13 @@ def _acts(text: str, positions: Sequence[int]) -> int:
     shrugged"): people act; places and creeds ("Lucknow is", "Hinduism") seldom do."""
     n = 0
     for p in positions:
-        m = re.match(r"[A-Z][\w'’-]*", text[p:])
-        if m and _ACTING.match(text, p + m.end()):
+        m = _NAME_AT.match(text, p)
+        if m and _ACTING.match(text, m.end()):
             n += 1
     return n
+
+
+_NAME_AT = re.compile(r"[A-Z][\w'’-]*")
 
 
 _AFTER_PLACE = re.compile(r"\b(?:at|in|to|from|near|into|towards|through|across|of)\s+$")
