@@ -493,6 +493,34 @@ def test_characters_a_surname_with_lower_case_particles_after_a_title() -> None:
     assert _who(story, "Miss De Lisle").id != _who(story, "Lady Agatha").id
 
 
+def test_characters_a_role_used_alone_is_the_one_character_named_with_it_after_one_introduction() -> None:
+    # introduced once by title and surname, then known by the role; two tags speak through each
+    text = (
+        "Inspector Hale came into the kitchen at nine. Mara Quill was at the table.\n\n"
+        '"You found him," she said.\n\n"We found the car," said the inspector. "Not the man."\n\n'
+        '"Then why are you here?"\n\n"To ask where he would go," the inspector said.\n\n'
+        "Dr. Amsel arrived at ten with his bag.\n\n"
+        '"Who is hurt?" asked the doctor.\n\n"No one yet," said Mara.\n\n"Good," the doctor said.\n'
+    )
+    story = _analyze(text)
+    assert "the inspector" in _who(story, "Inspector Hale").aliases
+    assert "the doctor" in _who(story, "Dr. Amsel").aliases  # "Dr." is the doctor
+    full = ficlens.analyze(text)
+    spoken = {full.text[q.start : q.end]: full.attributions[q.id].speaker for q in full.quotes}
+    assert spoken["We found the car,"] == spoken["To ask where he would go,"] == _who(full, "Inspector Hale").id
+
+
+def test_characters_a_role_no_tag_speaks_through_joins_no_one() -> None:
+    # "the captain of a steamer" is not Captain Bellegarde, and no tag makes the captain speak
+    text = (
+        "Captain Bellegarde was a name in the papers once. Nell Ashby read it aloud.\n\n"
+        '"The captain of a steamer," said Nell, "did the same thing."\n\n'
+        '"Captain Bellegarde did?" asked Tom Ashby.\n\n"The captain of a steamer," Nell said again.\n'
+    )
+    story = _analyze(text)
+    assert not any("the captain" in c.aliases for c in story.characters)
+
+
 def test_characters_a_title_used_as_a_name_is_the_one_character_with_that_title() -> None:
     # "the Professor", capitalised as a name, is Professor de Wint when no one else is a professor
     kept = {("professor", "De Wint"): 2, (None, "Professor"): 5, ("colonel", "Amory"): 3, ("colonel", "Hale"): 3, (None, "Colonel"): 2}

@@ -33,7 +33,8 @@ Without one, people are found from the text alone:
    Misses Fairleigh" are sisters, not a person;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too; a title used alone ("said the general") joins the one character named with that title
-   ("General Tilney");
+   ("General Tilney"); so does a role ("the inspector", "the doctor") once a single tag speaks
+   through it, after one introduction ("Inspector Hale", "Dr. Amsel");
 5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
    that follow their mentions in narration; a title in a sliver of a character's mentions
    ("Madame General" against "the General") leaves it to the pronouns. "Mrs. Hilbery" stays
@@ -351,6 +352,7 @@ class CharacterStage:
         sisters = {m.group(1) for m in _SISTERS.finditer(text)}
         clusters = _cluster(kept, where, _old_and_young(text), _said_only(story, kept, where), sisters)
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
+        _roles_alone(text, clusters)
         guarded = _word_first_names(clusters)
         chars, mentions = self._characters(text, story, clusters, rare, guarded)
         return chars, mentions
@@ -724,20 +726,63 @@ def _join_titles(named: list[_Cluster], nominal: list[_Cluster]) -> list[_Cluste
     return left
 
 
+#: Abbreviated titles, as the word a description uses alone ("Dr. Amsel" is "the doctor").
+_TITLE_WORDS = {"dr": "doctor", "capt": "captain", "col": "colonel", "lt": "lieutenant", "sgt": "sergeant",
+                "det": "detective", "prof": "professor", "rev": "reverend"}
+#: Titles that name a role, so that "the inspector" alone is the one Inspector of the story.
+#: The ones that are also adjectives ("the general idea", "the major part", "the chief
+#: thing") count only capitalised ("the General").
+_ROLES = frozenset(["doctor", "captain", "colonel", "lieutenant", "sergeant", "officer", "detective", "inspector",
+                    "professor", "reverend", "commander", "admiral", "senator", "nurse", "agent", "judge"])
+_ROLES_CAPITALISED = frozenset(["major", "general", "chief"])
+
+
+def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
+    """A role used alone ("the inspector", "the Doctor") is the one character named with it
+    ("Inspector Hale", "Dr. Amsel"), once a speech tag speaks through it ("said the
+    inspector"), however seldom: the description's uses join that character's names. Not
+    "the captain of a steamer" nor "the General Post Office". (A description that three or
+    more tags speak through is joined by _join_titles, or is a character of its own.)"""
+    taken = {n.lower() for c in clusters for n in c.names}
+    for role in sorted(_ROLES | _ROLES_CAPITALISED):
+        if f"the {role}" in taken:
+            continue
+        word = role.capitalize() if role in _ROLES_CAPITALISED else f"(?i:{role})"
+        uses = re.findall(rf"\b[Tt]he\s+{word}\b(?!\s+[A-Z]|\s+of\b|-)", text)
+        tagged = re.search(rf"\b{_SPEECH_VERB}\s+the\s+{word}\b|\b[Tt]he\s+{word}\s+{_SPEECH_VERB}\b", text)
+        if not uses or not tagged:
+            continue
+        owner = _title_owner(clusters, role)
+        if owner is None:
+            continue
+        for use in uses:
+            # as written: "the inspector" and "the Inspector" are each an alias, and may open a sentence
+            word = use.split()[-1]
+            clusters[owner].names[f"the {word}"] += 1
+            clusters[owner].names[f"The {word}"] += 0
+
+
 def _title_owner(clusters: Sequence[_Cluster], title: str) -> int | None:
     """Which cluster a title used alone stands for ("the general", "the Professor"): the one
-    named with it ("General Tilney"), or one far more often named than any other."""
+    named with it ("General Tilney", "Dr. Amsel" for "the doctor"), or one far more often named
+    than any other."""
     title = title.lower()
     if title not in TITLES:
         return None
     owners = [
         i for i, c in enumerate(clusters)
-        if any(a.split(" ")[0].rstrip(".").lower() == title and " " in a for a in c.names)
+        if any(_title_word(a) == title and " " in a for a in c.names)
     ]
     owners.sort(key=lambda i: -clusters[i].total)
     if owners and (len(owners) == 1 or clusters[owners[0]].total >= 5 * clusters[owners[1]].total):
         return owners[0]
     return None
+
+
+def _title_word(name: str) -> str:
+    """The first word of a name, lower case, an abbreviated title spelled out ("Dr." -> "doctor")."""
+    word = name.split(" ")[0].rstrip(".").lower()
+    return _TITLE_WORDS.get(word, word)
 
 
 def _speech_tagged(text: str) -> set[str]:
