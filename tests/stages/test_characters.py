@@ -510,6 +510,41 @@ def test_characters_a_role_used_alone_is_the_one_character_named_with_it_after_o
     assert spoken["We found the car,"] == spoken["To ask where he would go,"] == _who(full, "Inspector Hale").id
 
 
+def test_characters_a_title_of_several_words_is_its_last_word_and_a_role_that_acts_joins_too() -> None:
+    text = (
+        "Detective Inspector Rhiannon Okoro reached the hospital at two. Rhiannon hated hospitals.\n\n"
+        "Detective Superintendent Moira Haldane rang at six. The superintendent didn't wait for hello.\n\n"
+        '"Well?" The inspector sighed. "Nothing yet," said Rhiannon.\n'
+    )
+    story = _analyze(text)
+    okoro = _who(story, "Rhiannon")
+    assert "Inspector Rhiannon Okoro" in okoro.aliases or okoro.name == "Inspector Rhiannon Okoro"
+    assert "the inspector" in okoro.aliases  # "The inspector sighed": no tag, but she acts
+    haldane = _who(story, "the superintendent")  # "The superintendent didn't wait": she acts
+    assert "Haldane" in haldane.name
+
+
+def test_characters_a_role_known_only_by_description_that_acts_is_a_character_with_few_tags() -> None:
+    # a fairy tale: "the king" speaks twice and acts; "the miller's daughter" is not the miller
+    text = (
+        "The king rode out at dawn. The king looked at the mill.\n\n"
+        '"Who lives here?" said the king.\n\n"The miller," said the miller\u2019s daughter.\n\n'
+        '"Then fetch him," said the king. The king waited, and the door opened at last.\n'
+    )
+    story = _analyze(text)
+    assert any(c.name.lower() == "the king" for c in story.characters)
+    assert not any(c.name.lower() == "the miller" for c in story.characters)
+    # "the door" acts too, but a door is no one's role
+    assert not any("door" in c.name.lower() for c in story.characters)
+
+
+def test_characters_dr_and_doctor_before_one_surname_are_one_person() -> None:
+    kept = {("dr", "Kemp"): 5, ("doctor", "Kemp"): 2}
+    where = {key: list(range(n)) for key, n in kept.items()}
+    owner = {name: c.key for c in _cluster(kept, where, set()) for name in c.names}
+    assert owner["Dr. Kemp"] == owner["Doctor Kemp"]
+
+
 def test_characters_a_role_no_tag_speaks_through_joins_no_one() -> None:
     # "the captain of a steamer" is not Captain Bellegarde, and no tag makes the captain speak
     text = (
@@ -519,6 +554,21 @@ def test_characters_a_role_no_tag_speaks_through_joins_no_one() -> None:
     )
     story = _analyze(text)
     assert not any("the captain" in c.aliases for c in story.characters)
+
+
+def test_characters_a_titled_surname_is_not_the_one_the_story_titles_otherwise() -> None:
+    # Lady Augusta is never "Miss", Captain Tilney never "Mr.": "Miss Pellingham" is Eudora,
+    # "Mr. Tilney" is Henry; with two sisters alike, "Miss Schlegel" stays apart
+    kept = {
+        ("miss", "Eudora Pellingham"): 1, ("lady", "Augusta Pellingham"): 4, ("miss", "Pellingham"): 6,
+        ("captain", "Frederick Tilney"): 2, (None, "Henry Tilney"): 3, ("mr", "Tilney"): 5,
+        (None, "Margaret Schlegel"): 3, (None, "Helen Schlegel"): 3, ("miss", "Schlegel"): 4,
+    }
+    where = {key: list(range(n)) for key, n in kept.items()}
+    owner = {name: c.key for c in _cluster(kept, where, set()) for name in c.names}
+    assert owner["Miss Pellingham"] == owner["Miss Eudora Pellingham"]
+    assert owner["Mr. Tilney"] == owner["Henry Tilney"]
+    assert owner["Miss Schlegel"] not in (owner["Margaret Schlegel"], owner["Helen Schlegel"])
 
 
 def test_characters_a_title_used_as_a_name_is_the_one_character_with_that_title() -> None:

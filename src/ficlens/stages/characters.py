@@ -23,7 +23,9 @@ Without one, people are found from the text alone:
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
-   Emerson" (father and son); a titled surname only the dialogue uses ("It means I'm a nurse,
+   Emerson" (father and son); a titled surname joins the one full name of that surname the
+   story does not title only otherwise ("Miss Pellingham" is Eudora, not Lady Augusta
+   Pellingham; "Mr. Tilney" is Henry, not Captain Tilney); a titled surname only the dialogue uses ("It means I'm a nurse,
    Mr. Lindqvist") joins the one full name with that surname; a pet name alone ("Lizzy",
    "Miss Lizzy", "Meg") joins the one character, more often named, of a given name it is
    short for (the ``nicknames`` package's English list: Elizabeth, Margaret), unless their
@@ -32,9 +34,13 @@ Without one, people are found from the text alone:
    written after "the" that no tag speaks through is a thing ("the Ferret", a pub); "the
    Misses Fairleigh" are sisters, not a person;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
-   too; a title used alone ("said the general") joins the one character named with that title
+   too, and a role with fewer tags that acts in the narration ("said the king", "The king
+   rode out"; not "the miller's daughter" for the miller); a title used alone ("said the general") joins the one character named with that title
    ("General Tilney"); so does a role ("the inspector", "the doctor") once a single tag speaks
-   through it, after one introduction ("Inspector Hale", "Dr. Amsel");
+   through it or it acts ("The superintendent didn't answer"), after one introduction
+   ("Inspector Hale", "Dr. Amsel"); a title of several words is its last ("Detective
+   Inspector Rhiannon Okoro" is Inspector Rhiannon Okoro, and Rhiannon; "Dr. Kemp" is "Doctor
+   Kemp");
 5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
    that follow their mentions in narration; a title in a sliver of a character's mentions
    ("Madame General" against "the General") leaves it to the pronouns. "Mrs. Hilbery" stays
@@ -79,6 +85,8 @@ TITLES: dict[str, str] = {
     "countess": "female", "prince": "male", "princess": "female", "king": "male", "queen": "female",
     "duke": "male", "duchess": "female", "baron": "male", "baroness": "female", "granny": "female",
     "grandma": "female", "grandpa": "male", "auntie": "female", "senator": "unknown", "nurse": "unknown",
+    "superintendent": "unknown", "constable": "unknown", "sheriff": "unknown", "marshal": "unknown",
+    "mayor": "unknown", "governor": "unknown", "bishop": "unknown", "coach": "unknown",
 }
 _TITLE_RX = "|".join(
     sorted((re.escape(t.capitalize()) for t in TITLES if t not in ("mother", "father", "brother", "sister")),
@@ -89,7 +97,8 @@ _PARTICLE = r"(?:de|van|von|der|le|la|du|di|da|del|St\.?)"
 _PARTICLES = frozenset(["de", "van", "von", "der", "le", "la", "du", "di", "da", "del"])
 _CANDIDATE = re.compile(
     # "Mr. van der Luyden": after a title, a surname may open with lower-case particles
-    rf"\b(?:(?P<title>{_TITLE_RX})\.?\s+(?P<particles>(?:(?:de|van|von|der|du|di|da|del)[ \t]+){{0,2}}))?"
+    # a title of two or three words, "Detective Inspector", "Lieutenant Colonel", is its last word
+    rf"\b(?:(?P<title>(?:(?:{_TITLE_RX})\.?[ \t]+){{0,2}}(?:{_TITLE_RX}))\.?\s+(?P<particles>(?:(?:de|van|von|der|du|di|da|del)[ \t]+){{0,2}}))?"
     rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]+{_PARTICLE}){{0,2}}(?:[ \t]+|[ \t]*\n[ \t]*(?=[A-Z])){_NAME_WORD}){{0,2}})(?!['’]?\w)"
 )
 # Capitalised words that are almost never a person's name on their own (dialect spellings among
@@ -168,7 +177,7 @@ class _Cluster:
 
 
 def _norm_title(t: str | None) -> str | None:
-    return t.lower().rstrip(".") if t else None
+    return t.split()[-1].lower().rstrip(".") if t else None
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
@@ -660,13 +669,25 @@ def _place_like(text: str, where: dict[tuple[str | None, str], list[int]]) -> se
 
 
 _NOMINAL = re.compile(
-    rf"\b{_SPEECH_VERB}\s+the\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\b"
+    rf"\b{_SPEECH_VERB}\s+the\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\b(?!['’]s\b)"  # not "the miller's daughter"
     rf"|\b[Tt]he\s+((?:[A-Z][a-z]+\s){{0,2}}[A-Za-z][a-z]+)\s+{_SPEECH_VERB}\b"
 )
 _NOT_NOMINAL = frozenset(
     ["other", "others", "first", "second", "last", "same", "one", "two", "rest", "whole", "former", "latter", "voice"]
     # adjectives that stand before the noun ("said the old gentleman"; "the old gentlman")
     + ["old", "young", "little", "elder", "elderly", "new", "poor", "good", "great", "big", "small", "tall", "fat"]
+)
+#: Nouns for a person's role or trade, which a description may be known by all through a story.
+_ROLE_NOUNS = frozenset(
+    """king queen prince princess emperor empress duke duchess earl countess baron baroness knight squire
+    page herald steward chamberlain butler footman valet maid housemaid parlourmaid housekeeper governess
+    nurse cook servant waiter waitress landlord landlady innkeeper porter doorman coachman cabman driver
+    conductor guard sentry soldier sailor captain mate pilot priest monk nun abbot vicar curate parson
+    rector minister bishop chaplain witch wizard giant dwarf hunter huntsman woodcutter shepherd farmer
+    miller baker butcher blacksmith smith tailor weaver merchant peddler pedlar beggar fisherman boatman
+    ferryman gardener clerk lawyer attorney judge magistrate jailer gaoler turnkey constable policeman
+    officer sergeant detective inspector doctor surgeon physician dentist teacher schoolmaster
+    schoolmistress professor courier messenger postman stranger visitor widow bride groom""".split()
 )
 _GENERIC = frozenset(["man", "woman", "men", "women", "people", "girl", "boy", "child", "children", "lady", "gentleman", "person"])
 
@@ -702,8 +723,18 @@ def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cl
             counts[noun] += 1
     out = []
     for noun, n in counts.items():
-        if n < min_tags or noun in taken or noun.lower() in (t.lower() for t in taken):
+        if noun in taken or noun.lower() in (t.lower() for t in taken):
             continue
+        if n < min_tags:
+            # fewer tags, but a person's role that acts in the narration too ("the miller looked
+            # up", "The king rode out"): someone of the story, not a passer-by
+            if noun.lower() not in _ROLE_NOUNS:
+                continue
+            acting = sum(
+                1 for m in re.finditer(rf"\b[Tt]he\s+{re.escape(noun)}\b(?!['’]s\b)", text) if _ROLE_ACTS.match(text, m.end())
+            )
+            if acting < 2:
+                continue
         c = _Cluster(f"the {noun}")
         total = len(re.findall(rf"\b[Tt]he\s+{re.escape(noun)}\b", text))
         c.names[f"the {noun}"] = total
@@ -733,14 +764,16 @@ _TITLE_WORDS = {"dr": "doctor", "capt": "captain", "col": "colonel", "lt": "lieu
 #: The ones that are also adjectives ("the general idea", "the major part", "the chief
 #: thing") count only capitalised ("the General").
 _ROLES = frozenset(["doctor", "captain", "colonel", "lieutenant", "sergeant", "officer", "detective", "inspector",
-                    "professor", "reverend", "commander", "admiral", "senator", "nurse", "agent", "judge"])
+                    "professor", "reverend", "commander", "admiral", "senator", "nurse", "agent", "judge",
+                    "superintendent", "constable", "sheriff", "marshal", "mayor", "governor", "bishop", "coach"])
 _ROLES_CAPITALISED = frozenset(["major", "general", "chief"])
 
 
 def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
     """A role used alone ("the inspector", "the Doctor") is the one character named with it
     ("Inspector Hale", "Dr. Amsel"), once a speech tag speaks through it ("said the
-    inspector"), however seldom: the description's uses join that character's names. Not
+    inspector") or it acts ("The superintendent didn't answer"), however seldom: the
+    description's uses join that character's names. Not
     "the captain of a steamer" nor "the General Post Office". (A description that three or
     more tags speak through is joined by _join_titles, or is a character of its own.)"""
     taken = {n.lower() for c in clusters for n in c.names}
@@ -748,10 +781,12 @@ def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
         if f"the {role}" in taken:
             continue
         word = role.capitalize() if role in _ROLES_CAPITALISED else f"(?i:{role})"
-        uses = re.findall(rf"\b[Tt]he\s+{word}\b(?!\s+[A-Z]|\s+of\b|-)", text)
+        found = list(re.finditer(rf"\b[Tt]he\s+({word})\b(?!\s+[A-Z]|\s+of\b|-)", text))
         tagged = re.search(rf"\b{_SPEECH_VERB}\s+the\s+{word}\b|\b[Tt]he\s+{word}\s+{_SPEECH_VERB}\b", text)
-        if not uses or not tagged:
+        # or acting: "The superintendent didn't answer", not "the nurse idea"
+        if not found or not (tagged or any(_ROLE_ACTS.match(text, m.end()) for m in found)):
             continue
+        uses = [m.group(0) for m in found]
         owner = _title_owner(clusters, role)
         if owner is None:
             continue
@@ -813,6 +848,7 @@ def _acts(text: str, positions: Sequence[int]) -> int:
     return n
 
 
+_ROLE_ACTS = re.compile(_ACTING.pattern + r"|\s+(?:did|does|was|is|would|could|will|can|had)(?:n['’]t)?\b")
 _NAME_AT = re.compile(r"[A-Z][\w'’-]*")
 
 
@@ -1010,6 +1046,13 @@ def _cluster(
             i for i in by_surname.get(name.split(" ")[-1], [])
             if clusters[i].first is not None and (g == "unknown" or _cluster_gender(clusters[i]) in (g, "unknown"))
         ]
+        if len(options) > 1:
+            # "Miss Pellingham" of Eudora and Lady Augusta Pellingham is Eudora; "Mr. Tilney"
+            # of Henry, Captain Tilney and General Tilney is Henry: not one whom the story
+            # titles only otherwise. (Margaret and Helen Schlegel stay a doubt.)
+            plain = [i for i in options if not _titled_otherwise(clusters[i], title)]
+            if len(plain) == 1:
+                options = plain
         by_given = not options and title in _FIRST_NAME_TITLES  # "Sir Thomas": Sir Thomas Bertram
         if by_given:
             options = [i for i in by_first.get(name, []) if _cluster_gender(clusters[i]) in (g, "unknown")]
@@ -1024,11 +1067,11 @@ def _cluster(
             and (title, name) not in two_people  # "old Mr. Emerson" is not George Emerson
         ):
             i = options[0]
-        elif (title, name) in titled_single:
-            i = titled_single[(title, name)]
+        elif (_TITLE_WORDS.get(title, title), name) in titled_single:  # "Dr. Kemp" is "Doctor Kemp"
+            i = titled_single[(_TITLE_WORDS.get(title, title), name)]
         else:
             i = new(form(title, name), None, name.split(" ")[-1])
-            titled_single[(title, name)] = i
+            titled_single[(_TITLE_WORDS.get(title, title), name)] = i
         clusters[i].names[form(title, name)] += weight(key)
         clusters[i].title_gender[g] += 1
     # 4. other bare names: a surname on its own, or a name with no other form
@@ -1079,6 +1122,13 @@ def _cluster(
             clusters[targets[0]].names.update(c.names)
             c.names.clear()
     return [c for c in clusters if c.names]
+
+
+def _titled_otherwise(c: _Cluster, title: str) -> bool:
+    """Does the story give cluster ``c`` titles, none of them ``title`` ("Lady Augusta
+    Pellingham" and "Aunt Augusta" for "miss"; "Captain Tilney" for "mr")?"""
+    titles = {_title_word(n) for n in c.names if " " in n and _title_word(n) in TITLES}
+    return bool(titles) and _TITLE_WORDS.get(title, title) not in titles
 
 
 def _shortened(short: str, given: str) -> bool:
