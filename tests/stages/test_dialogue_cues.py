@@ -412,3 +412,36 @@ def test_the_narrator_addressee_cue_is_a_first_person_i_not_a_second_person_you(
         dev = next(cid for name, cid in ids.items() if name.startswith("Dev"))
         feats = addressee_features(ctx, ctx.turns[0], [], dev)
         assert bool(feats.get(narrator, {}).get("narrator")) is cued, (text[:20], feats)
+
+
+def test_her_ladyship_is_the_lady_of_the_story_and_of_two_the_one_named_last() -> None:
+    cast = [
+        CastMember("Lady Augusta Pellingham", ("Lady Augusta",), "female"),
+        CastMember("Lady Maud Ferrars", ("Lady Maud",), "female"),
+        CastMember("Mr. Denholm", (), "male"),
+    ]
+    text = (
+        "Lady Maud sat by the window. Lady Augusta came in with Mr. Denholm.\n\n"
+        '"Shut the doors," said her ladyship.\n\n"At once," said Mr. Denholm.\n'
+    )
+    story = ficlens.analyze(text, cast=cast)
+    ids = {c.name: c.id for c in story.characters}
+    found = {(story.text[m.start : m.end], m.character) for m in kin_mentions(story, MentionIndex(story))}
+    assert ("her ladyship", ids["Lady Augusta Pellingham"]) in found
+    first = next(iter(story.speech()))
+    assert story.attributions[first.id].speaker == ids["Lady Augusta Pellingham"]
+
+
+def test_a_lead_in_is_a_sentence_of_speech_not_a_verb_of_speech_taking_a_thing() -> None:
+    # "resumed her stool" is no lead-in: the narration's subject does not tag the next words
+    text = (
+        "Eudora Pellingham rose and closed the doors, and resumed her stool.\n\n"
+        '"Thank you, my dear." Lady Augusta folded her hands.\n'
+    )
+    cast = [CastMember("Eudora Pellingham", ("Eudora",), "female"), CastMember("Lady Augusta", (), "female")]
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    ctx = make_context(story)
+    assert ctx.turn_tags[0][1].subject is None
+    # while "Eudora resumed." is one
+    story = ficlens.analyze(text.replace("and resumed her stool.", "and Eudora resumed."), cast=cast, stages=["structure", "quotations", "characters"])
+    assert make_context(story).turn_tags[0][1].subject is not None

@@ -131,11 +131,29 @@ def _is_own_tag(tail: str) -> bool:
     return bool(body) and body[-1] not in ",:—–-" and not _SENT_END.search(body[:-1])
 
 
+#: Verbs of speech that also take a thing: "resumed her seat", "returned the book", "began
+#: the letter" are no lead-in to speech.
+_ALSO_ACTS = frozenset([
+    "resumed", "resumes", "resuming", "returned", "returns", "returning", "put", "cut", "went", "sent", "sends",
+    "offered", "continued", "continues", "continuing", "began", "begins", "beginning", "pursued", "posted",
+    "posts", "signed", "signs", "sang",
+])
+_DETERMINER = frozenset(["her", "his", "their", "its", "my", "your", "our", "the", "a", "an", "this", "that", "some"])
+_THING_AFTER = re.compile(r"[ \t\n]+([A-Za-z]+)")
+
+
 def _ends_with_speech_sentence(tail: str) -> bool:
-    """Does this narration end with a sentence like "Mrs. Hurst began again."?"""
+    """Does this narration end with a sentence like "Mrs. Hurst began again."? (Not "Miss
+    Pellingham resumed her stool.")"""
     ends = [m.end() for m in _SENT_END.finditer(tail[:-1])]
     last = tail[ends[-1] :] if ends else tail
-    return any(w.lower() in SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", last))
+    for m in re.finditer(r"[A-Za-z]+", last):
+        w = m.group(0).lower()
+        if w in SPEECH_VERBS:
+            thing = _THING_AFTER.match(last, m.end()) if w in _ALSO_ACTS else None
+            if not (thing and thing.group(1).lower() in _DETERMINER):
+                return True
+    return False
 
 
 def _after_mark(text: str, end: int) -> int:
@@ -629,4 +647,35 @@ def kin_mentions(story: Story, index: MentionIndex) -> list[Mention]:
             who = kin_of(mention.character, k.group(1))
             if who:
                 out.append(Mention(mention.start, k.end(), who, "name"))
+    out.extend(_styled(story, index))
+    return sorted(out, key=lambda m: m.start)
+
+
+#: "her ladyship" is a Lady, "his lordship" a Lord, "his grace" a Duke.
+_STYLES = {"ladyship": ("lady",), "lordship": ("lord",), "grace": ("duke", "duchess")}
+_STYLED = re.compile(r"\b(?:her|his)\s+(ladyship|lordship|grace)\b", re.IGNORECASE)
+
+
+def _styled(story: Story, index: MentionIndex) -> list[Mention]:
+    """"said her ladyship" in the narration: the Lady of the story, or when there are several,
+    the one named last before it (of the last eight characters named)."""
+    titled: dict[str, set[str]] = {}
+    for c in story.characters:
+        for name in (c.name, *c.aliases):
+            first = name.split(" ")[0].lower()
+            for style, titles in _STYLES.items():
+                if first in titles and " " in name:
+                    titled.setdefault(style, set()).add(c.id)
+    out: list[Mention] = []
+    if not titled:
+        return out
+    for m in _STYLED.finditer(story.text):
+        owners = titled.get(m.group(1).lower(), set())
+        if not owners or index.inside_quote(m.start()):
+            continue
+        who = next(iter(owners)) if len(owners) == 1 else next(
+            (x.character for x in index.narration_before(m.start(), limit=8) if x.character in owners), None
+        )
+        if who:
+            out.append(Mention(m.start(), m.end(), who, "name"))
     return out
