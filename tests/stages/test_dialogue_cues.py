@@ -9,7 +9,7 @@ from typing import Any
 
 import ficlens
 from ficlens.readers._cast import CastMember
-from ficlens.stages._dialogue import MentionIndex, addressed_gender, kin_mentions, vocatives
+from ficlens.stages._dialogue import MentionIndex, addressed_gender, kin_mentions, subjects, vocatives
 from ficlens.stages._voice import Voices, words
 from ficlens.stages.attribution import addressee_features, make_context, speaker_candidates, speaker_features
 from ficlens.story import Quote, Story
@@ -445,3 +445,12 @@ def test_a_lead_in_is_a_sentence_of_speech_not_a_verb_of_speech_taking_a_thing()
     # while "Eudora resumed." is one
     story = ficlens.analyze(text.replace("and resumed her stool.", "and Eudora resumed."), cast=cast, stages=["structure", "quotations", "characters"])
     assert make_context(story).turn_tags[0][1].subject is not None
+
+
+def test_a_clause_opening_with_a_name_and_a_verb_has_its_subject() -> None:
+    cast = [CastMember("Dr. Marr", ("the doctor",), "male"), CastMember("Pugh", (), "male")]
+    text = "The door opened at four, and the doctor came in. Pugh looked up, and nodded to Pugh's cup.\n"
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    ids = {c.name: c.id for c in story.characters}
+    found = subjects(story.text, [(0, len(story.text))], MentionIndex(story))
+    assert found == [ids["Dr. Marr"], ids["Pugh"]]  # not "nodded to Pugh's cup"

@@ -558,7 +558,9 @@ def compatible(gender: str, wanted: str | None) -> bool:
 
 
 def subjects(text: str, spans: Sequence[tuple[int, int]], index: MentionIndex) -> list[str]:
-    """Characters named as the first word(s) of a sentence in these narration stretches."""
+    """Characters named as the first word(s) of a sentence in these narration stretches, or of
+    a clause after "and", "but", "then", "when", "while" or "as" when a verb follows the name
+    ("The door opened, and the doctor came in.")."""
     out = []
     for a, b in spans:
         for m in index.between(a, b):
@@ -567,7 +569,14 @@ def subjects(text: str, spans: Sequence[tuple[int, int]], index: MentionIndex) -
                 j -= 1
             if j < a or text[j] in ".!?;:—":
                 out.append(m.character)
+            elif _CLAUSE_OPENS.search(text, max(a, m.start - 8), m.start) and _DOES.match(text, m.end):
+                out.append(m.character)
     return out
+
+
+_CLAUSE_OPENS = re.compile(r"(?:^|\W)(?:and|but|then|when|while|as)\s+$")
+_DOES = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|came|went|said|sat|stood|took|gave|got|put|ran|made|saw|knew|"
+                   r"felt|held|kept|left|shook|turned|looked|rose|spoke|began|was|had|did)\b")
 
 
 #: Kin words that name one member of a family: (gender, relation). A parent or spouse is the

@@ -84,7 +84,7 @@ TITLES: dict[str, str] = {
     "commander": "unknown", "admiral": "unknown", "chief": "unknown", "judge": "unknown", "count": "male",
     "countess": "female", "prince": "male", "princess": "female", "king": "male", "queen": "female",
     "duke": "male", "duchess": "female", "baron": "male", "baroness": "female", "granny": "female",
-    "grandma": "female", "grandpa": "male", "auntie": "female", "senator": "unknown", "nurse": "unknown",
+    "grandma": "female", "grandpa": "male", "auntie": "female", "aunty": "female", "senator": "unknown", "nurse": "unknown",
     "superintendent": "unknown", "constable": "unknown", "sheriff": "unknown", "marshal": "unknown",
     "mayor": "unknown", "governor": "unknown", "bishop": "unknown", "coach": "unknown",
 }
@@ -1178,7 +1178,7 @@ def _nicknames() -> NickNamer:
 
 
 #: Titles used with a first name ("Lady Catherine", "Sir William", "Aunt Polly").
-_FIRST_NAME_TITLES = {"lady", "sir", "miss", "mrs", "aunt", "uncle", "auntie", "master", "dame", "prince", "princess", "king", "queen"}
+_FIRST_NAME_TITLES = {"lady", "sir", "miss", "mrs", "aunt", "uncle", "auntie", "aunty", "master", "dame", "prince", "princess", "king", "queen"}
 
 
 def _may_join(c: _Cluster, title: str, kept: dict[tuple[str | None, str], int]) -> bool:
