@@ -392,3 +392,17 @@ def test_quotations_closer_ahead_matches_the_plain_scan(s: str) -> None:
     assert [ahead(i) for i in range(1, len(s) + 1)] == [
         _later_closer_spec(s, i) for i in range(1, len(s) + 1)
     ]
+
+
+def test_quotations_a_second_part_with_a_tag_naming_another_is_another_utterance() -> None:
+    text = (
+        'Nora met Dev at the pier. "Morning, Dev," said Nora. "Morning, Nora," said Dev.\n\n'
+        '"Come here," said Nora. "I want you," she said.\n\n'
+        '"It is late," said Dev. "Far too late," added the old man.\n'
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations"])
+    groups = {story.text[q.start : q.end]: q.group for q in story.quotes}
+    assert groups["Morning, Dev,"] != groups["Morning, Nora,"]
+    # a pronoun or a description keeps one utterance: "she" is Nora, "the old man" may be Dev
+    assert groups["Come here,"] == groups["I want you,"]
+    assert groups["It is late,"] == groups["Far too late,"]

@@ -18,7 +18,9 @@ paragraph is scanned:
 * the parts of one utterance interrupted by a speech tag share a ``group``, unless the
   narration between them ends in a lead-in that gives the second part to another speaker, an
   answering verb or a name other than the first tag's ('"…," said Mrs. Archer; and Mrs. van
-  der Luyden murmured: "…"'): that is another utterance.
+  der Luyden murmured: "…"'), or the first tag ends its sentence and the second part opens a
+  tag of its own naming someone else ('"Morning, Dev," said Nora. "Morning, Nora," said
+  Dev.'): that is another utterance.
 """
 
 from __future__ import annotations
@@ -280,7 +282,11 @@ class QuotationStage:
                 if k == 0 and sp.start <= 1 and prev_open_group and prev_para_id == p.id - 1:
                     group = prev_open_group  # a speech continuing over paragraphs
                 elif last_group is not None and _same_utterance(text, last_end, a, last_end_char):
-                    group = last_group
+                    # '"Morning, Dev," said Nora. "Morning, Nora," said Dev.': the second part
+                    # has a tag of its own that names another speaker
+                    nxt = p.start + spans[k + 1].start if k + 1 < len(spans) else p.end
+                    if not _tagged_otherwise(text[last_end:a], text[b:nxt], last_end_char):
+                        group = last_group
                 for pa, pb, nested in _pieces(text, a, b, style):
                     qid = f"q{len(quotes) + 1}"
                     if group is None:
@@ -397,6 +403,32 @@ def _lead_in_of_its_own(between: str, prev_last: str) -> bool:
     first = _subject(between[:cut], first_verb.start()) if first_verb else None
     second = _subject(between[cut:], last.start() - cut)
     return first is not None and second is not None and first != second and not {first, second} & _PRONOUNS
+
+
+def _tagged_otherwise(between: str, after: str, prev_last: str) -> bool:
+    """Is the narration between two quotations a tag that ends its sentence ('said Nora.'), and
+    does the second open its own tag naming someone else ('"…," said Dev.')? Then they are two
+    utterances. '"…," said Nora, "…"', a pronoun ("she added") and a description ("added the
+    old man", who may be the one just named) keep one."""
+    between = between.strip(" \t\r\n\"'“”‘’")
+    after = after.lstrip(" \t\"'”’")
+    if prev_last not in ",!?—–-…" or not between.endswith("."):
+        return False
+    first, second = _TAG_ALONE.match(between), _TAG_OPENS.match(after)
+    if not first or not second:
+        return False
+    who = [" ".join((m.group("n1") or m.group("n2")).split()) for m in (first, second)]
+    verb = (second.group("v1") or second.group("v2")).lower()
+    return who[0] != who[1] and verb in SPEECH_VERBS and not set(who) & _NOT_NAMES
+
+
+_NAME_RX = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*"
+_TAG_RX = rf"(?:(?P<v1>[a-z]+)\s+(?P<n1>{_NAME_RX})|(?P<n2>{_NAME_RX})\s+(?:[a-z]+ly\s+)?(?P<v2>[a-z]+))"
+#: A tag and nothing else in its sentence: "said Nora." or "Nora said, smiling."
+_TAG_ALONE = re.compile(rf"{_TAG_RX}\b[^.!?\"“”]{{0,60}}\.$")
+#: A tag opening the narration after a quotation: "said Dev." or "Dev said".
+_TAG_OPENS = re.compile(rf",?\s*{_TAG_RX}\b")
+_NOT_NAMES = frozenset(["So", "Then", "But", "And", "Now", "Here", "There", "Yes", "No", "Oh", "Well", "He", "She", "I", "They", "It"])
 
 
 def _subject(clause: str, verb_at: int) -> str | None:
