@@ -780,16 +780,20 @@ def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
     for role in sorted(_ROLES | _ROLES_CAPITALISED):
         if f"the {role}" in taken:
             continue
-        word = role.capitalize() if role in _ROLES_CAPITALISED else f"(?i:{role})"
-        found = list(re.finditer(rf"\b[Tt]he\s+({word})\b(?!\s+[A-Z]|\s+of\b|-)", text))
-        tagged = re.search(rf"\b{_SPEECH_VERB}\s+the\s+{word}\b|\b[Tt]he\s+{word}\s+{_SPEECH_VERB}\b", text)
-        # or acting: "The superintendent didn't answer", not "the nurse idea"
-        if not found or not (tagged or any(_ROLE_ACTS.match(text, m.end()) for m in found)):
-            continue
-        uses = [m.group(0) for m in found]
         owner = _title_owner(clusters, role)
         if owner is None:
             continue
+        word = role.capitalize() if role in _ROLES_CAPITALISED else f"(?i:{role})"
+        found = list(re.finditer(rf"\b[Tt]he\s+({word})\b(?!\s+[A-Z]|\s+of\b|-)", text))
+        # a tag speaks through it ("said the inspector", "the inspector said"), or it acts
+        # ("The superintendent didn't answer"; not "the nurse idea")
+        if not any(
+            _VERB_BEFORE.search(text, max(0, m.start() - 24), m.start()) or _VERB_AFTER.match(text, m.end())
+            or _ROLE_ACTS.match(text, m.end())
+            for m in found
+        ):
+            continue
+        uses = [m.group(0) for m in found]
         for use in uses:
             # as written: "the inspector" and "the Inspector" are each an alias, and may open a sentence
             word = use.split()[-1]
@@ -848,6 +852,8 @@ def _acts(text: str, positions: Sequence[int]) -> int:
     return n
 
 
+_VERB_BEFORE = re.compile(rf"\b{_SPEECH_VERB}\s+$")
+_VERB_AFTER = re.compile(rf"\s+{_SPEECH_VERB}\b")
 _ROLE_ACTS = re.compile(_ACTING.pattern + r"|\s+(?:did|does|was|is|would|could|will|can|had)(?:n['’]t)?\b")
 _NAME_AT = re.compile(r"[A-Z][\w'’-]*")
 
