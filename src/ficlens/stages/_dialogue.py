@@ -660,14 +660,15 @@ def kin_mentions(story: Story, index: MentionIndex) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
-#: "her ladyship" is a Lady, "his lordship" a Lord, "his grace" a Duke.
+#: "her ladyship" is a Lady, "his lordship" a Lord, "His Grace" a Duke (capitalised: "her
+#: grace" may be her elegance).
 _STYLES = {"ladyship": ("lady",), "lordship": ("lord",), "grace": ("duke", "duchess")}
-_STYLED = re.compile(r"\b(?:her|his)\s+(ladyship|lordship|grace)\b", re.IGNORECASE)
+_STYLED = re.compile(r"\b(?:[Hh]er|[Hh]is)\s+([Ll]adyship|[Ll]ordship)\b|\b(?:Her|His)\s+(Grace)\b")
 
 
 def _styled(story: Story, index: MentionIndex) -> list[Mention]:
-    """"said her ladyship" in the narration: the Lady of the story, or when there are several,
-    the one named last before it (of the last eight characters named)."""
+    """Mentions for "her ladyship" in the narration ("said her ladyship"): the Lady of the story,
+    or when there are several, the one named last before it (of the last eight characters named)."""
     titled: dict[str, set[str]] = {}
     for c in story.characters:
         for name in (c.name, *c.aliases):
@@ -679,7 +680,7 @@ def _styled(story: Story, index: MentionIndex) -> list[Mention]:
     if not titled:
         return out
     for m in _STYLED.finditer(story.text):
-        owners = titled.get(m.group(1).lower(), set())
+        owners = titled.get((m.group(1) or m.group(2)).lower(), set())
         if not owners or index.inside_quote(m.start()):
             continue
         who = next(iter(owners)) if len(owners) == 1 else next(

@@ -25,8 +25,8 @@ Without one, people are found from the text alone:
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
    Emerson" (father and son); a titled surname joins the one full name of that surname the
    story does not title only otherwise ("Miss Pellingham" is Eudora, not Lady Augusta
-   Pellingham; "Mr. Tilney" is Henry, not Captain Tilney); a titled surname only the dialogue uses ("It means I'm a nurse,
-   Mr. Lindqvist") joins the one full name with that surname; a pet name alone ("Lizzy",
+   Pellingham; "Mr. Tilney" is Henry, not Captain Tilney); a titled surname only the dialogue
+   uses ("It means I'm a nurse, Mr. Lindqvist") joins the one full name with that surname; a pet name alone ("Lizzy",
    "Miss Lizzy", "Meg") joins the one character, more often named, of a given name it is
    short for (the ``nicknames`` package's English list: Elizabeth, Margaret), unless their
    titles say different genders, and a name cut short ("Tam", "Cass") the one character whose
@@ -35,8 +35,8 @@ Without one, people are found from the text alone:
    Misses Fairleigh" are sisters, not a person;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too, and a role with fewer tags that acts in the narration ("said the king", "The king
-   rode out"; not "the miller's daughter" for the miller); a title used alone ("said the general") joins the one character named with that title
-   ("General Tilney"); so does a role ("the inspector", "the doctor") once a single tag speaks
+   rode out"; not "the miller's daughter" for the miller); a title used alone ("said the
+   general") joins the one character named with that title ("General Tilney"); so does a role ("the inspector", "the doctor") once a single tag speaks
    through it or it acts ("The superintendent didn't answer"), after one introduction
    ("Inspector Hale", "Dr. Amsel"); a title of several words is its last ("Detective
    Inspector Rhiannon Okoro" is Inspector Rhiannon Okoro, and Rhiannon; "Dr. Kemp" is "Doctor
@@ -84,7 +84,8 @@ TITLES: dict[str, str] = {
     "commander": "unknown", "admiral": "unknown", "chief": "unknown", "judge": "unknown", "count": "male",
     "countess": "female", "prince": "male", "princess": "female", "king": "male", "queen": "female",
     "duke": "male", "duchess": "female", "baron": "male", "baroness": "female", "granny": "female",
-    "grandma": "female", "grandpa": "male", "auntie": "female", "aunty": "female", "senator": "unknown", "nurse": "unknown",
+    "grandma": "female", "grandpa": "male", "auntie": "female", "aunty": "female", "senator": "unknown",
+    "nurse": "unknown",
     "superintendent": "unknown", "constable": "unknown", "sheriff": "unknown", "marshal": "unknown",
     "mayor": "unknown", "governor": "unknown", "bishop": "unknown", "coach": "unknown",
 }
@@ -773,9 +774,9 @@ def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
     """A role used alone ("the inspector", "the Doctor") is the one character named with it
     ("Inspector Hale", "Dr. Amsel"), once a speech tag speaks through it ("said the
     inspector") or it acts ("The superintendent didn't answer"), however seldom: the
-    description's uses join that character's names. Not
-    "the captain of a steamer" nor "the General Post Office". (A description that three or
-    more tags speak through is joined by _join_titles, or is a character of its own.)"""
+    description's uses join that character's names. Not "the captain of a steamer", nor "the
+    General Post Office". (A description that three or more tags speak through is joined by
+    _join_titles, or is a character of its own.)"""
     taken = {n.lower() for c in clusters for n in c.names}
     for role in sorted(_ROLES | _ROLES_CAPITALISED):
         if f"the {role}" in taken:
@@ -793,12 +794,10 @@ def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
             for m in found
         ):
             continue
-        uses = [m.group(0) for m in found]
-        for use in uses:
+        for m in found:
             # as written: "the inspector" and "the Inspector" are each an alias, and may open a sentence
-            word = use.split()[-1]
-            clusters[owner].names[f"the {word}"] += 1
-            clusters[owner].names[f"The {word}"] += 0
+            clusters[owner].names[f"the {m.group(1)}"] += 1
+            clusters[owner].names[f"The {m.group(1)}"] += 0
 
 
 def _title_owner(clusters: Sequence[_Cluster], title: str) -> int | None:
@@ -1073,11 +1072,11 @@ def _cluster(
             and (title, name) not in two_people  # "old Mr. Emerson" is not George Emerson
         ):
             i = options[0]
-        elif (_TITLE_WORDS.get(title, title), name) in titled_single:  # "Dr. Kemp" is "Doctor Kemp"
-            i = titled_single[(_TITLE_WORDS.get(title, title), name)]
+        elif (same := (_TITLE_WORDS.get(title, title), name)) in titled_single:  # "Dr. Kemp" is "Doctor Kemp"
+            i = titled_single[same]
         else:
             i = new(form(title, name), None, name.split(" ")[-1])
-            titled_single[(_TITLE_WORDS.get(title, title), name)] = i
+            titled_single[same] = i
         clusters[i].names[form(title, name)] += weight(key)
         clusters[i].title_gender[g] += 1
     # 4. other bare names: a surname on its own, or a name with no other form
