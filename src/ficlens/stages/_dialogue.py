@@ -138,7 +138,9 @@ _ALSO_ACTS = frozenset([
     "offered", "continued", "continues", "continuing", "began", "begins", "beginning", "pursued", "posted",
     "posts", "signed", "signs", "sang",
 ])
-_DETERMINER = frozenset(["her", "his", "their", "its", "my", "your", "our", "the", "a", "an", "this", "that", "some"])
+#: What opens a noun phrase in a tag ("said the old lady", "her sister cried").
+_DETERMINERS = ("the", "his", "her", "their", "my", "our", "your", "a", "an")
+_DETERMINER = frozenset((*_DETERMINERS, "its", "this", "that", "some"))  # and a thing's
 _THING_AFTER = re.compile(r"[ \t\n]+([A-Za-z]+)")
 
 
@@ -367,7 +369,6 @@ NOUN_GENDER: dict[str, str] = {
         "maid housemaid matron widow grandmother granddaughter landlady nun governess nurse hostess "
         "gal".split(), "female"),
 }
-_DETERMINERS = ("the", "his", "her", "their", "my", "our", "your", "a", "an")
 _NP_STOP = frozenset(
     "who whom whose which that with in at to as and but or from on of by for into upon while when after before "
     "then again once still too very quite".split()

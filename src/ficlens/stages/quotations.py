@@ -446,7 +446,7 @@ _ANSWERING = frozenset(["answered", "replied", "retorted", "rejoined", "responde
 _GOING_ON = frozenset(["added", "continued", "resumed", "went", "repeated", "persisted", "pursued", "concluded", "proceeded"])
 _PRONOUNS = frozenset(["he", "she", "i"])
 _GOVERNED = re.compile(r"\b(?:to|at|with|from|of|for|on|upon|towards?|by|near|beside|after|behind|into)\s+$", re.IGNORECASE)
-_SUBJECT = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Dr|St)\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\b(?:[Hh]e|[Ss]he|I)\b|\bthe\s+[a-z]+")
+_SUBJECT = re.compile(rf"\b{_NAME_RX}|\b(?:[Hh]e|[Ss]he|I)\b|\bthe\s+[a-z]+")
 #: A sentence or clause ends, but not at a title's full stop ("said Mr. Darcy").
 _CLAUSE_BREAK = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.;!?]|,\s+(?:and|while|but|whereupon)\b")
 
