@@ -635,3 +635,14 @@ def test_characters_the_misses_fairleigh_are_sisters_and_miss_fairleigh_the_elde
     assert _who(story, "Miss Fairleigh").id != _who(story, "Clara").id
     assert _who(story, "Clara").id == _who(story, "Miss Clara Fairleigh").id
     assert not any("Misses" in n for c in story.characters for n in (c.name, *c.aliases))
+
+
+def test_characters_lady_and_a_surname_is_not_the_daughter_the_story_calls_miss() -> None:
+    text = (
+        "Miss Clara Harcastle sat by the window. Lady Harcastle sat by the fire and did not look at her.\n\n"
+        '"Clara," said Lady Harcastle, "the solicitor is late." Clara said nothing.\n\n'
+        '"He is never late, Mamma," said Clara at last. Lady Harcastle sniffed, and Clara smiled.\n'
+    )
+    story = _analyze(text)
+    assert _who(story, "Lady Harcastle").id != _who(story, "Clara").id
+    assert _who(story, "Clara").id == _who(story, "Miss Clara Harcastle").id

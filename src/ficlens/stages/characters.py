@@ -19,7 +19,10 @@ Without one, people are found from the text alone:
    dropped, and so is a plural surname no tag speaks through ("the Schlegels": a family, not
    a character); a name written all but once at the start of a sentence (a point-of-view
    character, "she" everywhere else) is kept when the recogniser is sure of it or the name
-   acts ("Mags nearly fell");
+   acts ("Mags nearly fell"), and so is a name the recogniser does not know ("Nneka") that
+   acts twice and never follows "at", "in" or "the"; a name used mostly in lower case is a
+   word ("Will", "Hope"), not counting text messages written all in lower case ("cal
+   invited people");
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
@@ -32,7 +35,8 @@ Without one, people are found from the text alone:
    titles say different genders, and a name cut short ("Tam", "Cass") the one character whose
    given name it starts (Tamsin Rook, Cassia Vey), not across genders; a name only ever
    written after "the" that no tag speaks through is a thing ("the Ferret", a pub); "the
-   Misses Fairleigh" are sisters, not a person;
+   Misses Fairleigh" are sisters, not a person; "Lady Harcastle" is not the "Miss Clara
+   Harcastle" of the story;
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too, and a role with fewer tags that acts in the narration ("said the king", "The king
    rode out"; not "the miller's daughter" for the miller); a title used alone ("said the
@@ -45,8 +49,8 @@ Without one, people are found from the text alone:
    that follow their mentions in narration; a title in a sliver of a character's mentions
    ("Madame General" against "the General") leaves it to the pronouns. "Mrs. Hilbery" stays
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
-   Archer" is his wife; a kinship word a speech tag uses as a name ("Mum said") is a
-   character of the word's gender;
+   Archer" is his wife; a kinship word a speech tag uses as a name ("Mum said"), or the
+   narration twice ("Dad got the fire going"), is a character of the word's gender;
 6. a story told in the first person whose narrator none of these is (a narrator is named
    inside quotations far more than in the narration, or called by name in the replies to "I
    said", and never named by a speech tag) gets one more character, the narrator (name
@@ -303,7 +307,7 @@ class CharacterStage:
 
     def _infer(self, story: Story, text: str) -> tuple[list[Character], list[Mention]]:
         counts, where = find_candidates(text)
-        lower = Counter(w.lower() for w in re.findall(r"\b[a-z][a-z'’]+\b", text))
+        lower = _lower_case_words(text, story)
         # names a speech tag speaks through, or the dialogue calls by again and again
         tagged = _speech_tagged(text) | _called(text, story)
         possessive = Counter(m.group(1) for m in re.finditer(r"\b([A-Z][a-z]+)['’]s\b", text))
@@ -342,7 +346,7 @@ class CharacterStage:
         if self.use_ner and (doubtful or initial or unvoiced):
             votes = _ner_votes(text, doubtful + initial + unvoiced, where)
             for key in doubtful:
-                if _ner_says(votes[key]) == "other":
+                if _ner_says(votes[key]) == "other" and not _unknown_person(text, where[key], votes[key]):
                     kept.pop(key, None)
             for key in unvoiced:
                 v = votes[key]
@@ -355,7 +359,7 @@ class CharacterStage:
                 sure = v["PERSON"] >= 2 and not any(v[lab] for lab in _NOT_PERSON)
                 if _ner_says(v) == "person" and (not counts[key] or sure or _acts(text, where[key]) >= 2):
                     kept[key] = len(where[key])
-        for kin, positions in _kin_names(text).items():
+        for kin, positions in _kin_names(text, story).items():
             kept[(None, kin)] = len(positions)
             where[(None, kin)] = positions
         rare = _keep_full_names(text, kept, where, placey)
@@ -768,6 +772,8 @@ _ROLES = frozenset(["doctor", "captain", "colonel", "lieutenant", "sergeant", "o
                     "professor", "reverend", "commander", "admiral", "senator", "nurse", "agent", "judge",
                     "superintendent", "constable", "sheriff", "marshal", "mayor", "governor", "bishop", "coach"])
 _ROLES_CAPITALISED = frozenset(["major", "general", "chief"])
+#: Every title that names a role or a rank ("captain", "chief").
+ROLE_TITLES = _ROLES | _ROLES_CAPITALISED
 
 
 def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
@@ -823,6 +829,13 @@ def _title_word(name: str) -> str:
     return _TITLE_WORDS.get(word, word)
 
 
+def rank_of(name: str) -> str | None:
+    """The role or rank a name of two words or more opens with ("Captain Solberg", "Dr. Kemp":
+    "captain", "doctor"), or None."""
+    word = _title_word(name)
+    return word if " " in name and word in ROLE_TITLES else None
+
+
 def _speech_tagged(text: str) -> set[str]:
     """Names that speak in a tag: "said Ronny," "Ronny said"; not "said India was hot"."""
     names: set[str] = set()
@@ -870,15 +883,23 @@ _KIN_TAGGED = re.compile(rf"\b{_SPEECH_VERB}\s+({_KIN})\b(?!['’]\w|\s+[A-Z])|(
 _KIN_USE = re.compile(rf"\b({_KIN})\b(?!['’]\w|\s+[A-Z])")  # not "Ma'am", not "Father Brown"
 
 
-def _kin_names(text: str) -> dict[str, list[int]]:
+def _kin_names(text: str, story: Story) -> dict[str, list[int]]:
     """Kinship words a speech tag uses as a name ("Mum said", "said Dad"; not "said Father
-    Brown"), with where the word is written with its capital and no name after it."""
-    tagged = {m.group(1) or m.group(2) for m in _KIN_TAGGED.finditer(text)}
+    Brown"), or the narration twice ("Dad got the fire going", "and Dad, and Chidi"), with
+    where the word is written with its capital and no name after it. (In the dialogue a kin
+    word is as often the speaker's parent as anyone's: "Mamma says" is no character.)"""
+    named = {m.group(1) or m.group(2) for m in _KIN_TAGGED.finditer(text)}
+    quotes = sorted((q.start, q.end) for q in story.quotes)
+    starts = [a for a, _b in quotes]
     found: dict[str, list[int]] = defaultdict(list)
+    narrated: Counter[str] = Counter()
     for m in _KIN_USE.finditer(text):
-        if m.group(1) in tagged:
-            found[m.group(1)].append(m.start())
-    return dict(found)
+        found[m.group(1)].append(m.start())
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or quotes[i][1] <= m.start():
+            narrated[m.group(1)] += 1
+    named |= {kin for kin, n in narrated.items() if n >= 2}
+    return {kin: positions for kin, positions in found.items() if kin in named}
 
 
 _CALLED = re.compile(r",\s+([A-Z][a-z]+)(?=[.,!?;])")
@@ -893,6 +914,38 @@ def _called(text: str, story: Story) -> set[str]:
         m.group(1) for q in story.quotes if q.kind != "embedded" for m in _CALLED.finditer(text, q.start, q.end)
     )
     return {name for name, n in counts.items() if n >= 2 and name not in STOPWORDS and name not in _NOT_CALLED}
+
+
+def _unknown_person(text: str, positions: Sequence[int], votes: Counter[str]) -> bool:
+    """A name the entity recogniser marks as nothing at least twice and as something at most
+    once ("Nneka") that acts twice ("Nneka considered the field") and never follows "at", "in",
+    "to", "from" or "the" is a person: a place the recogniser missed ("at Highbury") or a ship
+    ("The Calloway turned") is not."""
+    if votes.get("O", 0) < 2 or sum(votes.values()) - votes["O"] > 1:
+        return False
+    for p in positions:
+        if _AFTER_PLACE.search(text, max(0, p - 12), p) or _AFTER_THE.search(text, max(0, p - 5), p):
+            return False
+    return _acts(text, positions) >= 2
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’]+\b")
+
+
+def _lower_case_words(text: str, story: Story) -> Counter[str]:
+    """How often each word is written in lower case, leaving out utterances with no capital
+    letter at all: a text message written all in lower case ("cal invited people to the
+    lake") says nothing about whether "Cal" is a name. (The second part of a quotation split
+    by a tag, '"…," she said, "you will see."', counts with the first.)"""
+    lower = Counter(_LOWER_WORD.findall(text))
+    parts: dict[str, list[str]] = defaultdict(list)
+    for q in story.quotes:
+        parts[q.group].append(text[q.start : q.end])
+    for group in parts.values():
+        if all(p == p.lower() for p in group):
+            for p in group:
+                lower.subtract(_LOWER_WORD.findall(p))
+    return +lower
 
 
 def _initial_only(
@@ -1203,6 +1256,8 @@ def _may_join(c: _Cluster, title: str, kept: dict[tuple[str | None, str], int]) 
         return any(n.startswith("Mrs") for n in c.names)
     if title == "miss" and any(n.startswith(("Mrs", "Lady")) for n in c.names):
         return False  # "Miss de Bourgh" is Lady Catherine de Bourgh's daughter
+    if title == "lady" and any(n.startswith("Miss") for n in c.names):
+        return False  # "Lady Harcastle" is the mother of "Miss Clara Harcastle"
     if c.title_gender:
         return g in c.title_gender or (g == "unknown" and "unknown" in c.title_gender)
     if title in ("miss", "ms", "lady", "mademoiselle"):
