@@ -9,7 +9,14 @@ from typing import Any
 
 import ficlens
 from ficlens.readers._cast import CastMember
-from ficlens.stages._dialogue import MentionIndex, addressed_gender, kin_mentions, subjects, vocatives
+from ficlens.stages._dialogue import (
+    MentionIndex,
+    addressed_gender,
+    kin_mentions,
+    rank_address,
+    subjects,
+    vocatives,
+)
 from ficlens.stages._voice import Voices, words
 from ficlens.stages.attribution import addressee_features, make_context, speaker_candidates, speaker_features
 from ficlens.story import Quote, Story
@@ -454,3 +461,61 @@ def test_a_clause_opening_with_a_name_and_a_verb_has_its_subject() -> None:
     ids = {c.name: c.id for c in story.characters}
     found = subjects(story.text, [(0, len(story.text))], MentionIndex(story))
     assert found == [ids["Dr. Marr"], ids["Pugh"]]  # not "nodded to Pugh's cup"
+
+
+def test_a_rank_used_alone_to_address_someone_is_the_one_character_with_that_rank() -> None:
+    text = (
+        "Captain Solberg stood at the chart table with Commander Vask. Ensign Pell found the beacon.\n\n"
+        '"Captain, Pell has something," said Ashe.\n\n'
+        '"I can make it louder, Captain. I can\'t make it clearer," said Pell.\n\n'
+        '"The captain is busy," said Vask. "Show me, Ensign."\n'
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+    ids = {c.name: c.id for c in story.characters}
+    solberg = next(cid for name, cid in ids.items() if "Solberg" in name)
+    index = MentionIndex(story)
+    found = [(story.text[m.start : m.end], m.character) for m in rank_address(story, index)]
+    # both "Captain"s said to her; not "The captain", a mention already, and not "Ensign",
+    # which is no rank the story gives anyone with a name
+    assert found == [("Captain", solberg), ("Captain", solberg)]
+    index = MentionIndex(story, rank_address(story, index))
+    quotes = sorted(story.speech(), key=lambda q: q.start)
+    assert vocatives(story.text, quotes[0], index) == [solberg]
+    assert vocatives(story.text, quotes[1], index) == [solberg]
+
+
+def test_a_present_tense_i_tags_with_the_verbs_of_speech_and_messages() -> None:
+    for verb in ("text", "whisper", "mutter", "call", "add"):
+        text = (
+            "My phone buzzes. It's Tash. Tash never sleeps, and Tash never lets me sleep either.\n\n"
+            '"happy birthday," Tash texts.\n\n'
+            f'"name one," I {verb} back. I put the phone down.\n'
+        )
+        story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+        ctx = make_context(story)
+        after, before = ctx.turn_tags[-1]
+        assert any(t.pronoun == "i" for t in after), verb
+
+
+def test_an_unnamed_narrator_is_as_present_as_the_most_mentioned_character() -> None:
+    text = (
+        "The first thing I hear on my birthday is my brother Cal kicking my door. Cal is nineteen.\n\n"
+        '"Rise and shine," Cal says. "Sixteen years ago you ruined my life."\n\n'
+        '"Go away."\n\n"I made you a present."\n\nThat gets me upright. I open the door.\n\n'
+        '"What is it?"\n'
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+    ids = {c.name: c.id for c in story.characters}
+    ctx = make_context(story)
+    assert ctx.narrator == ids["Narrator"] and ctx.self_mentions
+    turn = ctx.turns[-1]  # "What is it?": the narrator opened the door in the paragraph before
+    cands = speaker_candidates(ctx, turn, [(ids["Cal"], ()), (ids["Narrator"], ()), (ids["Cal"], ())])
+    feats, _ = speaker_features(ctx, turn, [(ids["Cal"], ()), (ids["Narrator"], ()), (ids["Cal"], ())], cands)
+    me, cal = feats[ids["Narrator"]], feats[ids["Cal"]]
+    assert me["log_mentions"] == cal["log_mentions"] == 1.0
+    assert me["recency"] >= cal["recency"]
+    # and the whole analysis gives it to her
+    story = ficlens.analyze(text)
+    narrator = next(c.id for c in story.characters if c.name == "Narrator")
+    last = max(story.speech(), key=lambda q: q.start)
+    assert story.attributions[last.id].speaker == narrator

@@ -226,3 +226,66 @@ def test_a_reader_insert_writes_the_readers_name_as_y_n() -> None:
     names = {c.id: c.name for c in story.characters}
     first = min(story.speech(), key=lambda q: q.start)
     assert [names[a] for a in story.attributions[first.id].addressees] == ["Reader"]
+
+
+# the parents are "Mum" and "Dad" in the dialogue and "their mother", "their father" in the tags
+HOLIDAY = """\
+The car stopped at the end of the lane. Tilly saw the attic window first and knew it was hers.
+
+"Bagsy the attic," said Ned. Ned always said that.
+
+"Nobody is bagsying anything," said their mother, "until the boot is empty."
+
+"The sea is over that hill," said their father. "You'll hear it tonight."
+
+"I can't hear it," said Tilly.
+
+Dad got the fire going in the sitting room while Mum found the kettle.
+
+"Tea first," said their mother. Mum always said that. "Then rooms."
+
+"Can I have the attic, Dad?"
+
+"Ask your mother," said their father, and Dad went out to the car again.
+"""
+
+
+def test_a_kinship_word_the_narration_uses_twice_is_a_character_and_their_father_is_him() -> None:
+    story = _run(HOLIDAY)
+    names = {c.name for c in story.characters}
+    assert {"Mum", "Dad"} <= names
+    said = _speakers(story)
+    # "said their mother" is Mum's line, "said their father" Dad's (each split by its tag)
+    assert said[:8] == ["Ned", "Mum", "Mum", "Dad", "Dad", "Tilly", "Mum", "Mum"] and said[-1] == "Dad"
+
+
+def test_a_kinship_word_only_the_dialogue_uses_is_no_character() -> None:
+    text = HOLIDAY.replace("Dad got the fire going in the sitting room while Mum found the kettle.", "The fire was lit.")
+    text = text.replace(", and Dad went out to the car again", "")
+    assert "Dad" not in {c.name for c in _run(text).characters}
+
+
+def test_a_name_written_in_lower_case_in_text_messages_is_still_a_name() -> None:
+    text = (
+        "My brother Cal kicks my door at seven. Cal is nineteen and has forgotten what hands are for.\n\n"
+        '"Rise and shine," Cal says. "Be ready by eleven."\n\n'
+        "My phone buzzes. It's Tash. Tash never sleeps.\n\n"
+        '"cal invited people to the lake," Tash texts.\n\n"which people," I text back.\n\n'
+        '"cal tells me nothing. cal told me about the bunny last," Tash texts. "ask cal."\n\n'
+        "Downstairs Cal is burning toast. Cal always burns toast.\n"
+    )
+    assert "Cal" in {c.name for c in _run(text).characters}
+
+
+def test_a_name_the_recogniser_does_not_know_that_acts_is_a_person() -> None:
+    text = (
+        "In the back of the car, between her brother and sister, Nneka woke up and began to cry.\n\n"
+        '"We\'re here," said Ada. "Look, sweetheart."\n\n'
+        "Nneka considered the field. Nneka looked at the sheep for a long time.\n\n"
+        '"I can\'t hear the sea," said Ada, and Nneka hid her face.\n\n'
+        "The Calloway turned into the lane, and the Calloway stopped at the gate.\n"
+    )
+    names = {c.name for c in _run(text).characters}
+    assert "Nneka" in names
+    # a name after "the" that acts is a ship or a pub, not a person
+    assert "Calloway" not in names

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ficlens.stages.characters import TITLES
+from ficlens.stages.characters import KIN_NAMES, ROLE_TITLES, TITLES, rank_of
 from ficlens.story import Mention, Quote, Story
 
 SPEECH_VERBS = frozenset(
@@ -33,6 +33,15 @@ SPEECH_VERBS = frozenset(
     answering observing continuing returning calling whispering murmuring muttering repeating beginning
     speaking interrupting rejoining retorting resuming shouting
     wrote writes typed types texted texts messaged messages posted posts signed signs sent sends
+    """.split()
+)
+#: Verbs of speech in the present tense of "I" and "you", which fan fiction is often told in
+#: ('"name one," I text back'; '"Go," you whisper'), only after "I" or "you": alone most are
+#: nouns too ("a text", "the sign"). ("Say", "ask", "reply" and "answer" are above.)
+_PRESENT_SPEECH = frozenset(
+    """
+    whisper mutter murmur mumble shout yell call add snap sigh hiss growl laugh groan tell text type
+    write message sign repeat continue begin agree admit explain protest insist demand interrupt
     """.split()
 )
 _SENT_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?]\s")
@@ -253,7 +262,11 @@ def read_tag(
     stretch = text[a:b]
     mentions = index.between(a, b)
     words = [(m.start() + a, m.end() + a, m.group(0)) for m in re.finditer(r"[A-Za-z]+(?:['’][a-z]+)?", stretch)]
-    verb_pos = [(s, e) for s, e, w in words if w.lower() in SPEECH_VERBS]
+    verb_pos = [
+        (s, e) for k, (s, e, w) in enumerate(words)
+        if w.lower() in SPEECH_VERBS
+        or (w in _PRESENT_SPEECH and k and (words[k - 1][2] == "I" or (you and words[k - 1][2].lower() == "you")))
+    ]
     info.verb = bool(verb_pos)
     # "said to Darcy": Darcy is spoken to ("…," asked Kemp: Kemp speaks, and is not asked)
     spoken_to = {
@@ -517,6 +530,34 @@ def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:
     return out
 
 
+_RANK = re.compile(rf"\b({'|'.join(sorted(t.capitalize() for t in ROLE_TITLES))})(?=\s*[,;!?.—–]|\s*$)")
+
+
+def rank_address(story: Story, index: MentionIndex) -> list[Mention]:
+    """Mentions for a rank or role used alone to address someone inside a quotation ("Captain,
+    Pell's got something", "I can make it louder, Captain."): the one character the story names
+    with that title ("Captain Solberg"). A rank nobody or several hold ("Doctor" with two
+    doctors) is left alone, and so is one after "the" ("the Captain", a mention already)."""
+    owners: dict[str, set[str]] = {}
+    for c in story.characters:
+        for name in (c.name, *c.aliases):
+            if rank := rank_of(name):
+                owners.setdefault(rank, set()).add(c.id)
+    if not owners:
+        return []
+    text = story.text
+    out = []
+    for q in story.quotes:
+        if q.kind == "embedded":
+            continue
+        for m in _RANK.finditer(text, q.start, q.end):
+            who = owners.get(m.group(1).lower(), set())
+            before = text[max(q.start, m.start() - 12) : m.start()]
+            if len(who) == 1 and (m.start() - q.start <= 1 or VOCATIVE.search(before)):
+                out.append(Mention(m.start(), m.end(), next(iter(who)), "title"))
+    return out
+
+
 #: Forms of address that say whether the one spoken to is a man or a woman ("Yes, sir.",
 #: "Mamma, look!", "my dear fellow"). Kin words count only as address, never as mentions.
 _ADDRESS_MALE = (
@@ -657,8 +698,45 @@ def kin_mentions(story: Story, index: MentionIndex) -> list[Mention]:
             who = kin_of(mention.character, k.group(1))
             if who:
                 out.append(Mention(mention.start, k.end(), who, "name"))
+    out.extend(_family(story, index, {m.start for m in out}))
     out.extend(_styled(story, index))
     return sorted(out, key=lambda m: m.start)
+
+
+#: Kin nouns of a family story's narration ("said their mother"), as (gender, generation).
+_FAMILY_NOUNS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(("mother", "mum", "mom", "mummy", "mommy", "mamma"), ("female", "parent")),
+    **dict.fromkeys(("father", "dad", "daddy", "papa"), ("male", "parent")),
+    **dict.fromkeys(("grandmother", "gran", "granny", "grandma", "nan", "nana"), ("female", "grandparent")),
+    **dict.fromkeys(("grandfather", "grandpa", "grandad", "granddad"), ("male", "grandparent")),
+}
+_FAMILY_KIN = re.compile(rf"\b(?:[Tt]heir|[Hh]is|[Hh]er|[Mm]y|[Oo]ur)\s+({'|'.join(_FAMILY_NOUNS)})\b")
+
+
+def _family(story: Story, index: MentionIndex, taken: set[int]) -> list[Mention]:
+    """Mentions for "their mother", "her father", "my gran" in the narration when the story's
+    narration names one character by that kin word twice or more ("Mum said", "Dad got the fire
+    going"): a family story calls the parents so, and "their mother" in the tags ("said their
+    mother"). Not a "Mamma" only the dialogue says, as a novel's daughters do: there "her
+    mother" is the family's Mrs. Kin the surname rule above resolved (``taken``) stay as they
+    are."""
+    named: dict[tuple[str, str], list[str]] = {}
+    for c in story.characters:
+        for word in (c.name, *c.aliases):
+            kin = _FAMILY_NOUNS.get(word.lower())
+            if not kin or word not in KIN_NAMES or c.id in named.get(kin, []):
+                continue
+            uses = re.finditer(rf"\b{word}\b", story.text)
+            if sum(not index.inside_quote(m.start()) for m in uses) >= 2:
+                named.setdefault(kin, []).append(c.id)
+    if not named:
+        return []
+    out = []
+    for m in _FAMILY_KIN.finditer(story.text):
+        who = named.get(_FAMILY_NOUNS[m.group(1)], [])
+        if len(who) == 1 and m.start() not in taken and not index.inside_quote(m.start()):
+            out.append(Mention(m.start(), m.end(), who[0], "name"))
+    return out
 
 
 #: "her ladyship" is a Lady, "his lordship" a Lord, "His Grace" a Duke (capitalised: "her

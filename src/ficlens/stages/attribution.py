@@ -39,6 +39,7 @@ from ficlens.stages._dialogue import (
     compatible,
     kin_mentions,
     pronoun_gender,
+    rank_address,
     read_tag,
     subjects,
     vocatives,
@@ -379,6 +380,7 @@ class _Context:
     name_words: dict[str, list[str]] = field(default_factory=dict)  # "major" -> the characters with it in a name
     description_near: list[dict[str, float]] = field(default_factory=list)  # per turn: its tag's description, in the last pages
     all_mentions: int = 1  # mentions of all the characters together
+    self_mentions: list[int] = field(default_factory=list)  # an unnamed narrator's "I", "me", "my" in the narration
     # kept as turns are scored (the beam reads each turn once per history it holds, and
     # decide_speaker once more):
     candidates_around: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)  # see _candidates_around
@@ -509,7 +511,8 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
 def make_context(story: Story) -> _Context:
     text = story.text
     index = MentionIndex(story)
-    index = MentionIndex(story, kin_mentions(story, index))  # "her mother" as a mention of Mrs. Honeychurch
+    # "her mother" as a mention of Mrs. Honeychurch, "Yes, Captain" one of Captain Solberg
+    index = MentionIndex(story, [*kin_mentions(story, index), *rank_address(story, index)])
     chars = {c.id: c for c in story.characters}
     turns = build_turns(story)
     first_person = is_first_person(story)
@@ -559,6 +562,10 @@ def make_context(story: Story) -> _Context:
     for cid, ch in chars.items():
         for w in _name_words(ch):
             ctx.name_words.setdefault(w, []).append(cid)
+    if narrator and self_pronoun == "i" and narrator in chars and not chars[narrator].mention_count:
+        # a narrator no one names is still in every scene the story tells: their "I" stands
+        # for the mentions the other characters have
+        ctx.self_mentions = [m.start() for m in _SELF.finditer(text) if not index.inside_quote(m.start())]
     ctx.all_mentions = max(1, sum(c.mention_count for c in chars.values()))
     ctx.description_near = [
         ctx.epithets.near(nominal[0], turn.start - _EPITHET_REACH, turn.start) if nominal else {}
@@ -620,6 +627,10 @@ def _scene_counts(ctx: _Context, turn: Turn, reach: int = 30) -> dict[str, int]:
     counts: dict[str, int] = {}
     for m in ctx.index.between(ctx.para_starts[lo], turn.start):
         counts[m.character] = counts.get(m.character, 0) + 1
+    if ctx.narrator and ctx.self_mentions:
+        said_i = bisect.bisect_left(ctx.self_mentions, turn.start) - bisect.bisect_left(ctx.self_mentions, ctx.para_starts[lo])
+        if said_i:  # an unnamed narrator who says "I" in the scene is as much about as anyone
+            counts[ctx.narrator] = max(1, max(counts.values(), default=0))
     return counts
 
 
@@ -1086,7 +1097,7 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
         f["recency"] = math.exp(-dist / 3.0)
         middle, f = f, {}
         # (recent_speaker_rank0, recent_speaker_rank1, conversation_pair)
-        f["log_mentions"] = math.log1p(ch.mention_count) / math.log1p(total_mentions)
+        f["log_mentions"] = math.log1p(_mentions(ctx, c, total_mentions)) / math.log1p(total_mentions)
         if scene_counts.get(c):
             f["scene_mentions"] = math.log1p(scene_counts[c]) / math.log1p(scene_top)
         if canon and canon[0] == c:
@@ -1332,8 +1343,23 @@ def _opens_clause(text: str, pos: int) -> bool:
     return j < 0 or text[j] in ".!?;:—"
 
 
-def _distance(ctx: _Context, c: str, recent: Sequence[Any], turn: Turn) -> float:
-    """Paragraphs since the candidate was last named in narration (a large number if never nearby)."""
+_SELF = re.compile(r"\b(?:I|me|my|myself)\b")
+
+
+def _mentions(ctx: _Context, c: str, most: int) -> int:
+    """How often a character is mentioned; an unnamed narrator counts as the most mentioned."""
+    return most if ctx.self_mentions and c == ctx.narrator else ctx.chars[c].mention_count
+
+
+def _distance(ctx: _Context, c: str, recent: Sequence[Any], turn: Turn, *, by_name: bool = False) -> float:
+    """Paragraphs since the candidate was last named in narration (a large number if never
+    nearby); for an unnamed narrator, unless ``by_name``, since the narration last said "I",
+    "me" or "my"."""
+    if ctx.self_mentions and c == ctx.narrator and not by_name:
+        if any(bisect.bisect_left(ctx.self_mentions, a) < bisect.bisect_left(ctx.self_mentions, b) for a, b in turn.para_narration):
+            return 0.0
+        i = bisect.bisect_left(ctx.self_mentions, turn.start) - 1
+        return float(min(20, max(0, turn.paragraph - _paragraph_at(ctx, ctx.self_mentions[i])))) if i >= 0 else 20.0
     for a, b in turn.para_narration:
         for m in ctx.index.between(a, b):
             if m.character == c:
@@ -1462,7 +1488,9 @@ def addressee_features(
             f["tag_to_named"] = 1
         if c == narrator:
             f["narrator"] = 1
-        f["recency"] = math.exp(-_distance(ctx, c, recent, turn) / 3.0)
+        # (an unnamed narrator is weighed by name here, as the model was trained: the one
+        # spoken to is named, and "I" would make the narrator everyone's listener)
+        f["recency"] = math.exp(-_distance(ctx, c, recent, turn, by_name=True) / 3.0)
         f["log_mentions"] = math.log1p(ctx.chars[c].mention_count) / math.log1p(total_mentions)
         out[c] = f
     return out
