@@ -519,3 +519,51 @@ def test_an_unnamed_narrator_is_as_present_as_the_most_mentioned_character() -> 
     narrator = next(c.id for c in story.characters if c.name == "Narrator")
     last = max(story.speech(), key=lambda q: q.start)
     assert story.attributions[last.id].speaker == narrator
+
+
+def test_a_quotation_that_introduces_its_speaker_names_them_like_a_tag() -> None:
+    cast = [
+        CastMember("Rhiannon Okoro", ("Rhiannon", "Okoro"), "female"),
+        CastMember("Felix Marr", ("Felix", "Marr"), "male"),
+        CastMember("Kieran Doyle", ("Kieran",), "male"),
+    ]
+    text = (
+        "Rhiannon Okoro and Felix Marr waited by the bed. Kieran Doyle opened his eyes.\n\n"
+        '"Who are you?"\n\n'
+        '"Hiya, Kieran. I\'m Rhiannon. This is Felix." Felix Marr nodded.\n\n'
+        '"Are you the police?"\n'
+    )
+    story = ficlens.analyze(text, cast=cast)
+    ids = {c.name: c.id for c in story.characters}
+    quotes = sorted(story.speech(), key=lambda q: q.start)
+    said = story.attributions[quotes[1].id]
+    # "I'm Rhiannon" is hers, whoever the beat after it names ("This is Felix" introduces
+    # another)
+    assert said.speaker == ids["Rhiannon Okoro"] and said.cue == "explicit"
+    ctx = make_context(story)
+    assert ctx.turn_tags[1][0][0].named == ids["Rhiannon Okoro"]
+    # with a tag, the tag decides ('"I am Dame Verity," she said': a player in character)
+    tagged = text.replace('This is Felix." Felix Marr nodded.', 'This is Felix," said Felix Marr.')
+    ctx = make_context(ficlens.analyze(tagged, cast=cast, stages=["structure", "quotations", "characters"]))
+    assert all(t.named != ids["Rhiannon Okoro"] for t in ctx.turn_tags[1][0])
+
+
+def test_in_a_story_told_by_i_my_brother_in_a_tag_is_not_the_narrator() -> None:
+    text = (
+        "I sat on the floor with Mum and Aunt Bridget and the letters. Mum read, and Aunt Bridget\n"
+        "read, and I read, and nobody said anything for a long time.\n\n"
+        "The front door banged.\n\n"
+        '"Anyone home?" my brother shouted.\n'
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+    ctx = make_context(story)
+    narrator = next(c.id for c in story.characters if c.name == "Narrator")
+    turn = ctx.turns[-1]
+    feats, _ = speaker_features(ctx, turn, [], speaker_candidates(ctx, turn, []))
+    assert feats[narrator].get("narrator_no_i") == 1
+    # while "my brother" in a story told in the third person rules out no one
+    third = text.replace("I sat", "Jess sat").replace("and I read", "and Jess read").replace("my brother", "her brother")
+    story = ficlens.analyze(third, stages=["structure", "quotations", "characters"])
+    ctx = make_context(story)
+    feats, _ = speaker_features(ctx, ctx.turns[-1], [], speaker_candidates(ctx, ctx.turns[-1], []))
+    assert not any(f.get("narrator_no_i") for f in feats.values())

@@ -46,9 +46,9 @@ from ficlens.stages._dialogue import (
 )
 from ficlens.stages._narration import find_narrator, narration, scene_modes
 from ficlens.stages._voice import Voices, words
+from ficlens.stages.characters import TITLES, named_narrator
 from ficlens.stages.characters import first_person as is_first_person
-from ficlens.stages.characters import named_narrator
-from ficlens.story import Attribution, Character, Story
+from ficlens.story import Attribution, Character, Mention, Story
 
 SPEAKER_FEATURES: tuple[str, ...] = (
     "tag_after_named",
@@ -381,6 +381,7 @@ class _Context:
     description_near: list[dict[str, float]] = field(default_factory=list)  # per turn: its tag's description, in the last pages
     all_mentions: int = 1  # mentions of all the characters together
     self_mentions: list[int] = field(default_factory=list)  # an unnamed narrator's "I", "me", "my" in the narration
+    introduced: set[int] = field(default_factory=set)  # where a quotation names its own speaker: "I'm Rhiannon"
     # kept as turns are scored (the beam reads each turn once per history it holds, and
     # decide_speaker once more):
     candidates_around: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)  # see _candidates_around
@@ -521,6 +522,7 @@ def make_context(story: Story) -> _Context:
     canon = story.layer("canon") if story.has_layer("canon") else None
     para_starts = [p.start for p in story.paragraphs]
     tag_named: list[str | None] = []
+    introduced: set[int] = set()
     turn_vocatives: list[set[str]] = []
     turn_address: list[str | None] = []
     turn_nominal: list[tuple[str, str] | None] = []
@@ -534,6 +536,12 @@ def make_context(story: Story) -> _Context:
         before = read_tag(text, turn.before, index, after=False, you=second_person)
         if before.named and _lead_in_contradicted(story, turn, before, after, chars):
             before = TagInfo(span=before.span)
+        untagged = not (before.named or before.pronoun or any(t.named or t.pronoun for t in after))
+        if untagged and (intro := _introduced(text, turn, index)):
+            # "I'm Rhiannon." names its speaker as surely as a tag does (with a tag, the tag
+            # decides: '"I am Dame Verity," she said' is a player in her character's voice)
+            after = [TagInfo(named=intro.character, subject=intro.character, verb=True, span=(intro.start, intro.end)), *after]
+            introduced.add(intro.start)
         turn_tags.append((after, before))
         tag_named.append(next((t.named for t in after if t.named), None) or before.named)
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
@@ -559,6 +567,7 @@ def make_context(story: Story) -> _Context:
         epithets=_Epithets(story, index, descriptions), turn_tags=turn_tags,
         voices=Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named),
     )
+    ctx.introduced = introduced
     for cid, ch in chars.items():
         for w in _name_words(ch):
             ctx.name_words.setdefault(w, []).append(cid)
@@ -1021,6 +1030,7 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
     nominal = ctx.turn_nominal[turn.index]
     nom_gender = NOUN_GENDER.get(nominal[1]) if nominal else None
+    mine = ctx.self_pronoun == "i" and nominal is not None and nominal[0].lower().startswith("my ")
     assoc = ctx.epithets.shares(nominal[0]) if nominal else {}
     assoc_top = max(assoc, key=assoc.__getitem__) if assoc else None
     # the description's uses in the last pages, and its head noun in a name ("the major")
@@ -1075,8 +1085,8 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
         if pron is not None and pron == ctx.self_pronoun:  # '"…," I said', or '"…," you say'
             if c == ctx.narrator:
                 f["narrator_i"] = 1
-        elif c == ctx.narrator and pron in ("he", "she"):
-            f["narrator_no_i"] = 1
+        elif c == ctx.narrator and (pron in ("he", "she") or (mine and not pron)):
+            f["narrator_no_i"] = 1  # "he said", or in a story told by "I", "my brother shouted"
         if c in beat_subjects:
             f["beat_subject"] = 1
             if beat_subjects[0] == c:
@@ -1307,8 +1317,26 @@ def _conversation_vocatives(ctx: _Context, k: int) -> tuple[set[str], set[str]]:
 
 
 def _in_quote(ctx: _Context, turn: Turn) -> set[str]:
-    """Characters named anywhere inside the turn's quotations."""
-    return {m.character for q in turn.quotes for m in ctx.index.between(q.start, q.end)}
+    """Characters named anywhere inside the turn's quotations, but not the speaker introducing
+    themselves ("I'm Rhiannon")."""
+    return {m.character for q in turn.quotes for m in ctx.index.between(q.start, q.end) if m.start not in ctx.introduced}
+
+
+_TITLE_WORD = "|".join(sorted((re.escape(t.capitalize()) for t in TITLES), key=len, reverse=True))
+_INTRODUCING = re.compile(
+    rf"(?:\bI['’]m|\bI am|\b[Mm]y name is|\b[Mm]y name['’]s|\b[Nn]ame['’]s|\b[Cc]all me)\s+(?:(?:{_TITLE_WORD})\.?\s+){{0,2}}$"
+)
+
+
+def _introduced(text: str, turn: Turn, index: MentionIndex) -> Mention | None:
+    """The one character a turn's quotations introduce as the speaker ("I'm Rhiannon", "My name
+    is Felix Marr", "I'm Detective Sergeant Pryce", "Call me Hask"); not "I'm Tash's friend"."""
+    found = []
+    for q in turn.quotes:
+        for m in index.between(q.start, q.end):
+            if _INTRODUCING.search(text, max(q.start, m.start - 40), m.start) and text[m.end : m.end + 2] not in ("'s", "’s"):
+                found.append(m)
+    return found[0] if len({m.character for m in found}) == 1 else None
 
 
 def _recent_speakers(history: Sequence[tuple[str | None, tuple[str, ...]]]) -> list[str]:
