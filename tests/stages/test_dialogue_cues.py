@@ -567,3 +567,21 @@ def test_in_a_story_told_by_i_my_brother_in_a_tag_is_not_the_narrator() -> None:
     ctx = make_context(story)
     feats, _ = speaker_features(ctx, ctx.turns[-1], [], speaker_candidates(ctx, ctx.turns[-1], []))
     assert not any(f.get("narrator_no_i") for f in feats.values())
+
+
+def test_a_lead_in_from_the_paragraph_before_gives_way_to_the_narrators_i() -> None:
+    cast = [
+        CastMember("Cassia Vey", ("Cass",), "female"),
+        CastMember("Rufus Penhallow", ("Rufus",), "male"),
+        CastMember("Mr. Threlkeld", ("Threlkeld",), "male"),
+    ]
+    text = (
+        "I come down the steps. Mr. Threlkeld waits by the door with his keys.\n\n"
+        "Behind me Rufus draws breath for something long, and for once he lets it out again without speaking.\n\n"
+        '"Mr. Threlkeld," I say. "Can I see?"\n'
+    )
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    ctx = make_context(story)
+    after, before = ctx.turn_tags[-1]
+    assert any(t.pronoun == "i" for t in after)
+    assert before.named is None and before.subject is None

@@ -534,7 +534,7 @@ def make_context(story: Story) -> _Context:
         first = next((i for i, t in enumerate(after) if t.complete), len(after))
         after = after[: first + 1]
         before = read_tag(text, turn.before, index, after=False, you=second_person)
-        if before.named and _lead_in_contradicted(story, turn, before, after, chars):
+        if (before.named or before.subject) and _lead_in_contradicted(story, turn, before, after, chars):
             before = TagInfo(span=before.span)
         untagged = not (before.named or before.pronoun or any(t.named or t.pronoun for t in after))
         if untagged and (intro := _introduced(text, turn, index)):
@@ -619,9 +619,12 @@ def _lead_in_contradicted(
     story: Story, turn: Turn, before: TagInfo, after: Sequence[TagInfo], chars: Mapping[str, Character]
 ) -> bool:
     """Is the lead-in read from the paragraph before ("They were interrupted by Miss Bennet.")
-    contradicted by the quotation's own pronoun tag ('"…," cried he')? Then it is not its tag."""
+    contradicted by the quotation's own pronoun tag ('"…," cried he'; '"…," I say', after
+    "…he lets it out again without speaking.")? Then it is not its tag."""
     if before.span[0] >= story.paragraphs[turn.paragraph].start or any(t.named for t in after):
         return False
+    if any(t.pronoun in ("i", "you") for t in after):
+        return True  # the narrator's own words, whoever the narration named before them
     pron = next((t.pronoun for t in after if t.pronoun in ("he", "she")), None)
     who = chars.get(before.named or "")
     return pron is not None and who is not None and not compatible(who.gender, pronoun_gender(pron))
