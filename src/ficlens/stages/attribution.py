@@ -46,7 +46,7 @@ from ficlens.stages._dialogue import (
 )
 from ficlens.stages._narration import find_narrator, narration, scene_modes
 from ficlens.stages._voice import Voices, words
-from ficlens.stages.characters import TITLES, named_narrator
+from ficlens.stages.characters import TITLE_RX, named_narrator
 from ficlens.stages.characters import first_person as is_first_person
 from ficlens.story import Attribution, Character, Mention, Story
 
@@ -566,8 +566,8 @@ def make_context(story: Story) -> _Context:
         tag_named=tag_named, turn_vocatives=turn_vocatives, turn_address=turn_address, turn_nominal=turn_nominal,
         epithets=_Epithets(story, index, descriptions), turn_tags=turn_tags,
         voices=Voices([Counter(w for q in t.quotes for w in words(text[q.start : q.end])) for t in turns], tag_named),
+        introduced=introduced,
     )
-    ctx.introduced = introduced
     for cid, ch in chars.items():
         for w in _name_words(ch):
             ctx.name_words.setdefault(w, []).append(cid)
@@ -1325,9 +1325,8 @@ def _in_quote(ctx: _Context, turn: Turn) -> set[str]:
     return {m.character for q in turn.quotes for m in ctx.index.between(q.start, q.end) if m.start not in ctx.introduced}
 
 
-_TITLE_WORD = "|".join(sorted((re.escape(t.capitalize()) for t in TITLES), key=len, reverse=True))
 _INTRODUCING = re.compile(
-    rf"(?:\bI['’]m|\bI am|\b[Mm]y name is|\b[Mm]y name['’]s|\b[Nn]ame['’]s|\b[Cc]all me)\s+(?:(?:{_TITLE_WORD})\.?\s+){{0,2}}$"
+    rf"(?:\bI['’]m|\bI am|\b[Mm]y name is|\b[Mm]y name['’]s|\b[Nn]ame['’]s|\b[Cc]all me)\s+(?:(?:{TITLE_RX})\.?\s+){{0,2}}$"
 )
 
 

@@ -93,7 +93,9 @@ TITLES: dict[str, str] = {
     "superintendent": "unknown", "constable": "unknown", "sheriff": "unknown", "marshal": "unknown",
     "mayor": "unknown", "governor": "unknown", "bishop": "unknown", "coach": "unknown",
 }
-_TITLE_RX = "|".join(
+#: The titles as a regular expression, capitalised, longest first (not the kin words: "Father
+#: Brown" is a name, "Father" alone a form of address).
+TITLE_RX = "|".join(
     sorted((re.escape(t.capitalize()) for t in TITLES if t not in ("mother", "father", "brother", "sister")),
            key=len, reverse=True)
 )
@@ -103,7 +105,7 @@ _PARTICLES = frozenset(["de", "van", "von", "der", "le", "la", "du", "di", "da",
 _CANDIDATE = re.compile(
     # "Mr. van der Luyden": after a title, a surname may open with lower-case particles
     # a title of two or three words, "Detective Inspector", "Lieutenant Colonel", is its last word
-    rf"\b(?:(?P<title>(?:(?:{_TITLE_RX})\.?[ \t]+){{0,2}}(?:{_TITLE_RX}))\.?\s+(?P<particles>(?:(?:de|van|von|der|du|di|da|del)[ \t]+){{0,2}}))?"
+    rf"\b(?:(?P<title>(?:(?:{TITLE_RX})\.?[ \t]+){{0,2}}(?:{TITLE_RX}))\.?\s+(?P<particles>(?:(?:de|van|von|der|du|di|da|del)[ \t]+){{0,2}}))?"
     rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]+{_PARTICLE}){{0,2}}(?:[ \t]+|[ \t]*\n[ \t]*(?=[A-Z])){_NAME_WORD}){{0,2}})(?!['’]?\w)"
 )
 # Capitalised words that are almost never a person's name on their own (dialect spellings among
