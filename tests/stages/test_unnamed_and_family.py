@@ -3,6 +3,8 @@ mother called "Mum", a point-of-view character named mostly where a sentence sta
 
 from __future__ import annotations
 
+import re
+
 import ficlens
 from ficlens.stages.characters import KIN_NAMES, pronoun_gender
 from ficlens.story import Story
@@ -135,6 +137,21 @@ def test_pronoun_gender_does_not_read_past_the_paragraph() -> None:
     cal = [(0, 3, "Cal"), (text.index("Cal said"), text.index("Cal said") + 3, "Cal")]
     # the "She" after the paragraph break is someone else's; the "he" in Cal's sentence is his
     assert pronoun_gender(text, cal, [a for a, _, _ in cal]) == "male"
+
+
+def test_pronoun_gender_skips_the_object_of_the_names_verb_and_a_thought_in_italics() -> None:
+    text = (
+        "Maren found him in the small conference room. Cal caught her eye across it.\n\n"
+        "Maren realised. *He thinks she was telling the truth.*\n\n"
+        "Maren sat down, and she waited."
+    )
+    maren = [(m.start(), m.start() + 5, "Maren") for m in re.finditer("Maren", text)]
+    cal = [(text.index("Cal"), text.index("Cal") + 3, "Cal")]
+    starts = sorted(a for a, _, _ in maren + cal)
+    # "found him" and "caught her eye" are about someone else, and so is the "He" of a
+    # thought; "and she waited" is Maren's
+    assert pronoun_gender(text, maren, starts) == "female"
+    assert pronoun_gender(text, cal, starts) == "unknown"
 
 
 def test_a_titled_surname_only_the_dialogue_uses_is_the_character_it_addresses() -> None:

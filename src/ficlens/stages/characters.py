@@ -46,7 +46,8 @@ Without one, people are found from the text alone:
    Inspector Rhiannon Okoro" is Inspector Rhiannon Okoro, and Rhiannon; "Dr. Kemp" is "Doctor
    Kemp");
 5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
-   that follow their mentions in narration; a title in a sliver of a character's mentions
+   that follow their mentions in narration (not the object of the name's own verb, "Maren
+   found him", "Cal caught her eye", nor the "He" of a thought in italics); a title in a sliver of a character's mentions
    ("Madame General" against "the General") leaves it to the pronouns. "Mrs. Hilbery" stays
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
    Archer" is his wife; a kinship word a speech tag uses as a name ("Mum said"), or the
@@ -154,6 +155,7 @@ GIVEN_NAMES: dict[str, str] = {
     ),
 }
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_VERB_OBJECT = re.compile(r"\s+[a-z]+\s+(?:him|her)\b")
 _PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _SPEECH_VERB = (
     r"(?:said|says|asked|replied|answered|cried|shouted|yelled|whispered|murmured|muttered|called|added|"
@@ -1359,6 +1361,10 @@ def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: lis
         i = bisect.bisect_left(starts, e)
         window = _PARAGRAPH_BREAK.split(text[e : min(e + 80, starts[i] if i < len(starts) else len(text))], 1)[0]
         m = _PRONOUN_AFTER.search(window)
+        if m and _VERB_OBJECT.match(window):
+            continue  # "Maren found him", "Cal caught her eye": the pronoun is someone else
+        if m and "*" in window[: m.start()]:
+            continue  # "Maren realised. *He thinks…*": a thought in italics, about someone else
         if m and not re.search(r"[.!?]\s+[A-Z]", window[: m.start()]):
             votes["male" if m.group(1).lower().startswith("h") and m.group(1).lower() not in ("her", "hers", "herself") else "female"] += 1
     m_, f_ = votes["male"], votes["female"]
