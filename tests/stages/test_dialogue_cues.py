@@ -105,7 +105,7 @@ def test_vocatives_a_name_that_opens_a_quotation_is_its_subject_unless_a_stop_fo
     assert called == [[], ["Dr. Reyes"], ["Noor"], ["Noor"]]
 
 
-def _context(text: str, cast: list[CastMember]) -> tuple[Story, Any]:
+def _context(text: str, cast: list[CastMember] | None = None) -> tuple[Story, Any]:
     """The story read up to its characters, and what attribution reads of it."""
     story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
     return story, make_context(story)
@@ -491,8 +491,7 @@ def test_a_present_tense_i_tags_with_the_verbs_of_speech_and_messages() -> None:
             '"happy birthday," Tash texts.\n\n'
             f'"name one," I {verb} back. I put the phone down.\n'
         )
-        story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
-        ctx = make_context(story)
+        _, ctx = _context(text)
         after, before = ctx.turn_tags[-1]
         assert any(t.pronoun == "i" for t in after), verb
 
@@ -504,9 +503,8 @@ def test_an_unnamed_narrator_is_as_present_as_the_most_mentioned_character() -> 
         '"Go away."\n\n"I made you a present."\n\nThat gets me upright. I open the door.\n\n'
         '"What is it?"\n'
     )
-    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+    story, ctx = _context(text)
     ids = {c.name: c.id for c in story.characters}
-    ctx = make_context(story)
     assert ctx.narrator == ids["Narrator"] and ctx.self_mentions
     turn = ctx.turns[-1]  # "What is it?": the narrator opened the door in the paragraph before
     cands = speaker_candidates(ctx, turn, [(ids["Cal"], ()), (ids["Narrator"], ()), (ids["Cal"], ())])
@@ -544,7 +542,7 @@ def test_a_quotation_that_introduces_its_speaker_names_them_like_a_tag() -> None
     assert ctx.turn_tags[1][0][0].named == ids["Rhiannon Okoro"]
     # with a tag, the tag decides ('"I am Dame Verity," she said': a player in character)
     tagged = text.replace('This is Felix." Felix Marr nodded.', 'This is Felix," said Felix Marr.')
-    ctx = make_context(ficlens.analyze(tagged, cast=cast, stages=["structure", "quotations", "characters"]))
+    _, ctx = _context(tagged, cast)
     assert all(t.named != ids["Rhiannon Okoro"] for t in ctx.turn_tags[1][0])
 
 
@@ -555,16 +553,14 @@ def test_in_a_story_told_by_i_my_brother_in_a_tag_is_not_the_narrator() -> None:
         "The front door banged.\n\n"
         '"Anyone home?" my brother shouted.\n'
     )
-    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
-    ctx = make_context(story)
+    story, ctx = _context(text)
     narrator = next(c.id for c in story.characters if c.name == "Narrator")
     turn = ctx.turns[-1]
     feats, _ = speaker_features(ctx, turn, [], speaker_candidates(ctx, turn, []))
     assert feats[narrator].get("narrator_no_i") == 1
     # while "my brother" in a story told in the third person rules out no one
     third = text.replace("I sat", "Jess sat").replace("and I read", "and Jess read").replace("my brother", "her brother")
-    story = ficlens.analyze(third, stages=["structure", "quotations", "characters"])
-    ctx = make_context(story)
+    story, ctx = _context(third)
     feats, _ = speaker_features(ctx, ctx.turns[-1], [], speaker_candidates(ctx, ctx.turns[-1], []))
     assert not any(f.get("narrator_no_i") for f in feats.values())
 
@@ -580,8 +576,7 @@ def test_a_lead_in_from_the_paragraph_before_gives_way_to_the_narrators_i() -> N
         "Behind me Rufus draws breath for something long, and for once he lets it out again without speaking.\n\n"
         '"Mr. Threlkeld," I say. "Can I see?"\n'
     )
-    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
-    ctx = make_context(story)
+    _, ctx = _context(text, cast)
     after, before = ctx.turn_tags[-1]
     assert any(t.pronoun == "i" for t in after)
     assert before.named is None and before.subject is None
