@@ -47,8 +47,9 @@ Without one, people are found from the text alone:
    Kemp");
 5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
    that follow their mentions in narration (not the object of the name's own verb, "Maren
-   found him", "Cal caught her eye", nor the "He" of a thought in italics); a title in a sliver of a character's mentions
-   ("Madame General" against "the General") leaves it to the pronouns. "Mrs. Hilbery" stays
+   found him", "Cal caught her eye", nor the "He" of a thought in italics); a title in a
+   sliver of a character's mentions ("Madame General" against "the General") leaves it to
+   the pronouns. "Mrs. Hilbery" stays
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
    Archer" is his wife; a kinship word a speech tag uses as a name ("Mum said"), or the
    narration twice ("Dad got the fire going"), is a character of the word's gender;
