@@ -789,7 +789,7 @@ def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
     General Post Office". (A description that three or more tags speak through is joined by
     _join_titles, or is a character of its own.)"""
     taken = {n.lower() for c in clusters for n in c.names}
-    for role in sorted(_ROLES | _ROLES_CAPITALISED):
+    for role in sorted(ROLE_TITLES):
         if f"the {role}" in taken:
             continue
         owner = _title_owner(clusters, role)
