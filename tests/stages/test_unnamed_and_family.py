@@ -306,3 +306,63 @@ def test_a_name_the_recogniser_does_not_know_that_acts_is_a_person() -> None:
     assert "Nneka" in names
     # a name after "the" that acts is a ship or a pub, not a person
     assert "Calloway" not in names
+
+
+# first person; the narrator calls her neighbour "Ivy", the narration calls her "Mrs. Pardoe"
+NIGHT_WARD = """\
+At three the ward was dark except for the lamp over bed six, where Mrs. Pardoe sat up with her
+library book as she did every night. I went to check her drip.
+
+"He's been at that since midnight, you know," Mrs. Pardoe said, and nodded at the curtain
+opposite. "Calling for his wife."
+
+"I'm sorry he woke you, Ivy," I said.
+
+"He didn't wake me. I don't sleep. I told the day girl so."
+
+"Would you like a tea?"
+
+"I'd like my own bed, Ivy would." She turned a page. "A tea will do."
+
+"Thank you, Ivy. I'll bring it round."
+
+Mrs. Pardoe did not look up. "Two sugars. They never put two sugars."
+
+"Two sugars," I said.
+"""
+
+
+def test_a_name_only_the_narrators_own_lines_use_is_not_the_narrator() -> None:
+    story = _run(NIGHT_WARD)
+    # "Ivy" is named only in the dialogue, but nothing says "I" is Ivy: no reply to '"…,"
+    # I said' calls the narrator so
+    narrators = [c for c in story.characters if c.source == "narrator"]
+    assert [c.name for c in narrators] == ["Narrator"]
+    pardoe, me = "Mrs. Pardoe", "Narrator"
+    assert _speakers(story) == [pardoe, pardoe, me, pardoe, me, pardoe, pardoe, me, pardoe, me]
+
+
+def test_names_with_accents_are_names() -> None:
+    text = (
+        "The kitchen was too small for three people and a cake.\n\n"
+        '"Don\'t touch the icing," said Lucía. "It isn\'t set."\n\n'
+        "Zoë touched the icing. Zoë always touched the icing.\n\n"
+        '"It\'s set," Zoë said. "Mostly."\n\n'
+        '"Mostly isn\'t set," said Søren from the doorway. Lucía laughed.\n\n'
+        '"Out, both of you," Lucía said, and Søren went.\n'
+    )
+    story = _run(text)
+    assert {"Lucía", "Zoë", "Søren"} <= {c.name for c in story.characters}
+    assert _speakers(story)[:4] == ["Lucía", "Lucía", "Zoë", "Zoë"]
+
+
+def test_a_title_ending_a_paragraph_does_not_take_the_next_paragraphs_name() -> None:
+    text = (
+        '"Sit down," said the Professor. "All of you."\n\n'
+        '"Not you," said the Professor.\n\nBrody subsided. Brody always subsided in the end.\n\n'
+        '"Fine," Brody said. "Fine."\n\n"Good," said the Professor.\n'
+    )
+    story = _run(text)
+    assert not [m for m in story.mentions if "\n\n" in story.text[m.start : m.end]]
+    said = _speakers(story)
+    assert said[-3:] == ["Brody", "Brody", said[0]] and said[0] != "Brody"

@@ -84,7 +84,7 @@ _PAIRS = {"”": "“", '"': "\"“", "’": "‘", "'": "'‘", "»": "«", "�
 TAG_KINDS = ("named", "pronoun", "beat", "none")
 _CAST_LINE = re.compile(r"\s*⟨\s*cast\s*:(.*)⟩\s*$", re.IGNORECASE)
 _PRONOUNS = re.compile(r"\b(?:he|she|they|i|we|you|it)\b", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)

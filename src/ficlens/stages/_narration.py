@@ -36,6 +36,7 @@ from ficlens.stages._dialogue import (
     read_tag,
     vocatives,
 )
+from ficlens.stages._letters import CAPITALISED
 from ficlens.story import Character, Paragraph, Quote, Span, Story
 
 Person = Literal["first", "second", "third"]
@@ -381,7 +382,7 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
 
 # -- the first-person narrator ----------------------------------------------------------------
 
-_SELF_NAME = re.compile(r"\b(?:my name is|my name was|I am|I'm|I was|call me)\s+([A-Z][a-z]+)\b")
+_SELF_NAME = re.compile(rf"\b(?:my name is|my name was|I am|I'm|I was|call me)\s+({CAPITALISED})\b")
 
 
 def _own_tags(text: str, turn: Turn, index: MentionIndex, para_start: Mapping[int, int]) -> list[TagInfo]:
@@ -408,10 +409,34 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
     * a character named inside quotations far more often than in the narration;
     * "my name is X" / "I'm X" in the narration.
 
-    No one a speech tag names ("says Teo") is "I". Failing these, "I" (or "you") is the
-    unnamed narrator the characters stage added, if it did ("Narrator", or "Reader").
-    Returns the character id (or None) and the spans that voted for it.
+    No one a speech tag names ("says Teo") is "I", and the winner needs a vote of the first or
+    the last kind (a witness): a name only the dialogue uses may be someone the narration
+    calls otherwise ("Ivy" in the dialogue, "Mrs. Pardoe" in the narration). Failing these,
+    "I" (or "you") is the unnamed narrator the characters stage added, if it did ("Narrator",
+    or "Reader"). Returns the character id (or None) and the spans that voted for it.
     """
+    votes, why = _narrator_votes(story, index, pronoun)
+    # failing a named one, the narrator the characters stage added for a story that names no
+    # "I" (or no "you")
+    unnamed = next((c.id for c in story.characters if c.source == "narrator"), None)
+    if not votes:
+        return unnamed, []
+    ranked = votes.most_common(2)
+    best, n = ranked[0]
+    if n < 2 or (len(ranked) > 1 and ranked[1][1] * 1.5 > n) or best not in why:
+        return unnamed, []
+    return best, why[best][:5]
+
+
+def narrator_witnesses(story: Story, index: MentionIndex, *, pronoun: str = "i") -> set[str]:
+    """The characters the dialogue names as "I" (or "you") directly: a vocative in a reply
+    to '"…," I said', or "my name is X" in the narration. (``find_narrator`` names no one
+    else.)"""
+    return set(_narrator_votes(story, index, pronoun)[1])
+
+
+def _narrator_votes(story: Story, index: MentionIndex, pronoun: str) -> tuple[Counter[str], dict[str, list[Span]]]:
+    """``find_narrator``'s votes, with no one a tag names, and the spans of its witnesses."""
     text = story.text
     chars = {c.id: c for c in story.characters}
     votes: Counter[str] = Counter()
@@ -459,18 +484,10 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
             if named and not _in_quote(quotes, hit.start()):
                 votes[named] += 3
                 why.setdefault(named, []).append(Span(hit.start(), hit.end()))
-    # failing a named one, the narrator the characters stage added for a story that names no
-    # "I" (or no "you")
-    unnamed = next((c.id for c in chars.values() if c.source == "narrator"), None)
     for cid in speaking:
         votes.pop(cid, None)
-    if not votes:
-        return unnamed, []
-    ranked = votes.most_common(2)
-    best, n = ranked[0]
-    if n < 2 or (len(ranked) > 1 and ranked[1][1] * 1.5 > n):
-        return unnamed, []
-    return best, why.get(best, [])[:5]
+        why.pop(cid, None)
+    return votes, why
 
 
 def _in_quote(quotes: Sequence[tuple[int, int]], pos: int) -> bool:

@@ -44,7 +44,7 @@ from ficlens.stages._dialogue import (
     subjects,
     vocatives,
 )
-from ficlens.stages._narration import find_narrator, narration, scene_modes
+from ficlens.stages._narration import find_narrator, narration, narrator_witnesses, scene_modes
 from ficlens.stages._voice import Voices, words
 from ficlens.stages.characters import TITLE_RX, named_narrator
 from ficlens.stages.characters import first_person as is_first_person
@@ -553,7 +553,8 @@ def make_context(story: Story) -> _Context:
         # the named narrator (no one a tag names: "says Teo"), else the one whom the dialogue
         # around "I said" names, else the one the characters stage added for an unnamed "I"
         speaking = {c for c in tag_named if c}
-        narrator = named_narrator(index.mentions, index.in_quote, speaking) or find_narrator(story, index)[0]
+        witnesses = narrator_witnesses(story, index)
+        narrator = named_narrator(index.mentions, index.in_quote, speaking, witnesses) or find_narrator(story, index)[0]
         self_pronoun = "i"
     elif second_person:
         # '"…," you say': the "you" the replies name, or the Reader the characters stage added
@@ -720,7 +721,7 @@ class _Epithets:
 
 def _name_words(ch: Character) -> frozenset[str]:
     """The lower-cased words of a character's name and aliases ("major", "callendar")."""
-    return frozenset(w.lower() for name in (ch.name, *ch.aliases) for w in re.findall(r"[A-Za-z]+", name))
+    return frozenset(w.lower() for name in (ch.name, *ch.aliases) for w in re.findall(r"[^\W\d_]+", name))
 
 
 def _normalized(found: Sequence[Mapping[str, float]]) -> dict[str, float]:

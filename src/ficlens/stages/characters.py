@@ -9,7 +9,9 @@ Welland", only where it cannot be the word), and "The Hatter" found as "the Hatt
 Without one, people are found from the text alone:
 
 1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, ...),
-   counted where they are not the first word of a sentence; after a title a word that is
+   in any Latin letters ("Lucía", "Zoë", "Søren"), never across a paragraph break ("said the
+   Professor.\n\nBrody subsided" is two people), counted where they are not the first word
+   of a sentence; after a title a word that is
    otherwise a stop word is a surname ("Mrs. Hall"), and a title alone ("Mlle.") is no name;
 2. kept when they behave like names: a title, a speech tag ("said Nora"), being called by
    it twice in the dialogue ('"…, Petra."'), a possessive, or spaCy's entity recogniser
@@ -53,9 +55,10 @@ Without one, people are found from the text alone:
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
    Archer" is his wife; a kinship word a speech tag uses as a name ("Mum said"), or the
    narration twice ("Dad got the fire going"), is a character of the word's gender;
-6. a story told in the first person whose narrator none of these is (a narrator is named
-   inside quotations far more than in the narration, or called by name in the replies to "I
-   said", and never named by a speech tag) gets one more character, the narrator (name
+6. a story told in the first person whose narrator none of these is (a narrator is called by
+   name in a reply to "I said", or says "my name is …" in the narration, and may be named
+   inside quotations far more than in the narration besides; never named by a speech tag)
+   gets one more character, the narrator (name
    "Narrator", source ``"narrator"``, no mentions), so that '"…," I said' has someone to
    belong to; a story told in the second person whose "you" none of them is gets "Reader"
    (source ``"narrator"``), whose '"…," you say' it is, mentioned wherever a reader-insert
@@ -73,6 +76,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ficlens.readers._cast import CastMember
+from ficlens.stages._letters import CAPITALISED, UPPER
 from ficlens.story import Character, Mention, Story
 
 if TYPE_CHECKING:
@@ -101,14 +105,15 @@ TITLE_RX = "|".join(
     sorted((re.escape(t.capitalize()) for t in TITLES if t not in ("mother", "father", "brother", "sister")),
            key=len, reverse=True)
 )
-_NAME_WORD = r"(?:[OD]['’][A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)"
+_NAME_WORD = rf"(?:[OD]['’]{CAPITALISED}|Ma?c{CAPITALISED}|{CAPITALISED}(?:-{CAPITALISED})?|[{UPPER}]\.)"
 _PARTICLE = r"(?:de|van|von|der|le|la|du|di|da|del|St\.?)"
 _PARTICLES = frozenset(["de", "van", "von", "der", "le", "la", "du", "di", "da", "del"])
 _CANDIDATE = re.compile(
     # "Mr. van der Luyden": after a title, a surname may open with lower-case particles
-    # a title of two or three words, "Detective Inspector", "Lieutenant Colonel", is its last word
-    rf"\b(?:(?P<title>(?:(?:{TITLE_RX})\.?[ \t]+){{0,2}}(?:{TITLE_RX}))\.?\s+(?P<particles>(?:(?:de|van|von|der|du|di|da|del)[ \t]+){{0,2}}))?"
-    rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]+{_PARTICLE}){{0,2}}(?:[ \t]+|[ \t]*\n[ \t]*(?=[A-Z])){_NAME_WORD}){{0,2}})(?!['’]?\w)"
+    # a title of two or three words, "Detective Inspector", "Lieutenant Colonel", is its last word;
+    # a title and its name share a paragraph ("said the Professor.\n\nBrody subsided": two people)
+    rf"\b(?:(?P<title>(?:(?:{TITLE_RX})\.?[ \t]+){{0,2}}(?:{TITLE_RX}))\.?(?:[ \t]+|[ \t]*\n[ \t]*)(?P<particles>(?:(?:de|van|von|der|du|di|da|del)[ \t]+){{0,2}}))?"
+    rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]+{_PARTICLE}){{0,2}}(?:[ \t]+|[ \t]*\n[ \t]*(?=[{UPPER}])){_NAME_WORD}){{0,2}})(?!['’]?\w)"
 )
 # Capitalised words that are almost never a person's name on their own (dialect spellings among
 # them: "Gawd", "Lawd", and "Mis'" and "Marse" before a name, as "Mrs." and "Master").
@@ -315,7 +320,7 @@ class CharacterStage:
         lower = _lower_case_words(text, story)
         # names a speech tag speaks through, or the dialogue calls by again and again
         tagged = _speech_tagged(text) | _called(text, story)
-        possessive = Counter(m.group(1) for m in re.finditer(r"\b([A-Z][a-z]+)['’]s\b", text))
+        possessive = Counter(m.group(1) for m in re.finditer(rf"\b({CAPITALISED})['’]s\b", text))
         placey = _place_like(text, where)
         kept: dict[tuple[str | None, str], int] = {}
         doubtful: list[tuple[str | None, str]] = []
@@ -471,18 +476,24 @@ def first_person(story: Story, limit: int = 200_000) -> bool:
 
 
 def named_narrator(
-    mentions: Sequence[Mention], in_quote: Sequence[bool], speaking: Collection[str] = ()
+    mentions: Sequence[Mention],
+    in_quote: Sequence[bool],
+    speaking: Collection[str] = (),
+    witnesses: Collection[str] | None = None,
 ) -> str | None:
     """The named character who narrates a first-person story: named inside quotations at least
     three times, and half again as often as in the narration (with one added there); not one
-    of ``speaking``, the characters a speech tag names ("says Teo": "I" is not Teo)."""
+    of ``speaking``, the characters a speech tag names ("says Teo": "I" is not Teo); one of
+    ``witnesses`` when given, the characters the dialogue names as "I" directly
+    (``_narration.narrator_witnesses``): "Ivy" may be named only in the dialogue because the
+    narration calls her "Mrs. Pardoe"."""
     inside: Counter[str] = Counter()
     outside: Counter[str] = Counter()
     for m, q in zip(mentions, in_quote):
         (inside if q else outside)[m.character] += 1
     best, best_score = None, 0.0
     for cid, n in inside.items():
-        if cid in speaking:
+        if cid in speaking or (witnesses is not None and cid not in witnesses):
             continue
         score = n / (1 + outside[cid])
         if n >= 3 and score > best_score:
@@ -497,7 +508,13 @@ def _unnamed_narrator(story: Story, chars: Sequence[Character], mentions: Sequen
     story with these characters added."""
     # the narration helpers read the characters stage's vocabulary, so they are imported here
     from ficlens.stages._dialogue import MentionIndex
-    from ficlens.stages._narration import find_narrator, narration, scene_modes, tag_speakers
+    from ficlens.stages._narration import (
+        find_narrator,
+        narration,
+        narrator_witnesses,
+        scene_modes,
+        tag_speakers,
+    )
 
     if first_person(story):
         pronoun = "i"
@@ -512,7 +529,9 @@ def _unnamed_narrator(story: Story, chars: Sequence[Character], mentions: Sequen
     probe.add_layer("characters", chars)
     probe.add_layer("mentions", mentions)
     index = MentionIndex(probe)
-    if pronoun == "i" and named_narrator(index.mentions, index.in_quote, tag_speakers(probe, index)):
+    if pronoun == "i" and named_narrator(
+        index.mentions, index.in_quote, tag_speakers(probe, index), narrator_witnesses(probe, index)
+    ):
         return None
     if find_narrator(probe, index, pronoun=pronoun)[0] is not None:
         return None
@@ -703,7 +722,7 @@ _GENERIC = frozenset(["man", "woman", "men", "women", "people", "girl", "boy", "
 
 
 #: Sisters named together: "the Misses Fairleigh".
-_SISTERS = re.compile(r"\bMisses\s+([A-Z][a-z]+)")
+_SISTERS = re.compile(rf"\bMisses\s+({CAPITALISED})")
 
 
 def _always_after_the(text: str, positions: Sequence[int]) -> bool:
@@ -844,9 +863,9 @@ def rank_of(name: str) -> str | None:
 def _speech_tagged(text: str) -> set[str]:
     """Names that speak in a tag: "said Ronny," "Ronny said"; not "said India was hot"."""
     names: set[str] = set()
-    for m in re.finditer(rf"\b{_SPEECH_VERB}\s+((?:[A-Z][a-z]+\s?){{1,3}}?)(?=\s*[,.;:!?—–]|\s+(?:[a-z]+ly|to|and|with|as|at|again|then|but|in|on|from|while|when|after)\b)", text):
+    for m in re.finditer(rf"\b{_SPEECH_VERB}\s+((?:{CAPITALISED}\s?){{1,3}}?)(?=\s*[,.;:!?—–]|\s+(?:[a-z]+ly|to|and|with|as|at|again|then|but|in|on|from|while|when|after)\b)", text):
         names.add(m.group(1).strip())
-    for m in re.finditer(rf"((?:[A-Z][a-z]+\s){{1,3}}){_SPEECH_VERB}\b", text):
+    for m in re.finditer(rf"((?:{CAPITALISED}\s){{1,3}}){_SPEECH_VERB}\b", text):
         names.add(m.group(1).strip())
     return {n for n in names if n.split(" ")[0] not in STOPWORDS}
 
@@ -872,7 +891,7 @@ def _acts(text: str, positions: Sequence[int]) -> int:
 _VERB_BEFORE = re.compile(rf"\b{_SPEECH_VERB}\s+$")
 _VERB_AFTER = re.compile(rf"\s+{_SPEECH_VERB}\b")
 _ROLE_ACTS = re.compile(_ACTING.pattern + r"|\s+(?:did|does|was|is|would|could|will|can|had)(?:n['’]t)?\b")
-_NAME_AT = re.compile(r"[A-Z][\w'’-]*")
+_NAME_AT = re.compile(rf"[{UPPER}][\w'’-]*")
 
 
 _AFTER_PLACE = re.compile(r"\b(?:at|in|to|from|near|into|towards|through|across|of)\s+$")
@@ -907,7 +926,7 @@ def _kin_names(text: str, story: Story) -> dict[str, list[int]]:
     return {kin: positions for kin, positions in found.items() if kin in named}
 
 
-_CALLED = re.compile(r",\s+([A-Z][a-z]+)(?=[.,!?;])")
+_CALLED = re.compile(rf",\s+({CAPITALISED})(?=[.,!?;])")
 #: Words a quotation puts after a comma like a name and are none ('"Yes, Sahib."').
 _NOT_CALLED = frozenset({"Sahib", "Sahiba", "Signora", "Signorina"})  # "Monsieur" and the like are stop words
 
@@ -1027,7 +1046,7 @@ def _ner_votes(
     return votes
 
 
-_AGED = re.compile(r"\b(old|elder|young|younger)\s+(Mr|Mrs|Miss)\.?\s+([A-Z][a-z]+)\b", re.IGNORECASE)
+_AGED = re.compile(rf"\b(old|elder|young|younger)\s+(Mr|Mrs|Miss)\.?\s+({CAPITALISED})\b", re.IGNORECASE)
 
 
 def _old_and_young(text: str) -> set[tuple[str, str]]:
@@ -1366,7 +1385,7 @@ def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: lis
             continue  # "Maren found him", "Cal caught her eye": the pronoun is someone else
         if m and "*" in window[: m.start()]:
             continue  # "Maren realised. *He thinks…*": a thought in italics, about someone else
-        if m and not re.search(r"[.!?]\s+[A-Z]", window[: m.start()]):
+        if m and not re.search(rf"[.!?]\s+[{UPPER}]", window[: m.start()]):
             votes["male" if m.group(1).lower().startswith("h") and m.group(1).lower() not in ("her", "hers", "herself") else "female"] += 1
     m_, f_ = votes["male"], votes["female"]
     if m_ + f_ >= 2 and max(m_, f_) >= 1.5 * max(1, min(m_, f_)):

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from ficlens.stages._dialogue import SPEECH_VERBS
+from ficlens.stages._letters import CAPITALISED, UPPER
 from ficlens.story import Paragraph, Quote, Story
 
 _DOUBLE_OPEN = "“„«"
@@ -359,7 +360,7 @@ _CLAUSE_END = ".,!?;:…—–-"
 #: How a nested quotation opens: a capital, maybe after a dash, an ellipsis or an underscore of
 #: emphasis, and a word of two letters or more (or "I", "A", "O"): not "'T ain't". An elision
 #: with a capital ("'Tis") is no opening mark for _scan_single unless a closing mark follows it.
-_NESTED_OPENING = re.compile(r"[\s_—–.…-]*(?:[A-Z][a-z]+|[IAO]\b|[A-Z]{2,})")
+_NESTED_OPENING = re.compile(rf"[\s_—–.…-]*(?:{CAPITALISED}|[IAO]\b|[{UPPER}]{{2,}})")
 
 
 def _same_utterance(text: str, prev_end: int, start: int, prev_last: str) -> bool:
@@ -422,7 +423,7 @@ def _tagged_otherwise(between: str, after: str, prev_last: str) -> bool:
     return who[0] != who[1] and verb in SPEECH_VERBS and not set(who) & _NOT_NAMES
 
 
-_NAME_RX = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*"
+_NAME_RX = rf"(?:(?:Mr|Mrs|Ms|Dr|St)\.\s+)?{CAPITALISED}(?:\s+{CAPITALISED})*"
 _TAG_RX = rf"(?:(?P<v1>[a-z]+)\s+(?P<n1>{_NAME_RX})|(?P<n2>{_NAME_RX})\s+(?:[a-z]+ly\s+)?(?P<v2>[a-z]+))"
 #: A tag and nothing else in its sentence: "said Nora." or "Nora said, smiling."
 _TAG_ALONE = re.compile(rf"{_TAG_RX}\b[^.!?\"“”]{{0,60}}\.$")

@@ -29,6 +29,7 @@ from itertools import combinations
 from typing import Literal
 
 from ficlens.stages._dialogue import MentionIndex
+from ficlens.stages._letters import CAPITALISED, LOWER, UPPER
 from ficlens.stages._narration import NOTE_KINDS, Lexicon, scan
 from ficlens.stages.network import Network, build_network, scene_presence
 from ficlens.story import Character, Span, Story
@@ -217,9 +218,9 @@ def ship_name_parts(word: str, names: Sequence[tuple[str, str]]) -> tuple[str, s
 def _ship_names(text: str, a: int, b: int, characters: Sequence[Character]) -> Iterable[DeclaredPairing]:
     """Ship names in ``text[a:b]``: resolved portmanteaus, and unresolved words the notes call a ship."""
     known_words = {t for c in characters for n in (c.name, *c.aliases) for t in _tokens(n)}
-    name_words = [(c.id, w) for c in characters for n in (c.name, *c.aliases) for w in re.findall(r"[A-Z][a-z]+", n)]
+    name_words = [(c.id, w) for c in characters for n in (c.name, *c.aliases) for w in re.findall(CAPITALISED, n)]
     names = {c.id: c.name for c in characters}
-    for m in re.finditer(r"#?\b([A-Z][a-z]{3,}|[A-Z][a-z]+[A-Z][a-z]+)\b", text[a:b]):
+    for m in re.finditer(rf"#?\b([{UPPER}][{LOWER}]{{3,}}|{CAPITALISED}{CAPITALISED})\b", text[a:b]):
         word = m.group(1)
         if word.lower() in known_words:
             continue

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ficlens.stages._dialogue import MentionIndex, compatible
+from ficlens.stages._letters import CAPITALISED
 from ficlens.stages._narration import (
     Focus,
     Mode,
@@ -128,7 +129,7 @@ def _present(body: str) -> bool:
 
 _PAST = re.compile(
     r"\b(?:was|were|had|did|could|would|wasn['’]t|weren['’]t|hadn['’]t|didn['’]t|couldn['’]t|wouldn['’]t)\b"
-    r"|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey|I|[Ww]e|[Yy]ou|[A-Z][a-z]+)\s+(?:[a-z]+ly\s+)?[a-z]{2,}ed\b",
+    r"|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey|I|[Ww]e|[Yy]ou|" + CAPITALISED + r")\s+(?:[a-z]+ly\s+)?[a-z]{2,}ed\b",
 )
 _FINITE_HINT = re.compile(
     r"\b(?:am|is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|shall|should|may|might|"
@@ -156,15 +157,15 @@ _STRAY_QUOTE = re.compile(r"^[\"'“‘]|[.!?…,][\"'”’]\s*$|[\"“”]")
 
 # "…, she thought, …" / "…, Nora wondered." / "…, he told himself."
 _THOUGHT_TAG = re.compile(
-    r",\s+(?P<who>[A-Z][a-z]+|he|she|I|they)\s+"
+    rf",\s+(?P<who>{CAPITALISED}|he|she|I|they)\s+"
     r"(?P<verb>thought|wondered|told\s+(?:her|him|my|them)sel(?:f|ves)|realised|realized|figured|reasoned)"
     r"(?=\s*(?:[,.!?;…]|$))"
 )
 # "She thought: …" / "Nora thought, …"
-_THOUGHT_LEAD = re.compile(r"^(?P<who>[A-Z][a-z]+|He|She|I)\s+(?:thought|wondered)\s*[,:]\s+(?=\S)")
+_THOUGHT_LEAD = re.compile(rf"^(?P<who>{CAPITALISED}|He|She|I)\s+(?:thought|wondered)\s*[,:]\s+(?=\S)")
 # "…, their mother used to say" / "…, he had said"
 _REMEMBERED_TAG = re.compile(
-    r",\s+(?P<who>[A-Z][a-z]+|he|she|they|(?:his|her|their|my|our)\s+[a-z]+)\s+"
+    rf",\s+(?P<who>{CAPITALISED}|he|she|they|(?:his|her|their|my|our)\s+[a-z]+)\s+"
     r"(?:had\s+(?:once\s+)?(?:said|told\s+(?:her|him|me|them))|used\s+to\s+say|would\s+(?:always\s+)?say|"
     r"(?:always|once)\s+said)\b"
 )
@@ -178,7 +179,7 @@ _READING = frozenset(
 )
 _SALUTATION = re.compile(r"^(?:Dear(?:est)?|My dear(?:est)?|To|Hi|Hello|Hey)\b[^.!?]{0,40},$")
 _ITALIC_TAG_AFTER = re.compile(
-    r"^[,—–]?\s*([A-Z][a-z]+|he|she|I)\s+(?:thought|wondered|told\s+(?:her|him|my)self)\b"
+    rf"^[,—–]?\s*({CAPITALISED}|he|she|I)\s+(?:thought|wondered|told\s+(?:her|him|my)self)\b"
 )
 _THINKING = frozenset("thought think thinks thinking wondered wonder wonders realised realized knew decided".split())
 _READING_ONLY = frozenset("read reads reading reread rereads".split())
@@ -446,7 +447,7 @@ def _frame_before(text: str, para_start: int, pos: int, ctx: _Context, paragraph
 
 
 def _tag_thinker(ctx: _Context, a: int, pos: int) -> str | None:
-    m = re.search(r"\b([A-Z][a-z]+|he|she|He|She)\s+(?:thought|wondered|told)", ctx.text[a:pos])
+    m = re.search(rf"\b({CAPITALISED}|he|she|He|She)\s+(?:thought|wondered|told)", ctx.text[a:pos])
     if not m:
         return None
     return _who(ctx, m.group(1), a + m.start(1))
