@@ -187,6 +187,46 @@ def test_speakers_cli_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> Non
     assert result.stderr.strip() == f"error: {tmp_path / 'nope'}: no such file or folder"
 
 
+def test_speakers_cli_training_stories_need_retrain_and_a_real_pdnc_folder(tmp_path: Path) -> None:
+    story = SPEAKER_SETS / "dev"
+    result = CliRunner().invoke(app, ["eval", "speakers", str(story), "--stories", str(story)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --stories needs --retrain: the shipped models are already trained"
+    result = CliRunner().invoke(app, ["eval", "speakers", str(story), "--retrain", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope'}: not a folder; give the PDNC folder that holds data/<Novel>/"
+
+
+def test_speakers_cli_retrain_never_trains_on_the_stories_it_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ficlens.cli.eval_speakers as cli
+    from ficlens.stages.attribution import shipped_models
+
+    seen: list[list[Path]] = []
+
+    def fake(root: Path, stories: list[Path]) -> object:
+        seen.append(stories)
+        return shipped_models()
+
+    monkeypatch.setattr(cli, "_retrained", fake)
+    scored = SPEAKER_SETS / "dev" / "cold-coupling.txt"
+    result = CliRunner().invoke(
+        app, ["eval", "speakers", str(scored), "--retrain", str(SPEAKER_SETS), "--stories", str(SPEAKER_SETS / "dev")]
+    )
+    assert result.exit_code == 0, result.output
+    trained = {p.name for p in seen[0]}
+    assert "cold-coupling.txt" not in trained and "night-shift.md" in trained
+
+
+def test_train_cli_a_missing_story_folder_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "w.json"
+    pdnc = tmp_path / "pdnc"
+    pdnc.mkdir()
+    result = CliRunner().invoke(app, ["train", "attribution", str(pdnc), "-o", str(out), "--stories", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope'}: no such file or folder"
+    assert not out.exists()
+
+
 def test_speakers_fixtures_are_our_stories_of_900_to_2500_words() -> None:
     files = sorted(p for p in SPEAKER_SETS.rglob("*") if p.suffix in (".txt", ".md"))
     assert len([p for p in files if p.parent.name == "dev"]) >= 3
@@ -229,3 +269,11 @@ def test_speakers_accuracy_on_the_heldout_stories(folder: str, speaker: float, a
     assert total.quote_recall is not None and total.quote_recall >= 0.97
     assert total.speaker_accuracy is not None and total.speaker_accuracy >= speaker
     assert total.addressee_accuracy is not None and total.addressee_accuracy >= addressee
+
+
+def test_pdnc_cli_stories_are_for_the_leave_novel_out_models_only(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["eval", "pdnc", str(tmp_path), "--shipped", "--stories", str(SPEAKER_SETS / "dev")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --stories trains the leave-novel-out models; the shipped ones are already trained"

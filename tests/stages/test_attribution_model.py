@@ -197,3 +197,42 @@ def test_attribution_canon_speaker_wins_over_weak_cues_and_conflicts_are_reporte
     untagged = by_text["Same time tomorrow?"]
     assert untagged.speaker == ids["Dev"]
     assert untagged.cue == "canon"
+
+
+def test_training_collects_a_ranking_example_per_attributed_turn_of_an_annotated_story() -> None:
+    from pathlib import Path
+
+    from ficlens.eval.speakers import load_speakers
+    from ficlens.training.attribution import collect_story
+
+    path = Path(__file__).parents[1] / "fixtures" / "speakers" / "dev" / "cold-coupling.txt"
+    data = collect_story(path)
+    _, _, gold = load_speakers(path)
+    named = [g for g in gold if g.speaker]
+    # most named turns become a group whose gold speaker is among its candidates, exactly once
+    assert 0.5 * len(named) < len(data.speaker) <= len(named)
+    assert all(pos.sum() >= 1 and x.shape == (len(pos), len(SPEAKER_FEATURES)) for x, pos in data.speaker)
+    assert data.addressee and data.turns >= len(data.speaker)
+
+
+def test_training_on_stories_pulls_the_model_towards_them() -> None:
+    from ficlens.training.attribution import STORY_REPEAT, fit_models
+
+    assert STORY_REPEAT >= 1
+    novels = [NovelData(f"n{i}", speaker=_ranking_groups(i, 200)) for i in range(4)]
+    # stories whose right candidate is the one feature 3 marks, a cue the novels never use
+    rng = np.random.default_rng(11)
+    groups = []
+    for _ in range(150):
+        k = int(rng.integers(2, 5))
+        x = rng.random((k, len(SPEAKER_FEATURES))) * 0.1
+        gold = int(rng.integers(k))
+        x[gold, 3] = 1.0
+        groups.append((x, np.arange(k) == gold))
+    stories = [NovelData("story", speaker=groups)]
+    rows = [dict(zip(SPEAKER_FEATURES, map(float, row))) for row in groups[0][0]]
+    plain, _ = fit_models(novels)
+    with_stories, _ = fit_models(novels, stories=stories)
+    gold = int(np.argmax(groups[0][1]))
+    assert int(np.argmax(with_stories.scores(rows))) == gold
+    assert with_stories.temperature == plain.temperature  # fitted on the novels alone

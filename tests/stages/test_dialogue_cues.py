@@ -463,6 +463,16 @@ def test_a_clause_opening_with_a_name_and_a_verb_has_its_subject() -> None:
     assert found == [ids["Dr. Marr"], ids["Pugh"]]  # not "nodded to Pugh's cup"
 
 
+def test_a_name_after_a_title_its_mention_leaves_out_still_opens_the_sentence() -> None:
+    # the mention is "Superintendent Moira Haldane"; "Detective" before it is her title too
+    cast = [CastMember("Superintendent Moira Haldane", (), "female"), CastMember("Okoro", (), "female")]
+    text = '"Ma\'am," said Okoro.\n\n"Tell me about Mostyn Street." Detective Superintendent Moira Haldane sounded awake.\n'
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    ids = {c.name: c.id for c in story.characters}
+    beat = text.index(" Detective")
+    assert subjects(story.text, [(beat, len(text))], MentionIndex(story)) == [ids["Superintendent Moira Haldane"]]
+
+
 def test_a_rank_used_alone_to_address_someone_is_the_one_character_with_that_rank() -> None:
     text = (
         "Captain Solberg stood at the chart table with Commander Vask. Ensign Pell found the beacon.\n\n"

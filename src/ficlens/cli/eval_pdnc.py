@@ -29,6 +29,14 @@ def pdnc(
             "(in-sample for the novels they were trained on).",
         ),
     ] = False,
+    stories: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--stories",
+            help="Annotated stories (a file or a folder) the leave-novel-out models also train on, "
+            "as `ficlens train attribution --stories` does; repeat for several.",
+        ),
+    ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON here.")] = None,
 ) -> None:
     """Score quotations, speakers and addressees against PDNC, leave-novel-out by default.
@@ -40,13 +48,20 @@ def pdnc(
 
     if not root.is_dir():
         fail(f"{root}: not a folder; give the PDNC folder that holds data/<Novel>/")
+    if shipped and stories:
+        fail("--stories trains the leave-novel-out models; the shipped ones are already trained")
     with user_errors():
         with console.status("scoring…") as status:
 
             def step(name: str, i: int, total: int) -> None:
                 status.update(f"{name} ({i + 1}/{total})")
 
-            scores, total = evaluate_pdnc(root, novels=novel, with_cast=cast, cross_validate=not shipped, progress=step)
+            try:
+                scores, total = evaluate_pdnc(
+                    root, novels=novel, with_cast=cast, cross_validate=not shipped, stories=stories or [], progress=step
+                )
+            except (FileNotFoundError, ValueError) as exc:
+                fail(str(exc))
     mode = ("gold cast" if cast else "end to end") + (", shipped models" if shipped else ", leave-novel-out")
     table = Table(title=f"PDNC ({mode})", title_justify="left")
     for col in ("novel", "quote R", "quote P", "speaker", "explicit", "anaphoric", "implicit", "addressee", "s"):

@@ -25,17 +25,39 @@ def speakers(
     ],
     show: Annotated[bool, typer.Option("--show", help="List every quotation whose speaker or addressee is wrong.")] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON here.")] = None,
+    retrain: Annotated[
+        Path | None,
+        typer.Option(
+            "--retrain",
+            help="Score models trained here and now on this PDNC folder (and --stories), "
+            "never on the stories being scored, instead of the shipped ones.",
+        ),
+    ] = None,
+    stories: Annotated[
+        list[Path] | None,
+        typer.Option("--stories", help="With --retrain: annotated stories to train on too (files being scored are left out)."),
+    ] = None,
 ) -> None:
     """Score speakers and addressees end to end (no cast given) on stories marked ⟨Speaker→Addressee⟩.
 
     Example: ficlens eval speakers tests/fixtures/speakers/heldout
     """
-    from ficlens.eval.speakers import TAG_KINDS, evaluate_speakers
+    from ficlens.eval.speakers import TAG_KINDS, annotated_files, evaluate_speakers
     from ficlens.writers import write_atomic
 
+    if stories and retrain is None:
+        fail("--stories needs --retrain: the shipped models are already trained")
+    if retrain is not None and not retrain.is_dir():
+        fail(f"{retrain}: not a folder; give the PDNC folder that holds data/<Novel>/")
     with user_errors():
         try:
-            scores, total = evaluate_speakers(paths)
+            models = None
+            if retrain is not None:
+                scored = {f.resolve() for f, _ in annotated_files(paths)}
+                train_on = [f for f, _ in annotated_files(stories or []) if f.resolve() not in scored]
+                with console.status("training…"):
+                    models = _retrained(retrain, train_on)
+            scores, total = evaluate_speakers(paths, models=models)
         except (FileNotFoundError, ValueError) as exc:
             fail(str(exc))
     table = Table(title="speakers (end to end, no cast)", title_justify="left")
@@ -61,3 +83,14 @@ def speakers(
         payload = {"stories": [s.as_dict() for s in scores], "overall": total.as_dict()}
         write_atomic(json_out, json.dumps(payload, indent=2) + "\n")
         console.print(f"wrote {json_out}")
+
+
+def _retrained(root: Path, stories: list[Path]) -> object:
+    """Attribution models trained as the shipped ones are (PDNC with and without the gold
+    cast, and these stories)."""
+    from ficlens.eval.pdnc import novels_in
+    from ficlens.training.attribution import collect_all, collect_stories, fit_models
+
+    paths = novels_in(root)
+    data = [d for with_cast in (True, False) for d in collect_all(paths, with_cast=with_cast).values()]
+    return fit_models(data, stories=collect_stories(stories))

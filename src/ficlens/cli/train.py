@@ -18,10 +18,18 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "stages" / "attribution_w
 def attribution(
     root: Annotated[Path, typer.Argument(help="The PDNC folder (holding data/<Novel>/...).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the models.")] = DEFAULT_OUT,
+    stories: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--stories",
+            help="Stories annotated as `ficlens eval speakers` reads them (a file or a folder) "
+            "to train on as well; repeat for several.",
+        ),
+    ] = None,
 ) -> None:
-    """Train the speaker and addressee rankers on every PDNC novel and write them.
+    """Train the speaker and addressee rankers on every PDNC novel (and annotated stories) and write them.
 
-    Example: ficlens train attribution ../shared/data/pdnc
+    Example: ficlens train attribution ../shared/data/pdnc --stories tests/fixtures/speakers/dev
     """
     from ficlens.stages.attribution import TreeModel, models_from_dict
     from ficlens.training.attribution import train
@@ -34,8 +42,12 @@ def attribution(
             def step(name: str, i: int, total: int) -> None:
                 status.update(f"{name} ({i + 1}/{total})")
 
-            payload = train(root, out, progress=step)
-    console.print(f"trained on {len(payload['novels'])} novels; wrote {out}")
+            try:
+                payload = train(root, out, stories=stories or [], progress=step)
+            except (FileNotFoundError, ValueError) as exc:
+                fail(str(exc))
+    extra = f" and {len(payload['stories'])} stories" if payload["stories"] else ""
+    console.print(f"trained on {len(payload['novels'])} novels{extra}; wrote {out}")
     speaker, _ = models_from_dict(payload)
     if isinstance(speaker, TreeModel):
         top = sorted(speaker.importance().items(), key=lambda kv: -kv[1])[:8]

@@ -284,6 +284,7 @@ def evaluate_pdnc(
     novels: Sequence[str] | None = None,
     with_cast: bool = False,
     cross_validate: bool = False,
+    stories: Sequence[str | Path] = (),
     progress: Any = None,
 ) -> tuple[list[Score], Score]:
     """Run ficlens over PDNC novels and score it.
@@ -294,6 +295,8 @@ def evaluate_pdnc(
         with_cast: feed each novel's ``character_info.csv`` as the cast.
         cross_validate: leave-novel-out: the attribution model for each novel is trained
             on all the other novels under ``root`` (never on the novel itself).
+        stories: annotated stories (files or folders, as ``ficlens eval speakers`` reads
+            them) the leave-novel-out models also train on, as the shipped models do.
         progress: callback ``(novel_name, index, total)``.
 
     RETURNS: per-novel scores and the sum.
@@ -316,11 +319,12 @@ def evaluate_pdnc(
         chosen = paths
     models_for: dict[str, Any] = {}
     if cross_validate:
-        from ficlens.training.attribution import collect_all, fit_models
+        from ficlens.training.attribution import collect_all, collect_stories, fit_models
 
+        story_data = collect_stories(stories, progress=progress) if stories else []
         data = collect_all(paths, with_cast=with_cast, progress=progress)
         for p in chosen:
-            models_for[p.name] = fit_models([d for name, d in data.items() if name != p.name])
+            models_for[p.name] = fit_models([d for name, d in data.items() if name != p.name], stories=story_data)
     scores: list[Score] = []
     total = Score("ALL")
     for i, p in enumerate(chosen):

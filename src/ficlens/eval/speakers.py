@@ -442,7 +442,7 @@ def score_speakers(name: str, story: Story, cast: Sequence[CastEntry], gold: Ite
     return sc
 
 
-def _files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+def annotated_files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
     """Each annotated file under ``paths`` (folders searched recursively), with its display name."""
     out: list[tuple[Path, str]] = []
     for p in map(Path, paths):
@@ -461,21 +461,28 @@ def _files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
 def evaluate_speakers(
     paths: Sequence[str | Path],
     *,
+    models: Any = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[SpeakerScore], SpeakerScore]:
     """Run the default pipeline, without a cast, over annotated stories and score it.
 
     Args:
         paths: annotated files, or folders searched recursively for ``.txt``/``.md`` files.
+        models: the attribution models (speaker, addressee) to use instead of the shipped ones
+            (``ficlens.training.attribution.fit_models``).
         progress: callback ``(story_name, index, total)``.
 
     RETURNS: a score per story, and the total.
     """
     from ficlens._api import build_pipeline
 
-    files = _files(paths)
+    files = annotated_files(paths)
     loaded = [(name, *load_speakers(f)) for f, name in files]  # every file checked before any runs
     pipeline = build_pipeline()
+    if models is not None:
+        for stage in pipeline.stages:
+            if stage.name == "attribution":
+                stage.models = models  # type: ignore[attr-defined]
     scores: list[SpeakerScore] = []
     total = SpeakerScore("TOTAL")
     for i, (name, story, cast, gold) in enumerate(loaded):

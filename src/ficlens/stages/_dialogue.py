@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ficlens.stages.characters import KIN_NAMES, ROLE_TITLES, TITLES, rank_of
+from ficlens.stages.characters import KIN_NAMES, ROLE_TITLES, TITLE_RX, TITLES, rank_of
 from ficlens.story import Mention, Quote, Story
 
 SPEECH_VERBS = frozenset(
@@ -606,14 +606,25 @@ def subjects(text: str, spans: Sequence[tuple[int, int]], index: MentionIndex) -
     out = []
     for a, b in spans:
         for m in index.between(a, b):
-            j = m.start - 1
-            while j >= a and text[j] in " \t\n\"'“”‘’":
-                j -= 1
-            if j < a or text[j] in ".!?;:—":
+            if opens_sentence(text, m.start, a):
                 out.append(m.character)
             elif _CLAUSE_OPENS.search(text, max(a, m.start - 8), m.start) and _DOES.match(text, m.end):
                 out.append(m.character)
     return out
+
+
+def opens_sentence(text: str, pos: int, lo: int = 0) -> bool:
+    """Does the name at ``pos`` open a sentence (or the stretch starting at ``lo``)? Quotation
+    marks before it don't count, nor a title the mention leaves out ("Detective
+    Superintendent Moira Haldane", a mention of "Superintendent Moira Haldane")."""
+    title = _TITLES_BEFORE.search(text, max(lo, pos - 40), pos)
+    j = (title.start() if title else pos) - 1
+    while j >= lo and text[j] in " \t\n\"'“”‘’":
+        j -= 1
+    return j < lo or text[j] in ".!?;:—"
+
+
+_TITLES_BEFORE = re.compile(rf"(?<![\w.])(?:(?:{TITLE_RX})\.?[ \t]+)+$")
 
 
 _CLAUSE_OPENS = re.compile(r"(?:^|\W)(?:and|but|then|when|while|as)\s+$")

@@ -38,6 +38,7 @@ from ficlens.stages._dialogue import (
     build_turns,
     compatible,
     kin_mentions,
+    opens_sentence,
     pronoun_gender,
     rank_address,
     read_tag,
@@ -325,12 +326,21 @@ class TreeModel:
 @lru_cache(maxsize=1)
 def shipped_models() -> tuple[Ranker, Model]:
     """The trained models inside the package, or the hand-set prior if there are none."""
+    data = shipped_weights()
+    if not data:
+        return Model.from_prior(SPEAKER_FEATURES, _PRIOR), Model.from_prior(ADDRESSEE_FEATURES, _ADDR_PRIOR)
+    return models_from_dict(data)
+
+
+def shipped_weights() -> dict[str, Any]:
+    """The JSON of the models inside the package (with what they were trained on: ``novels``,
+    ``stories``), or an empty dict if there are none."""
     try:
         raw = resources.files("ficlens.stages").joinpath("attribution_weights.json").read_text("utf-8")
     except (FileNotFoundError, OSError):
-        return Model.from_prior(SPEAKER_FEATURES, _PRIOR), Model.from_prior(ADDRESSEE_FEATURES, _ADDR_PRIOR)
-    data = json.loads(raw)
-    return models_from_dict(data)
+        return {}
+    data: dict[str, Any] = json.loads(raw)
+    return data
 
 
 def models_from_dict(data: Mapping[str, Any]) -> tuple[Ranker, Model]:
@@ -1359,7 +1369,7 @@ def _ranked_by_gender(
     ``subjects_only``, only names that open a sentence or clause (the likelier antecedents)."""
     out: list[str] = []
     for m in ctx.index.narration_before(pos, limit=limit):
-        if subjects_only and not _opens_clause(ctx.text, m.start):
+        if subjects_only and not opens_sentence(ctx.text, m.start):
             continue
         g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
         if m.character not in out and compatible(g, wanted):
@@ -1367,11 +1377,6 @@ def _ranked_by_gender(
     return out
 
 
-def _opens_clause(text: str, pos: int) -> bool:
-    j = pos - 1
-    while j >= 0 and text[j] in " \t\n\"'“”‘’":
-        j -= 1
-    return j < 0 or text[j] in ".!?;:—"
 
 
 _SELF = re.compile(r"\b(?:I|me|my|myself)\b")

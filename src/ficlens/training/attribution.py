@@ -1,7 +1,9 @@
-"""Train the attribution rankers (speaker and addressee) on PDNC.
+"""Train the attribution rankers (speaker and addressee) on PDNC, and on annotated stories.
 
 Each turn ficlens finds in a novel becomes one ranking example: the candidates' feature
-vectors and which candidate the gold annotation names. The speaker ranker is boosted trees
+vectors and which candidate the gold annotation names. Stories annotated as ``ficlens eval
+speakers`` reads them give examples the same way, run end to end (``collect_story``), and
+count ``STORY_REPEAT`` times. The speaker ranker is boosted trees
 (LightGBM's LambdaRank), whose raw scores are divided by a temperature fitted on novels the
 trees did not see; the addressee ranker is a conditional logit (a softmax over the candidates
 of one turn) with an L2 penalty, fitted by Newton's method with numpy. Both are stored as JSON
@@ -14,10 +16,11 @@ history only as much as history can be trusted at run time, where the history is
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,14 +75,52 @@ def collect(
     story = pipeline(read_text(novel.text))
     ctx = make_context(story)
     mapping = map_characters(story, novel, with_cast=with_cast)
+    golds = [
+        (g.speaker if g and g.speaker not in NON_CHARACTERS else None, tuple(g.addressees) if g else ())
+        for _, g in iter_gold_turns(story, novel)
+    ]
+    return _examples(novel.name, ctx, mapping, golds, history_noise=history_noise, seed=seed)
+
+
+def collect_story(path: str | Path, *, history_noise: float = 0.1, seed: int = 0) -> NovelData:
+    """Ranking examples from one story annotated as ``ficlens eval speakers`` reads them
+    (``ficlens.eval.speakers``), analysed as a user runs it: no cast, the characters ficlens
+    finds, each mapped to the story's cast by the PDNC rule."""
+    from ficlens._api import build_pipeline
+    from ficlens.eval.speakers import _mapping, load_speakers
+
+    story, cast, gold = load_speakers(path)
+    build_pipeline(stages=["structure", "quotations", "characters"])(story)
+    ctx = make_context(story)
+    ends = sorted((g.end - 1, g) for g in gold)
+    at = [e for e, _ in ends]
+    golds: list[tuple[str | None, tuple[str, ...]]] = []
+    for turn in ctx.turns:
+        # the turn's first gold quotation: the first whose closing mark falls inside it
+        i = bisect.bisect_left(at, turn.start)
+        g = ends[i][1] if i < len(ends) and ends[i][0] < turn.end else None
+        golds.append((g.speaker, g.addressees) if g else (None, ()))
+    return _examples(Path(path).name, ctx, _mapping(story, cast), golds, history_noise=history_noise, seed=seed)
+
+
+def _examples(
+    name: str,
+    ctx: Any,
+    mapping: Mapping[str, str],
+    golds: Sequence[tuple[str | None, tuple[str, ...]]],
+    *,
+    history_noise: float,
+    seed: int,
+) -> NovelData:
+    """The ranking examples of one analysed text: ``mapping`` takes a character id to its gold
+    name, ``golds`` gives each turn's gold speaker (None when not a character) and addressees."""
     reverse: dict[str, str] = {}
     for cid in sorted(mapping, key=lambda c: -(ctx.chars[c].mention_count if c in ctx.chars else 0)):
         reverse.setdefault(mapping[cid], cid)
-    data = NovelData(novel.name)
+    data = NovelData(name)
     rng = np.random.default_rng(seed)
     history: list[tuple[str | None, tuple[str, ...]]] = []
-    turns = list(iter_gold_turns(story, novel))
-    gold_ids = [reverse.get(g.speaker) if g and g.speaker not in NON_CHARACTERS else None for _, g in turns]
+    gold_ids = [reverse.get(speaker) if speaker else None for speaker, _ in golds]
     # the speaker of the turn after each, as the addressee ranker reads it: at run time it is
     # decoded, so a share of them (the decoder's error rate) is another character present
     next_speakers = [*gold_ids[1:], None]
@@ -88,20 +129,20 @@ def collect(
         if who and next_rng.random() < NEXT_SPEAKER_NOISE:
             others = [c for c in ctx.present[k + 1] if c != who]  # a next turn exists: ``who`` is its speaker
             next_speakers[k] = others[int(next_rng.integers(len(others)))] if others else None
-    for k, (turn, gold) in enumerate(turns):
+    for k, (turn, (gold_speaker, gold_addressees)) in enumerate(zip(ctx.turns, golds)):
         gold_id = gold_ids[k]
-        gold_addr = tuple(reverse[a] for a in (gold.addressees if gold else ()) if a in reverse)
+        gold_addr = tuple(reverse[a] for a in gold_addressees if a in reverse)
         cands = speaker_candidates(ctx, turn, history)
         if gold_id is not None:
             # a gold character the analysis split in two ("Ralph", "Mr. Denham"): either is right
-            gold_id = next((c for c in cands if mapping.get(c) == gold.speaker), gold_id)  # type: ignore[union-attr]
+            gold_id = next((c for c in cands if mapping.get(c) == gold_speaker), gold_id)
         data.turns += 1
         speaker, addressees = gold_id, gold_addr
         if cands and history_noise and rng.random() < history_noise:
             speaker = cands[int(rng.integers(len(cands)))]
         if gold_id is not None and cands:
             feats, _ = speaker_features(ctx, turn, history, cands)
-            pos = np.array([mapping.get(c) == gold.speaker for c in cands])  # type: ignore[union-attr]
+            pos = np.array([mapping.get(c) == gold_speaker for c in cands])
             if pos.any():
                 x = np.array([_vector(feats[c], SPEAKER_FEATURES) for c in cands], dtype=np.float32)
                 data.speaker.append((x, pos))
@@ -214,6 +255,11 @@ TREE_ROUNDS = 150
 #: One set of trees per feature-sampling seed, averaged (``TreeModel``); 2437 is LightGBM's
 #: default, so the first set is the one ficlens shipped alone before (BENCHMARKS.md).
 TREE_SEEDS: tuple[int, ...] = (2437, 1, 2, 3)
+#: How many times each annotated story's examples count in training, beside PDNC's novels:
+#: the stories are few and short (about 2,800 turns against PDNC's 27,000 in each mode), and
+#: they are the kind of text users bring. Chosen by training without each story set in turn
+#: and scoring it (BENCHMARKS.md: 1, 3 and 6 tried).
+STORY_REPEAT = 3
 #: How often the next turn's speaker, read by the addressee ranker, is replaced in training by
 #: another character present: decoding gets about one turn in six wrong.
 NEXT_SPEAKER_NOISE = 0.15
@@ -265,9 +311,11 @@ def fit_temperature(scored: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
     return float(math.exp(best.x))
 
 
-def fit_speaker_trees(data: Sequence[NovelData]) -> TreeModel:
-    """Speaker trees over every novel in ``data``, with a temperature fitted on novels the
-    trees did not see: trees fitted on half the novels score the other half, and back."""
+def fit_speaker_trees(data: Sequence[NovelData], stories: Sequence[NovelData] = ()) -> TreeModel:
+    """Speaker trees over every novel in ``data`` and every story in ``stories`` (each
+    ``STORY_REPEAT`` times), with a temperature fitted on novels the trees did not see: trees
+    fitted on half the novels score the other half, and back. (The stories stay out of that
+    fit: too few to stand for the turns the confidence is reported on.)"""
     halves = [data[0::2], data[1::2]]
     scored: list[tuple[np.ndarray, np.ndarray]] = []
     if all(halves):
@@ -277,16 +325,21 @@ def fit_speaker_trees(data: Sequence[NovelData]) -> TreeModel:
             raw = _predict(half, np.concatenate([x for x, _ in groups]).astype(np.float64))
             bounds = np.cumsum([len(x) for x, _ in groups])[:-1]
             scored.extend(zip(np.split(raw, bounds), (p for _, p in groups)))
-    boosters = fit_trees([g for d in data for g in d.speaker], len(SPEAKER_FEATURES))
+    everything = [*data, *(list(stories) * STORY_REPEAT)]
+    boosters = fit_trees([g for d in everything for g in d.speaker], len(SPEAKER_FEATURES))
     t = fit_temperature(scored)
     return TreeModel.from_boosters(SPEAKER_FEATURES, boosters, t, CONFIDENCE_SPREAD * t)
 
 
-def fit_models(data: Iterable[NovelData], *, l2: float = 1e-4) -> tuple[TreeModel, Model]:
-    """The speaker trees and the addressee ranker, trained on ``data``."""
+def fit_models(
+    data: Iterable[NovelData], *, stories: Sequence[NovelData] = (), l2: float = 1e-4
+) -> tuple[TreeModel, Model]:
+    """The speaker trees and the addressee ranker, trained on the novels in ``data`` and the
+    annotated ``stories`` (each ``STORY_REPEAT`` times)."""
     items = list(data)
-    aw = fit([g for d in items for g in d.addressee], len(ADDRESSEE_FEATURES), l2=l2)
-    return fit_speaker_trees(items), Model(tuple(ADDRESSEE_FEATURES), tuple(float(x) for x in aw))
+    everything = [*items, *(list(stories) * STORY_REPEAT)]
+    aw = fit([g for d in everything for g in d.addressee], len(ADDRESSEE_FEATURES), l2=l2)
+    return fit_speaker_trees(items, stories), Model(tuple(ADDRESSEE_FEATURES), tuple(float(x) for x in aw))
 
 
 def collect_all(
@@ -303,12 +356,31 @@ def collect_all(
     return out
 
 
-def models_to_dict(models: tuple[TreeModel, Model], *, novels: Sequence[str], note: str = "") -> dict[str, Any]:
+def collect_stories(
+    paths: Sequence[str | Path], *, progress: Callable[[str, int, int], None] | None = None
+) -> list[NovelData]:
+    """Ranking examples from every annotated story under ``paths`` (files, or folders searched
+    recursively), in the format ``ficlens eval speakers`` reads."""
+    from ficlens.eval.speakers import annotated_files
+
+    files = [f for f, _ in annotated_files(paths)]
+    out = []
+    for i, f in enumerate(files):
+        if progress:
+            progress(f"features: {f.name}", i, len(files))
+        out.append(collect_story(f))
+    return out
+
+
+def models_to_dict(
+    models: tuple[TreeModel, Model], *, novels: Sequence[str], stories: Sequence[str] = (), note: str = ""
+) -> dict[str, Any]:
     sp, ad = models
     return {
         "format": 3,
         "trained": _dt.date.today().isoformat(),
         "novels": list(novels),
+        "stories": list(stories),
         "note": note,
         "speaker": {
             "features": list(sp.features),
@@ -324,19 +396,29 @@ def train(
     root: str | Path,
     out: str | Path,
     *,
+    stories: Sequence[str | Path] = (),
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Train on every novel under ``root`` (with and without the gold cast) and write the weights."""
+    """Train on every novel under ``root`` (with and without the gold cast) and the annotated
+    ``stories`` (files or folders), and write the weights."""
     from ficlens.eval.pdnc import novels_in
+    from ficlens.eval.speakers import annotated_files
     from ficlens.writers import write_atomic
 
     paths = novels_in(root)
+    story_files = [f for f, _ in annotated_files(stories)] if stories else []  # every path checked first
     data: list[NovelData] = []
     # both modes, since the shipped model serves stories with a cast and without one. (A second
     # round on the history a first model predicts was dropped: leave-novel-out it scored lower.)
     for with_cast in (True, False):
         data.extend(collect_all(paths, with_cast=with_cast, progress=progress).values())
-    models = fit_models(data)
-    payload = models_to_dict(models, novels=[p.name for p in paths], note="trained with and without the gold cast")
+    story_data = collect_stories(story_files, progress=progress)
+    models = fit_models(data, stories=story_data)
+    note = "trained with and without the gold cast"
+    if story_files:
+        note += f", and on {len(story_files)} annotated stories ({STORY_REPEAT} times each)"
+    payload = models_to_dict(
+        models, novels=[p.name for p in paths], stories=[f.as_posix() for f in story_files], note=note
+    )
     write_atomic(out, json.dumps(payload, indent=2) + "\n")
     return payload
