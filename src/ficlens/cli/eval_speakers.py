@@ -88,9 +88,6 @@ def speakers(
 def _retrained(root: Path, stories: list[Path]) -> object:
     """Attribution models trained as the shipped ones are (PDNC with and without the gold
     cast, and these stories)."""
-    from ficlens.eval.pdnc import novels_in
-    from ficlens.training.attribution import collect_all, collect_stories, fit_models
+    from ficlens.training.attribution import train_models
 
-    paths = novels_in(root)
-    data = [d for with_cast in (True, False) for d in collect_all(paths, with_cast=with_cast).values()]
-    return fit_models(data, stories=collect_stories(stories))
+    return train_models(root, stories=stories)[0]

@@ -392,6 +392,28 @@ def models_to_dict(
     }
 
 
+def train_models(
+    root: str | Path,
+    *,
+    stories: Sequence[str | Path] = (),
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[tuple[TreeModel, Model], list[Path], list[Path]]:
+    """The models ``train`` writes: trained on every novel under ``root`` (with and without the
+    gold cast) and the annotated ``stories`` (files or folders). Returns them, the novels'
+    folders and the story files."""
+    from ficlens.eval.pdnc import novels_in
+    from ficlens.eval.speakers import annotated_files
+
+    paths = novels_in(root)
+    story_files = [f for f, _ in annotated_files(stories)] if stories else []  # every path checked first
+    data: list[NovelData] = []
+    # both modes, since the shipped model serves stories with a cast and without one. (A second
+    # round on the history a first model predicts was dropped: leave-novel-out it scored lower.)
+    for with_cast in (True, False):
+        data.extend(collect_all(paths, with_cast=with_cast, progress=progress).values())
+    return fit_models(data, stories=collect_stories(story_files, progress=progress)), paths, story_files
+
+
 def train(
     root: str | Path,
     out: str | Path,
@@ -401,19 +423,9 @@ def train(
 ) -> dict[str, Any]:
     """Train on every novel under ``root`` (with and without the gold cast) and the annotated
     ``stories`` (files or folders), and write the weights."""
-    from ficlens.eval.pdnc import novels_in
-    from ficlens.eval.speakers import annotated_files
     from ficlens.writers import write_atomic
 
-    paths = novels_in(root)
-    story_files = [f for f, _ in annotated_files(stories)] if stories else []  # every path checked first
-    data: list[NovelData] = []
-    # both modes, since the shipped model serves stories with a cast and without one. (A second
-    # round on the history a first model predicts was dropped: leave-novel-out it scored lower.)
-    for with_cast in (True, False):
-        data.extend(collect_all(paths, with_cast=with_cast, progress=progress).values())
-    story_data = collect_stories(story_files, progress=progress)
-    models = fit_models(data, stories=story_data)
+    models, paths, story_files = train_models(root, stories=stories, progress=progress)
     note = "trained with and without the gold cast"
     if story_files:
         note += f", and on {len(story_files)} annotated stories ({STORY_REPEAT} times each)"
