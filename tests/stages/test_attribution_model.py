@@ -230,9 +230,13 @@ def test_training_on_stories_pulls_the_model_towards_them() -> None:
         x[gold, 3] = 1.0
         groups.append((x, np.arange(k) == gold))
     stories = [NovelData("story", speaker=groups)]
-    rows = [dict(zip(SPEAKER_FEATURES, map(float, row))) for row in groups[0][0]]
     plain, _ = fit_models(novels)
     with_stories, _ = fit_models(novels, stories=stories)
-    gold = int(np.argmax(groups[0][1]))
-    assert int(np.argmax(with_stories.scores(rows))) == gold
+
+    def right(model: TreeModel) -> float:
+        picks = [int(np.argmax(model.scores([dict(zip(SPEAKER_FEATURES, map(float, r))) for r in x]))) for x, _ in groups]
+        return float(np.mean([pos[i] for i, (_, pos) in zip(picks, groups)]))
+
+    # the novels alone don't know the stories' cue (measured 0.41); with the stories, 1.0
+    assert right(plain) < 0.7 and right(with_stories) > 0.9
     assert with_stories.temperature == plain.temperature  # fitted on the novels alone

@@ -729,8 +729,8 @@ def _family(story: Story, index: MentionIndex, taken: set[int]) -> list[Mention]
     narration names one character by that kin word twice or more ("Mum said", "Dad got the fire
     going"): a family story calls the parents so, and "their mother" in the tags ("said their
     mother"). Not a "Mamma" only the dialogue says, as a novel's daughters do: there "her
-    mother" is the family's Mrs. Kin the surname rule above resolved (``taken``) stay as they
-    are."""
+    mother" is the family's Mrs. …, which the surname rule above resolves. The kin phrases it
+    resolved (``taken``, their start offsets) stay as they are."""
     named: dict[tuple[str, str], list[str]] = {}
     for c in story.characters:
         for word in (c.name, *c.aliases):

@@ -1377,8 +1377,6 @@ def _ranked_by_gender(
     return out
 
 
-
-
 _SELF = re.compile(r"\b(?:I|me|my|myself)\b")
 
 
