@@ -77,6 +77,7 @@ from typing import TYPE_CHECKING
 
 from ficlens.readers._cast import CastMember
 from ficlens.stages._letters import CAPITALISED, UPPER
+from ficlens.stages._name_gender import name_gender
 from ficlens.story import Character, Mention, Story
 
 if TYPE_CHECKING:
@@ -305,7 +306,9 @@ class CharacterStage:
             gender = member.gender
             if gender == "unknown":
                 # the cast leaves it open: the story's pronouns may tell
-                gender = _title_gender(member) or GIVEN_NAMES.get(member.name.split()[0]) or pronoun_gender(text, found)
+                gender = _title_gender(member) or GIVEN_NAMES.get(member.name.split()[0]) or _name_or_pronouns(
+                    member.name.split()[0], _pronoun_votes(text, found)
+                )
             chars.append(Character(cid, member.name, member.aliases, gender, len(found), "cast"))  # type: ignore[arg-type]
             for s, e, alias in found:
                 kind = "title" if alias.split(" ")[0].rstrip(".").lower() in TITLES else "name"
@@ -1358,22 +1361,34 @@ def _display_name(c: _Cluster, rare: frozenset[str] = frozenset()) -> str:
 
 def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: list[int] | None = None) -> str:
     """The cluster's title gender (when titled names are a tenth of its mentions or more),
-    else its first name's, else a vote of the pronouns that follow its mentions, up to the
-    next character's name (in "Dev knew that Nora would snatch it if she could" the "she" is
-    Nora's, not Dev's), else the title's after all. ``starts``: where every mention starts,
-    sorted."""
+    else its first name's on the lists of this module, else the pronouns' or the name's usual
+    one (``_name_or_pronouns``), else the title's after all. ``starts``: where every mention
+    starts, sorted."""
     g = _cluster_gender(c)
     titled = sum(n for name, n in c.names.items() if " " in name and name.split(" ")[0].rstrip(".").lower() in TITLES)
     if g != "unknown" and titled >= 0.1 * c.total:
         return g
     # "Madame General" four times against "General" two hundred: the pronouns decide
-    other = GIVEN_NAMES.get(c.first or "") or KIN_NAMES.get(c.first or "") or pronoun_gender(text, found, starts)
+    other = GIVEN_NAMES.get(c.first or "") or KIN_NAMES.get(c.first or "")
+    if not other:
+        other = _name_or_pronouns(c.first or "", _pronoun_votes(text, found, starts))
     return other if other != "unknown" else g
 
 
-def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: list[int] | None = None) -> str:
-    """Gender from the pronouns that follow a character's mentions, up to the next mention
-    of anyone (``starts``, sorted), within the sentence and its paragraph ('"Cal—"' ends a
+def _name_or_pronouns(first: str, votes: Counter[str]) -> str:
+    """The pronouns' gender when they settle it, else the usual gender of the first name
+    ("Doris", "Hana", from a list of 15,000 given names), else the one pronoun there is
+    ("By dark Mae had the pot on; she…" against a "him" after "Tilly caught"), else unknown."""
+    settled = _decide_votes(votes, single=False)
+    if settled != "unknown":
+        return settled
+    return name_gender(first) or _decide_votes(votes, single=True)
+
+
+def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: list[int] | None = None) -> Counter[str]:
+    """The genders of the pronouns that follow a character's mentions, up to the next mention
+    of anyone (``starts``, sorted; in "Dev knew that Nora would snatch it if she could" the
+    "she" is Nora's, not Dev's), within the sentence and its paragraph ('"Cal—"' ends a
     paragraph; the "She" that opens the next is not Cal)."""
     starts = starts or []
     votes: Counter[str] = Counter()
@@ -1387,9 +1402,15 @@ def pronoun_gender(text: str, found: Sequence[tuple[int, int, str]], starts: lis
             continue  # "Maren realised. *He thinks…*": a thought in italics, about someone else
         if m and not re.search(rf"[.!?]\s+[{UPPER}]", window[: m.start()]):
             votes["male" if m.group(1).lower().startswith("h") and m.group(1).lower() not in ("her", "hers", "herself") else "female"] += 1
+    return votes
+
+
+def _decide_votes(votes: Counter[str], *, single: bool) -> str:
+    """The gender of two votes or more when one side has half as many again as the other;
+    with ``single``, also of a lone vote."""
     m_, f_ = votes["male"], votes["female"]
     if m_ + f_ >= 2 and max(m_, f_) >= 1.5 * max(1, min(m_, f_)):
         return "male" if m_ > f_ else "female"
-    if m_ + f_ == 1:
+    if single and m_ + f_ == 1:
         return "male" if m_ else "female"
     return "unknown"
