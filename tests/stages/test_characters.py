@@ -646,3 +646,18 @@ def test_characters_lady_and_a_surname_is_not_the_daughter_the_story_calls_miss(
     story = _analyze(text)
     assert _who(story, "Lady Harcastle").id != _who(story, "Clara").id
     assert _who(story, "Clara").id == _who(story, "Miss Clara Harcastle").id
+
+
+def test_a_character_named_only_in_the_declared_pairing_and_once_in_the_story() -> None:
+    # Ansel's point of view: the story calls him "Tarrow" once, and "Castell" once is Jory
+    text = (
+        "Title: Fish and Spite\nPairing: Ansel Tarrow/Jory Castell\n\n"
+        "The storm had been at the tower since noon. He had the kettle on when the door banged.\n\n"
+        '"You\'ll put the kettle on for nobody, Tarrow," Jory said, dripping on the mat.\n\n'
+        '"It\'s on already," he said.\n\n'
+        "Jory sat by the stove, and for once in his life Castell took his boots off.\n\n"
+        '"Tea, then," said Jory.\n'
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+    chars = {c.name: set(c.aliases) for c in story.characters}
+    assert chars == {"Jory": {"Castell", "Jory Castell"}, "Tarrow": {"Ansel Tarrow"}}

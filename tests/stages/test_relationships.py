@@ -56,6 +56,12 @@ def test_relationships_low_tide_header_and_ship_name(analyzed: Callable[..., Sto
     assert rels.pairs[0].source == "declared"
 
 
+def test_relationships_a_header_pairing_stops_at_its_line() -> None:
+    text = "Pairing: Ansel Tarrow/Jory Castell\nRating: Teen\n\n" + "The storm had been at the tower since noon.\n"
+    declared = ficlens.analyze(text).layer("relationships").declared
+    assert {d.names for d in declared} == {("Ansel Tarrow", "Jory Castell")}
+
+
 def test_relationships_inferred_romance_without_declaration() -> None:
     text = (
         "The lamp room was cold. Ada sat on the step while Cole wound the clock.\n\n"

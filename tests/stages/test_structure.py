@@ -66,6 +66,16 @@ def test_structure_authors_note_after_a_chapter_heading() -> None:
     assert [c.title for c in _of_kind(story, "chapter")] == ["Chapter 3", "Chapter 4"]
 
 
+def test_structure_authors_note_after_the_title_line() -> None:
+    story = _structure(f"Low Water\n\nA/N: Set after 2x05. Nora/Dev forever.\n\n{BODY}")
+    notes = _of_kind(story, "notes")
+    assert [story.text[n.start : n.end] for n in notes] == ["A/N: Set after 2x05. Nora/Dev forever."]
+    assert [t.split()[0] for t in _para_texts(story)] == ["Low", "The", "Dev"]
+    # an opening line that is a sentence is no title: a note-like paragraph after it is text
+    story = _structure(f"The tide was out.\n\nNotes: three names and a date.\n\n{BODY}")
+    assert not _of_kind(story, "notes")
+
+
 @pytest.mark.parametrize(
     "opening",
     [

@@ -24,7 +24,10 @@ Without one, people are found from the text alone:
    acts ("Mags nearly fell"), and so is a name the recogniser does not know ("Nneka") that
    acts twice and never follows "at", "in" or "the"; a name used mostly in lower case is a
    word ("Will", "Hope"), not counting text messages written all in lower case ("cal
-   invited people");
+   invited people"); a name the work declares (a "Characters:" or "Pairing:" line, an
+   "A/B" pairing in its notes) is kept when the story uses it once, and its full name joins
+   the parts the story uses alone ("Pairing: Ansel Tarrow/Jory Castell" makes "Castell" Jory,
+   and "Tarrow", called so once, a character);
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
@@ -48,8 +51,10 @@ Without one, people are found from the text alone:
    Inspector Rhiannon Okoro" is Inspector Rhiannon Okoro, and Rhiannon; "Dr. Kemp" is "Doctor
    Kemp");
 5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
-   that follow their mentions in narration (not the object of the name's own verb, "Maren
-   found him", "Cal caught her eye", nor the "He" of a thought in italics); a title in a
+   that follow their mentions in narration when two or more agree (not the object of the
+   name's own verb, "Maren found him", "Cal caught her eye", nor the "He" of a thought in
+   italics), then by the usual gender of the first name (``_name_gender``: "Doris", "Hana"),
+   then by a single pronoun; a title in a
    sliver of a character's mentions ("Madame General" against "the General") leaves it to
    the pronouns. "Mrs. Hilbery" stays
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
@@ -249,7 +254,7 @@ class CharacterStage:
     """Find the characters (or take them from a cast) and every mention of them by name."""
 
     name = "characters"
-    requires: tuple[str, ...] = ("paragraphs", "quotes")
+    requires: tuple[str, ...] = ("paragraphs", "sections", "quotes")
     provides: tuple[str, ...] = ("characters", "mentions")
 
     def __init__(self, *, cast: Sequence[CastMember] | None = None, min_mentions: int = 2, use_ner: bool = True):
@@ -322,7 +327,9 @@ class CharacterStage:
         counts, where = find_candidates(text)
         lower = _lower_case_words(text, story)
         # names a speech tag speaks through, or the dialogue calls by again and again
-        tagged = _speech_tagged(text) | _called(text, story)
+        declared = _declared(story)
+        declared_words = frozenset(w for name in declared for w in name.split(" "))
+        tagged = _speech_tagged(text) | _called(text, story) | declared_words
         possessive = Counter(m.group(1) for m in re.finditer(rf"\b({CAPITALISED})['’]s\b", text))
         placey = _place_like(text, where)
         kept: dict[tuple[str | None, str], int] = {}
@@ -375,13 +382,13 @@ class CharacterStage:
         for kin, positions in _kin_names(text, story).items():
             kept[(None, kin)] = len(positions)
             where[(None, kin)] = positions
-        rare = _keep_full_names(text, kept, where, placey)
+        rare = _keep_full_names(text, kept, where, placey) | _declared_full_names(declared, kept, where)
         sisters = {m.group(1) for m in _SISTERS.finditer(text)}
         clusters = _cluster(kept, where, _old_and_young(text), _said_only(story, kept, where), sisters)
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
         _roles_alone(text, clusters)
         guarded = _word_first_names(clusters)
-        chars, mentions = self._characters(text, story, clusters, rare, guarded)
+        chars, mentions = self._characters(text, story, clusters, rare, guarded, declared_words)
         return chars, mentions
 
     def _characters(
@@ -391,7 +398,10 @@ class CharacterStage:
         clusters: list[_Cluster],
         rare: frozenset[str] = frozenset(),
         guarded: frozenset[str] = frozenset(),
+        declared: frozenset[str] = frozenset(),
     ) -> tuple[list[Character], list[Mention]]:
+        """Characters and mentions of the clusters named often enough: ``min_mentions`` times,
+        or once for a name the work declares (``declared`` words)."""
         alias_owner: dict[str, int] = {}
         for i, c in enumerate(clusters):
             for name in c.names:
@@ -402,7 +412,11 @@ class CharacterStage:
         for s, e, alias in hits:
             by_cluster[alias_owner[alias]].append((s, e, alias))
         ordered = sorted(
-            (i for i in range(len(clusters)) if len(by_cluster.get(i, [])) >= self.min_mentions),
+            (
+                i for i in range(len(clusters))
+                if len(by_cluster.get(i, [])) >= self.min_mentions
+                or (by_cluster.get(i) and any(w in declared for n in clusters[i].names for w in n.split(" ")))
+            ),
             key=lambda i: -len(by_cluster[i]),
         )
         chars: list[Character] = []
@@ -599,6 +613,23 @@ def _keep_full_names(
             kept[key] = len(positions)
             rescued.add(name)
     return frozenset(rescued)
+
+
+def _declared_full_names(
+    declared: Sequence[str], kept: dict[tuple[str | None, str], int], where: dict[tuple[str | None, str], list[int]]
+) -> frozenset[str]:
+    """Keep the full names a work declares whose first name or surname the story uses alone
+    ("Jory Castell" for "Jory" and "Castell"), though the story never writes them: clustering
+    then joins the two. Like ``_keep_full_names``, returns them: aliases, not display names."""
+    singles = {name for title, name in kept if title is None and " " not in name}
+    added = set()
+    for full in declared:
+        words = full.split(" ")
+        if len(words) > 1 and (None, full) not in kept and (words[0] in singles or words[-1] in singles):
+            kept[(None, full)] = 0
+            where.setdefault((None, full), [])
+            added.add(full)
+    return frozenset(added)
 
 
 _MONTH_BEFORE = re.compile(r"\b(?:in|of|since|until|till|by|early|late|last|next|mid|this|that|every)\s+$", re.IGNORECASE)
@@ -941,6 +972,28 @@ def _called(text: str, story: Story) -> set[str]:
         m.group(1) for q in story.quotes if q.kind != "embedded" for m in _CALLED.finditer(text, q.start, q.end)
     )
     return {name for name, n in counts.items() if n >= 2 and name not in STOPWORDS and name not in _NOT_CALLED}
+
+
+#: Characters an archive declares that are no name in the story: "Original Female Character(s)",
+#: "Reader", "You".
+_NOT_DECLARED_NAMES = re.compile(r"^(?:Original\b|Reader$|You$)")
+
+
+def _declared(story: Story) -> list[str]:
+    """The names a work declares ("Characters: …", "Pairing: Ansel Tarrow/Jory Castell", "Vane/
+    Quill endgame" in the notes), as their capitalised words without titles: a fan work's
+    point-of-view character may be named nowhere else but once in the dialogue ('…, Tarrow'),
+    and is a character all the same."""
+    from ficlens.stages.relationships import declared_names
+
+    out = []
+    for name in declared_names(story):
+        if _NOT_DECLARED_NAMES.match(name.strip()):
+            continue
+        words = [w for w in re.findall(CAPITALISED, name) if w not in STOPWORDS and w.lower() not in TITLES]
+        if words:
+            out.append(" ".join(words))
+    return out
 
 
 def _unknown_person(text: str, positions: Sequence[int], votes: Counter[str]) -> bool:

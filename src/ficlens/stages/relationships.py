@@ -32,7 +32,7 @@ from ficlens.stages._dialogue import MentionIndex
 from ficlens.stages._letters import CAPITALISED, LOWER, UPPER
 from ficlens.stages._narration import NOTE_KINDS, Lexicon, scan
 from ficlens.stages.network import Network, build_network, scene_presence
-from ficlens.story import Character, Span, Story
+from ficlens.story import Character, Section, Span, Story
 
 __all__ = [
     "DeclaredPairing",
@@ -161,7 +161,7 @@ def resolve_name(name: str, characters: Sequence[Character]) -> str | None:
     return best[0][1]
 
 
-_NAME = r"[A-Z][\w'’.\-]*[\w](?:\s+(?:\"[^\"]+\"|“[^”]+”|[A-Z][\w'’.\-]*[\w])){0,3}"
+_NAME = r"[A-Z][\w'’.\-]*[\w](?:[ \t]+(?:\"[^\"]+\"|“[^”]+”|[A-Z][\w'’.\-]*[\w])){0,3}"  # on one line
 _PAIRING = re.compile(rf"({_NAME}(?:\s*(?:/|&|\s[xX×]\s)\s*{_NAME})+)")
 _SEPARATOR = re.compile(r"\s*(/|&|\s[xX×]\s)\s*")
 _DECLARING = re.compile(r"\b(?:pairings?|ships?|shipping|relationships?|otp|romance|slash|femslash|het)\b", re.I)
@@ -245,6 +245,40 @@ def _only_capitalised(word: str, text: str) -> bool:
 # -- declared pairings --------------------------------------------------------------------------
 
 
+def declared_names(story: Story) -> list[str]:
+    """The names in what a work declares, read before any character is known: its declared
+    characters, the names of its declared pairings, and those of the "A/B" pairings in its
+    notes, summary and front matter (an "A & B" or "A x B" there only on a line that speaks of
+    pairings), as the characters stage reads them."""
+    names = list(story.metadata.characters)
+    for rel in story.metadata.relationships:
+        if parsed := parse_pairing(rel):
+            names.extend(parsed[0])
+    for sec in _note_sections(story):
+        for m, (found, form) in _pairings_in(story.text, sec):
+            if _says_pairing(story.text, m, form):
+                names.extend(found)
+    return names
+
+
+def _note_sections(story: Story) -> list[Section]:
+    return sorted((s for s in story.sections if s.kind in NOTE_KINDS), key=lambda s: s.start)
+
+
+def _pairings_in(text: str, sec: Section) -> Iterable[tuple[re.Match[str], tuple[list[str], Literal["slash", "ampersand"]]]]:
+    """Every pairing written in a section of notes, summary or front matter, with its match."""
+    for m in _PAIRING.finditer(text, sec.start, sec.end):
+        if parsed := parse_pairing(m.group(1)):
+            yield m, parsed
+
+
+def _says_pairing(text: str, m: re.Match[str], form: str) -> bool:
+    """Whether a pairing the characters cannot account for is one anyway: written "A/B", or
+    on a line that speaks of pairings ("thanks to Sam & Alex" is none)."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    return (form != "ampersand" and "/" in m.group(1)) or _DECLARING.search(text[line_start : m.start()]) is not None
+
+
 def declared_pairings(story: Story) -> list[DeclaredPairing]:
     """Pairings from the metadata, then from notes, summary and front matter (deduplicated)."""
     chars = story.characters
@@ -262,17 +296,11 @@ def declared_pairings(story: Story) -> list[DeclaredPairing]:
             )
         )
     text = story.text
-    for sec in sorted((s for s in story.sections if s.kind in NOTE_KINDS), key=lambda s: s.start):
-        for m in _PAIRING.finditer(text, sec.start, sec.end):
-            parsed = parse_pairing(m.group(1))
-            if not parsed:
-                continue
-            names, form = parsed
+    for sec in _note_sections(story):
+        for m, (names, form) in _pairings_in(text, sec):
             ids = [resolve_name(n, chars) for n in names]
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            context = text[line_start : m.start()]
-            if not all(ids) and (form == "ampersand" or "/" not in m.group(1)) and not _DECLARING.search(context):
-                continue  # "thanks to Sam & Alex": not a pairing unless the line says so
+            if not all(ids) and not _says_pairing(text, m, form):
+                continue
             out.append(
                 DeclaredPairing(
                     m.group(1), tuple(names), tuple(i for i in ids if i),

@@ -9,7 +9,8 @@ chapters, notes or a summary (AO3 HTML, EPUB) and falls back on the text's own s
 * a chapter starts at a short heading line (``Chapter 3``, ``CHAPTER III.``, ``Part Two``,
   ``Prologue``) or a Markdown heading;
 * author's notes are ``A/N:``/``Author's Note``/``Disclaimer`` paragraphs at the start or end
-  of the story or of a chapter; a leading ``Key: value`` block is front matter.
+  of the story (after its title line, if it opens with one) or of a chapter; a leading
+  ``Key: value`` block is front matter.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ def _lines(text: str) -> list[tuple[int, int]]:
         body = m.group(0).rstrip("\r\n")
         out.append((m.start(), m.start() + len(body)))
     return out
+
+
+def _title_like(s: str) -> bool:
+    """A story's opening line that reads as its title: one short line, no speech, no stop."""
+    s = s.strip()
+    return 0 < len(s) <= 80 and "\n" not in s and s[0] not in "\"'“‘" and s[-1] not in ".,;:!?\"'”’"
 
 
 def _is_break(s: str) -> bool:
@@ -202,6 +209,8 @@ class StructureStage:
             if b.kind != "note" or i < first_body or i > last_body:
                 continue
             before = blocks[i - 1].kind if i else "heading"
+            if i == 1 and _title_like(text[blocks[0].start : blocks[0].end]):
+                before = "heading"  # "By the Fire", then "A/N: Set during season two…"
             after = blocks[i + 1].kind if i + 1 < len(blocks) else "heading"
             if before not in ("heading", "note", "break") and after not in ("heading", "note"):
                 b.kind = "text"
