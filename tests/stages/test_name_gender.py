@@ -23,7 +23,6 @@ def test_common_names_have_their_usual_gender_and_shared_ones_none() -> None:
     assert name_gender("Norman") == "male"
     assert name_gender("HANA") == "female"
     assert name_gender("Inés") == "female"  # accents do not matter
-    assert name_gender("Mary-Jane") == "female"  # a double name goes by its first part
     assert name_gender("Jamie") is None  # borne by both
     assert name_gender("Zzyzx") is None
     assert name_gender("") is None

@@ -35,14 +35,11 @@ _ENTRY = re.compile(r'"([^"\\]+)": \[\d+, (\d+), ([0-9.e-]+)')
 def name_gender(name: str) -> str | None:
     """``"female"`` or ``"male"`` when ``name`` is a common given name that nearly always
     goes with that gender, else ``None`` (an unknown, rare or shared name: "Jamie", "Kit").
-    Case and accents do not matter ("Inés" is "ines"); a double name goes by its first part."""
+    Case and accents do not matter ("Inés" is "ines")."""
     key = _key(name)
     if not key:
         return None
-    table = _table()
-    share = table.get(key)
-    if share is None and "-" in key:
-        share = table.get(key.split("-")[0])  # "Mary-Jane" as "Mary"; not "Jean-Luc" ("Jean" is shared)
+    share = _table().get(key)
     if share is None:
         return None
     return "female" if share >= 1 - SURE else "male"
