@@ -169,12 +169,14 @@ def test_attribution_the_tag_nearest_the_quote_wins() -> None:
 
 @pytest.mark.parametrize(
     ("tag", "speaker"),
-    [("said the young man", "Dev"), ("said the girl", "Nora"), ("her companion replied", "Dev")],
-    ids=["the-young-man", "the-girl", "her-companion"],
+    [("said the young man", "Dev"), ("said the girl", "Nora")],
+    ids=["the-young-man", "the-girl"],
 )
 def test_attribution_a_description_in_the_tag_points_to_its_character(tag: str, speaker: str) -> None:
-    # a tag that describes the speaker instead of naming them: gender of "man"/"girl", and "her
-    # companion" is not the woman "her" refers to
+    # a tag that describes the speaker instead of naming them: the gender of "man" and "girl".
+    # (Not "her companion replied": the trees give the woman "her" refers to and the man the same
+    # even chance whether the tag says "her" or "his"; on PDNC that woman is the speaker in 18 of
+    # 146 such tags, and ruling her out costs 16 of them. BENCHMARKS.md, session 16.)
     story = ficlens.analyze(
         HARBOUR + "The young man beside Nora, Dev, laughed at the girl. Nora looked at the sea.\n\n"
         f'"The chips are cold," {tag}.\n'
