@@ -1429,9 +1429,10 @@ def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: l
 
 
 def _name_or_pronouns(first: str, votes: Counter[str]) -> str:
-    """The pronouns' gender when they settle it, else the usual gender of the first name
-    ("Doris", "Hana", from a list of 15,000 given names), else the one pronoun there is
-    ("By dark Mae had the pot on; she…" against a "him" after "Tilly caught"), else unknown."""
+    """The pronouns' gender when two or more settle it, else the usual gender of the first
+    name ("Doris", "Hana", from a list of 15,000 given names), else the one pronoun there is,
+    else unknown. A lone pronoun is often another's ("Tilly found him in the boathouse"), so
+    it does not outweigh the name."""
     settled = _decide_votes(votes, single=False)
     if settled != "unknown":
         return settled
