@@ -182,6 +182,13 @@ ADDRESSEE_FEATURES: tuple[str, ...] = (
     "next_turn_speaker",
     "narrator",
 )
+#: Every two addressee cues together ("vocative&next_turn_speaker", "in_quote_mention&next_speaker":
+#: "Want me to wake Dex?" before Dex speaks is not spoken to Dex), as one more feature each: one
+#: weight a cue is too little when stories and novels weigh the next speaker differently.
+_ADDR_PAIRS: tuple[tuple[str, str, str], ...] = tuple(
+    (a, b, f"{a}&{b}") for i, a in enumerate(ADDRESSEE_FEATURES) for b in ADDRESSEE_FEATURES[i + 1 :]
+)
+ADDRESSEE_FEATURES = ADDRESSEE_FEATURES + tuple(name for _a, _b, name in _ADDR_PAIRS)
 
 #: Features the model reads (speaker, then addressee) and their hand-set starting weights,
 #: used only when no trained weights ship with the package.
@@ -1526,6 +1533,9 @@ def addressee_features(
         # spoken to is named, and "I" would make the narrator everyone's listener)
         f["recency"] = math.exp(-_distance(ctx, c, recent, turn, by_name=True) / 3.0)
         f["log_mentions"] = math.log1p(ctx.chars[c].mention_count) / math.log1p(total_mentions)
+        for first, second, pair in _ADDR_PAIRS:
+            if first in f and second in f:
+                f[pair] = f[first] * f[second]
         out[c] = f
     return out
 
