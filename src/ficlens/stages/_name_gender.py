@@ -87,7 +87,7 @@ def build_table(data: str) -> dict[str, float]:
 def _cache_dir() -> Path:
     import platformdirs
 
-    return Path(platformdirs.user_cache_path("ficlens"))
+    return platformdirs.user_cache_path("ficlens")
 
 
 def _write_atomically(path: Path, text: str) -> None:

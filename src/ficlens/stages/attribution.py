@@ -182,9 +182,9 @@ ADDRESSEE_FEATURES: tuple[str, ...] = (
     "next_turn_speaker",
     "narrator",
 )
-#: Every two addressee cues together ("vocative&next_turn_speaker", "in_quote_mention&next_speaker":
-#: "Want me to wake Dex?" before Dex speaks is not spoken to Dex), as one more feature each: one
-#: weight a cue is too little when stories and novels weigh the next speaker differently.
+#: Every two addressee cues together ("vocative&log_mentions", "log_mentions&next_turn_speaker"),
+#: as one more feature each: one weight a cue is too little when stories and novels weigh the
+#: vocative and the next speaker differently (BENCHMARKS.md, session 16).
 _ADDR_PAIRS: tuple[tuple[str, str, str], ...] = tuple(
     (a, b, f"{a}&{b}") for i, a in enumerate(ADDRESSEE_FEATURES) for b in ADDRESSEE_FEATURES[i + 1 :]
 )

@@ -325,8 +325,7 @@ def fit_speaker_trees(data: Sequence[NovelData], stories: Sequence[NovelData] = 
             raw = _predict(half, np.concatenate([x for x, _ in groups]).astype(np.float64))
             bounds = np.cumsum([len(x) for x, _ in groups])[:-1]
             scored.extend(zip(np.split(raw, bounds), (p for _, p in groups)))
-    everything = [*data, *(list(stories) * STORY_REPEAT)]
-    boosters = fit_trees([g for d in everything for g in d.speaker], len(SPEAKER_FEATURES))
+    boosters = fit_trees([g for d in _with_stories(data, stories) for g in d.speaker], len(SPEAKER_FEATURES))
     t = fit_temperature(scored)
     return TreeModel.from_boosters(SPEAKER_FEATURES, boosters, t, CONFIDENCE_SPREAD * t)
 
@@ -337,9 +336,13 @@ def fit_models(
     """The speaker trees and the addressee ranker, trained on the novels in ``data`` and the
     annotated ``stories`` (each ``STORY_REPEAT`` times)."""
     items = list(data)
-    everything = [*items, *(list(stories) * STORY_REPEAT)]
-    aw = fit([g for d in everything for g in d.addressee], len(ADDRESSEE_FEATURES), l2=l2)
+    aw = fit([g for d in _with_stories(items, stories) for g in d.addressee], len(ADDRESSEE_FEATURES), l2=l2)
     return fit_speaker_trees(items, stories), Model(tuple(ADDRESSEE_FEATURES), tuple(float(x) for x in aw))
+
+
+def _with_stories(novels: Sequence[NovelData], stories: Sequence[NovelData]) -> list[NovelData]:
+    """The novels, then each story ``STORY_REPEAT`` times: what both rankers train on."""
+    return [*novels, *(list(stories) * STORY_REPEAT)]
 
 
 def collect_all(
