@@ -269,11 +269,27 @@ def test_characters_cast_full_names_imply_their_surname_and_first_name() -> None
     ]
 
 
-def test_characters_cast_shared_surname_alone_is_nobody() -> None:
+def test_characters_cast_shared_surname_alone_is_the_one_man() -> None:
+    # the narration calls a man by his bare surname, his wife by her title
     text = "Bell came in. Mrs. Bell followed.\n"
     cast = [CastMember("Mr. Bell", (), "male"), CastMember("Mrs. Bell", (), "female")]
     story = _analyze(text, cast=cast)
+    assert [(text[m.start : m.end], m.character) for m in story.mentions] == [("Bell", "c1"), ("Mrs. Bell", "c2")]
+
+
+def test_characters_cast_surname_two_men_share_is_nobody() -> None:
+    text = "Bell came in. Mrs. Bell followed.\n"
+    cast = [
+        CastMember("Mr. Bell", (), "male"),
+        CastMember("Tom Bell", (), "male"),
+        CastMember("Mrs. Bell", (), "female"),
+    ]
+    story = _analyze(text, cast=cast)
     assert [text[m.start : m.end] for m in story.mentions] == ["Mrs. Bell"]
+    # nor when the cast leaves the gender of one who shares it open
+    cast = [CastMember("Mr. Bell", (), "male"), CastMember("Alice Bell", (), "unknown")]
+    story = _analyze(text.replace("Mrs. Bell", "Alice Bell"), cast=cast)
+    assert [m.character for m in story.mentions] == ["c2"]
 
 
 def test_characters_mrs_surname_is_not_the_daughter() -> None:

@@ -304,6 +304,27 @@ def test_a_name_closing_an_aside_before_the_verb_is_not_the_speaker() -> None:
     assert not feats["Dev Okafor"].get("tag_before_named")
 
 
+def test_before_a_quotation_the_verb_nearest_it_names_the_speaker() -> None:
+    # "called Nora, while Dev, thoughtful again, said:" leads into Dev's line, not Nora's
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        '"Coming!" called Nora, while Dev, thoughtful again, said: "We could wait."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 1)
+    assert feats["Dev Okafor"].get("tag_before_named") == 1
+    assert not feats["Nora Vance"].get("tag_before_named")
+
+
+def test_a_name_in_another_clause_after_the_verb_is_not_the_speaker() -> None:
+    # "I cried as I fixed Nora with my gaze": the narrator cries, Nora is looked at
+    text = (
+        "I met Nora Vance on the harbour wall.\n\n"
+        'Suddenly I cried as I fixed Nora with my gaze. "You knew!"\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert not feats["Nora Vance"].get("tag_before_named")
+
+
 def test_voices_a_long_winded_character_sounds_like_a_long_turn() -> None:
     long_line = " ".join(["and so it went on, the rain, the kettle, the neighbours"] * 6)
     lines = [(long_line, "c1")] * 6 + [("No.", "c2"), ("Fine.", "c2"), ("Go on.", "c2"), ("Yes.", "c2"), ("Why?", "c2"), ("Later.", "c2")]

@@ -238,6 +238,11 @@ class TagInfo:
         return bool(self.named or self.pronoun or (self.verb and self.nominal))
 
 
+#: Words between a speech verb and a name after it that put the name in another clause:
+#: "I cried as I fixed Mr. Astley", "she said when Tom came in".
+_CLAUSE_WORDS = re.compile(r"\b(?:as|while|when|and|but|till|until|because|I|he|she|they|we|who)\b")
+
+
 def read_tag(
     text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160, you: bool = False
 ) -> TagInfo:
@@ -286,14 +291,15 @@ def read_tag(
     if verb_pos:
         named_at = -1
         parenthetical = False  # the name closes an aside before the verb: "Fielding, who liked Miss Derek, replied"
-        for mention in mentions:
-            if mention.start in spoken_to:
-                continue
-            # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly said";
-            # not "said, and Katharine wondered"
-            for vs, ve in verb_pos:
+        # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly
+        # said"; not "said, and Katharine wondered", nor "I cried as I fixed Mr. Astley". Before
+        # a quotation the verb nearest it leads in: "called Helen, while Margaret said:"
+        for vs, ve in verb_pos if after else verb_pos[::-1]:
+            for mention in mentions:
+                if mention.start in spoken_to:
+                    continue
                 gap = text[min(mention.end, ve) : max(mention.start, vs)]
-                if mention.start > vs and "," in gap:
+                if mention.start > vs and ("," in gap or _CLAUSE_WORDS.search(gap)):
                     continue
                 if len(gap.split()) <= 3 and not re.search(r"[.!?;\"“”]", gap):
                     info.named = mention.character
@@ -325,7 +331,12 @@ def read_tag(
         # ("Mr. Darcy, drawing near Elizabeth, said to her"; "accosted by Miss Bingley";
         # "met Maria in the landing place, who, breathless, cried out").
         vs = verb_pos[0][0] if after else verb_pos[-1][0]
-        lo = max([a] + [m.end() for m in _SENT_END.finditer(text, a, vs)] + [m.end() for m in _CLAUSE.finditer(text, a, vs)])
+        lo = max(
+            [a]
+            + [m.end() for m in _SENT_END.finditer(text, a, vs)]
+            + [m.end() for m in _CLAUSE.finditer(text, a, vs)]
+            + [m.end() for m in _JOINED_CLAUSE.finditer(text, a, vs)]
+        )
         for mention in mentions:
             if mention.start < lo or mention.start > vs + 40:
                 continue
@@ -492,6 +503,8 @@ def _tag_by_shape(
 
 _CLOSED = re.compile(r"\.[\"'”’]\s*$")
 _CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")
+#: A clause joined on after a comma: "called Helen, while Margaret said"; "looked up, and Elizabeth said".
+_JOINED_CLAUSE = re.compile(r",\s+(?:while|whilst|and|but|when|whereupon)\s+")
 _INVERTED = re.compile(r"[\s,—–-]*(?:[a-z]+ly\s+)?([a-z]+)\s+(?:[a-z]+ly\s+)?", re.IGNORECASE)
 
 

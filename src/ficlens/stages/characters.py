@@ -637,8 +637,12 @@ _MONTH_BEFORE = re.compile(r"\b(?:in|of|since|until|till|by|early|late|last|next
 
 def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
     """Shorter names a cast implies but may not list: "William Rodney" is "Rodney" and
-    "William", "Mr. Rodney" is "Rodney". Kept only when one cast member implies the name."""
+    "William", "Mr. Rodney" is "Rodney". Kept only when one cast member implies the name, or,
+    for a surname, when only one of those who share it is a man: the narration calls a man by
+    his bare surname ("Denham said"), and his mother and sisters by title or first name. (Where
+    some who share it are of a gender the cast leaves open, it stays out.)"""
     derived: dict[str, set[int]] = defaultdict(set)
+    surnames: set[str] = set()
     firsts: set[str] = set()
     for i, member in enumerate(cast):
         for name in (member.name, *member.aliases):
@@ -649,16 +653,28 @@ def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
                 continue
             if titled or len(core) >= 2:
                 derived[core[-1]].add(i)
+                surnames.add(core[-1])
             if not titled and len(core) >= 2:
                 derived[core[0]].add(i)
                 firsts.add(core[0])
     # a shared surname ("Bennet") or a word any cast member is listed under stays out; so does a
     # common word, unless it is a known first name ("May Welland"), read with care (_from_cast)
     listed = {a for m in cast for a in (m.name, *m.aliases)}
+
+    def owner(name: str, who: set[int]) -> int | None:
+        if len(who) == 1:
+            return next(iter(who))
+        men = [i for i in who if cast[i].gender == "male"]
+        women = [i for i in who if cast[i].gender == "female"]
+        if name in surnames and name not in firsts and len(men) == 1 and len(men) + len(women) == len(who):
+            return men[0]
+        return None
+
+    owners = {name: owner(name, who) for name, who in derived.items()}
     return {
-        name: next(iter(who))
-        for name, who in derived.items()
-        if len(who) == 1
+        name: who
+        for name, who in owners.items()
+        if who is not None
         and name not in listed
         and (name not in STOPWORDS or (name in firsts and name in GIVEN_NAMES))
         and len(name) > 2
