@@ -286,6 +286,10 @@ def test_characters_cast_surname_two_men_share_is_nobody() -> None:
     ]
     story = _analyze(text, cast=cast)
     assert [text[m.start : m.end] for m in story.mentions] == ["Mrs. Bell"]
+    # nor when the name is a description, not a surname
+    cards = "Hearts were trumps. The Knave of Hearts bowed.\n"
+    cast = [CastMember("Knave Of Hearts", (), "male"), CastMember("Queen Of Hearts", (), "female")]
+    assert "Hearts" not in [cards[m.start : m.end] for m in _analyze(cards, cast=cast).mentions]
     # nor when the cast leaves the gender of one who shares it open
     cast = [CastMember("Mr. Bell", (), "male"), CastMember("Alice Bell", (), "unknown")]
     story = _analyze(text.replace("Mrs. Bell", "Alice Bell"), cast=cast)

@@ -635,6 +635,10 @@ def _declared_full_names(
 _MONTH_BEFORE = re.compile(r"\b(?:in|of|since|until|till|by|early|late|last|next|mid|this|that|every)\s+$", re.IGNORECASE)
 
 
+#: Words that make a cast's name a description ("The Knave Of Hearts", "A Man", "Woman At Bar").
+_DESCRIPTION_WORDS = frozenset({"The", "A", "An", "Of", "At", "In", "On", "With", "From", "By"})
+
+
 def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
     """Shorter names a cast implies but may not list: "William Rodney" is "Rodney" and
     "William", "Mr. Rodney" is "Rodney". Kept only when one cast member implies the name, or,
@@ -653,12 +657,14 @@ def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
                 continue
             if titled or len(core) >= 2:
                 derived[core[-1]].add(i)
-                surnames.add(core[-1])
+                if not _DESCRIPTION_WORDS.intersection(core):  # a surname, not "The Knave Of Hearts"
+                    surnames.add(core[-1])
             if not titled and len(core) >= 2:
                 derived[core[0]].add(i)
                 firsts.add(core[0])
-    # a shared surname ("Bennet") or a word any cast member is listed under stays out; so does a
-    # common word, unless it is a known first name ("May Welland"), read with care (_from_cast)
+    # a surname two men share ("Knightley") or a word any cast member is listed under stays out;
+    # so does a common word, unless it is a known first name ("May Welland"), read with care
+    # (_from_cast)
     listed = {a for m in cast for a in (m.name, *m.aliases)}
 
     def owner(name: str, who: set[int]) -> int | None:
