@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import ficlens
@@ -339,6 +339,7 @@ _OPENERS = "\"'“„«‘‹—―–"
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_ALPHABET, max_size=120).map("".join))
+@example("—— a\n—")  # a dash alone after a line break in dash dialogue: no speech of one dash
 def test_quotations_random_text_never_breaks_the_span_contract(text: str) -> None:
     try:
         story = ficlens.analyze(text, stages=["structure", "quotations"])

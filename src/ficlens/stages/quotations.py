@@ -208,8 +208,8 @@ def _scan_dash(s: str) -> list[_Span]:
     speaking = True
     for a, b in zip(bounds, bounds[1:]):
         seg_start = a + 1 if s[a] in _DASHES else a
-        while seg_start < b and s[seg_start] in " \t" + _DASHES:
-            seg_start += 1
+        while seg_start < b and (s[seg_start].isspace() or s[seg_start] in _DASHES):
+            seg_start += 1  # a line break and a dash alone on the next line open no speech
         if speaking and seg_start < b:
             out.append(_Span(seg_start, b, "—"))
         speaking = not speaking
