@@ -243,9 +243,10 @@ def test_speakers_fixtures_are_our_stories_of_900_to_3000_words() -> None:
     [
         # read for errors while ficlens was fixed (dev: sessions 11 and 12, heldout: session 11,
         # heldout4 and heldout5: session 13, heldout6 and heldout7: session 14, heldout8:
-        # session 15, heldout2: session 16, blind until then; heldout7's errors were printed once
-        # by mistake in session 14, after its blind figures were taken). The shipped model trains
-        # on these eight sets (heldout2 since session 16), so these floors guard against
+        # session 15, heldout2: session 16, heldout11: session 18, blind until then; heldout7's
+        # errors were printed once by mistake in session 14, after its blind figures were
+        # taken). The shipped model trains on these nine sets (heldout2 since session 16,
+        # heldout11 since session 18), so these floors guard against
         # regressions on text it has seen; the figures without them are `ficlens eval speakers
         # SET --retrain …` (BENCHMARKS.md)
         ("dev", 0.85, 0.74),
@@ -256,6 +257,7 @@ def test_speakers_fixtures_are_our_stories_of_900_to_3000_words() -> None:
         ("heldout6", 0.76, 0.64),
         ("heldout7", 0.74, 0.64),
         ("heldout8", 0.76, 0.64),
+        ("heldout11", 0.68, 0.59),
         # written and committed before ficlens ever ran on them, never read for errors, never
         # trained on; a story can move several points from one retrain to the next (a long
         # untagged run decoded one way or the other): the floors leave that much room

@@ -118,6 +118,22 @@ def test_characters_gender_from_pronouns_and_titles(text: str, name: str, gender
     assert _who(_analyze(text), name).gender == gender
 
 
+def test_characters_gender_is_not_taken_from_another_characters_pronouns() -> None:
+    # "until he noticed her": he is the other one; "… and Oriel at two. He …": "He" goes on from
+    # the sentence's subject, not from Oriel
+    text = (
+        "Wystan sat on the bed with a blanket round his shoulders. Oriel leaned in the doorway until he noticed her.\n\n"
+        "Nobody used his full name except his mother and, apparently, Oriel at two in the morning. He shut his eyes.\n"
+    )
+    assert _who(_analyze(text), "Oriel").gender == "unknown"
+    # a name that opens its sentence, or follows a speech verb, still gives the next one's pronoun
+    text = (
+        'Oriel nodded. She picked up the cup.\n\n"Fine," said Oriel. She put it down again.\n\n'
+        "Later Oriel laughed. She could not help it.\n"
+    )
+    assert _who(_analyze(text), "Oriel").gender == "female"
+
+
 def test_characters_places_after_at_are_not_characters() -> None:
     story = _analyze(HARTFIELD)
     names = {n for c in story.characters for n in (c.name, *c.aliases)}
@@ -216,6 +232,14 @@ def test_characters_cast_names_with_the_match_mid_sentence() -> None:
         ("the officer", "c2"),
         ("the hatter", "c1"),
     ]
+
+
+def test_characters_cast_descriptions_match_when_they_open_a_sentence() -> None:
+    # "The Mariner" of a cast is "the mariner" in the text, and "The mariner" at a sentence's start
+    text = 'The mariner went red. "Well?" said the mariner. The Mariner\'s hat fell off.\n'
+    cast = [CastMember("The Mariner", (), "male")]
+    story = _analyze(text, cast=cast)
+    assert [text[m.start : m.end] for m in story.mentions] == ["The mariner", "the mariner", "The Mariner"]
 
 
 def test_characters_cast_descriptions_of_any_length_match_in_lower_case() -> None:

@@ -611,3 +611,22 @@ def test_a_lead_in_from_the_paragraph_before_gives_way_to_the_narrators_i() -> N
     after, before = ctx.turn_tags[-1]
     assert any(t.pronoun == "i" for t in after)
     assert before.named is None and before.subject is None
+
+
+def test_a_character_the_speakers_talk_about_is_marked() -> None:
+    # Juno and Ike talk about Saarinen twice and never to her: she is likely not one of them
+    text = (
+        "Ike sat on the exam bed. Saarinen had cleared him an hour ago. Juno came in.\n\n"
+        '"What is that?"\n\n"Saarinen calls it tea."\n\n"Saarinen is wrong about a lot of things."\n\n'
+        '"Not about this."\n\n"Give it here, Ike."\n\n"Get your own."\n'
+    )
+    cast = [
+        CastMember("Juno Castellanos", ("Juno",), "female"),
+        CastMember("Ikenna Obi", ("Ike",), "male"),
+        CastMember("Ruth Saarinen", ("Saarinen",), "female"),
+    ]
+    feats = _features_of_turn(text, cast, 0)
+    assert feats["Ruth Saarinen"].get("talked_about") == 1
+    # Ike is named inside a quotation too, but as the one spoken to
+    assert not feats["Ikenna Obi"].get("talked_about")
+    assert not feats["Juno Castellanos"].get("talked_about")

@@ -132,6 +132,7 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "next_gap_subject",
     "next_gap_gender_match",
     "next_gap_gender_clash",
+    "talked_about",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -1007,6 +1008,7 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     prev_tag = ctx.tag_named[k - 1] if in_conv else None
     conv_tags, even_tag, odd_tag = ctx.conversation_tags[k]
     odd_voc, even_voc = ctx.conversation_vocatives[k]
+    talked_about = _talked_about(ctx, k)
     even_pron, odd_pron = ctx.conversation_pronouns[k]
     prev2_tag = ctx.tag_named[k - 2] if linked_prev2 else None
     next_tag = ctx.tag_named[k + 1] if linked_next else None
@@ -1198,6 +1200,8 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
             f["odd_vocative"] = 1
         if c in even_voc:
             f["even_vocative"] = 1
+        if c in talked_about:
+            f["talked_about"] = 1
         # (then the voice features, which compare the candidate with the others)
         return _CandidateCues(
             (head, middle, late, f), ctx.voices.score(c, turn.index), ctx.voices.length_score(c, turn.index)
@@ -1335,6 +1339,23 @@ def _conversation_vocatives(ctx: _Context, k: int) -> tuple[set[str], set[str]]:
         if odd or even:
             break
     return odd, even
+
+
+def _talked_about(ctx: _Context, k: int) -> set[str]:
+    """Who two or more other turns of turn ``k``'s conversation (within ``_REACH`` turns) name
+    inside their quotations but none addresses by name: likely someone the speakers talk
+    about, not one of them ('"Saarinen calls it tea." … "Saarinen's wrong about a lot of
+    things."' between Juno and Ike)."""
+    conv = ctx.conversation[k]
+    named: Counter[str] = Counter()
+    addressed: set[str] = set()
+    for j in range(max(0, k - _REACH), min(len(ctx.turns), k + _REACH + 1)):
+        if ctx.conversation[j] != conv:
+            continue
+        addressed |= ctx.turn_vocatives[j]
+        if j != k:
+            named.update(_in_quote(ctx, ctx.turns[j]))
+    return {c for c, n in named.items() if n >= 2 and c not in addressed}
 
 
 def _in_quote(ctx: _Context, turn: Turn) -> set[str]:

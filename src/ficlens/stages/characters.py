@@ -714,10 +714,12 @@ def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
             variants.setdefault(re.sub(r" (Van|Von|Der|De|Du|La|Le|Di|Da|Del)(?= )", lambda m: " " + m.group(1).lower(), a), a)
         if re.match(r"^(?:The|A|An)\s+\S", a):
             # a cast's "The Hatter" is "the Hatter" mid-sentence, and a title-cased
-            # "The Officer" or "The Gentleman In The White Waistcoat" is lower case in the text
+            # "The Officer" or "The Gentleman In The White Waistcoat" is lower case in the
+            # text, with a capital "The" when it opens a sentence ("The officer laughed")
             head, rest = a.split(" ", 1)
             variants.setdefault(f"{head.lower()} {rest}", a)
             variants.setdefault(f"{head.lower()} {rest.lower()}", a)
+            variants.setdefault(f"{head} {rest.lower()}", a)
     pattern = "|".join(
         r"\s+".join(re.escape(w) for w in v.split(" ")) for v in sorted(variants, key=len, reverse=True)
     )
@@ -1465,20 +1467,51 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
     """The genders of the pronouns that follow a character's mentions, up to the next mention
     of anyone (``starts``, sorted; in "Dev knew that Nora would snatch it if she could" the
     "she" is Nora's, not Dev's), within the sentence and its paragraph ('"Cal—"' ends a
-    paragraph; the "She" that opens the next is not Cal)."""
+    paragraph; the "She" that opens the next is not Cal). A pronoun that opens the next
+    sentence counts only after a name that was likely its own sentence's subject ("Juno
+    nodded. She …", not "… and Juno at two in the morning. He …")."""
     starts = starts or []
     votes: Counter[str] = Counter()
-    for _, e, _alias in found[:400]:
+    for s, e, _alias in found[:400]:
         i = bisect.bisect_left(starts, e)
         window = _PARAGRAPH_BREAK.split(text[e : min(e + 80, starts[i] if i < len(starts) else len(text))], 1)[0]
         m = _PRONOUN_AFTER.search(window)
-        if m and _VERB_OBJECT.match(window):
+        if m is None:
+            continue
+        if _VERB_OBJECT.match(window):
             continue  # "Maren found him", "Cal caught her eye": the pronoun is someone else
-        if m and "*" in window[: m.start()]:
+        before = window[: m.start()]
+        if "*" in before:
             continue  # "Maren realised. *He thinks…*": a thought in italics, about someone else
-        if m and not re.search(rf"[.!?]\s+[{UPPER}]", window[: m.start()]):
-            votes["male" if m.group(1).lower().startswith("h") and m.group(1).lower() not in ("her", "hers", "herself") else "female"] += 1
+        if re.search(rf"[.!?]\s+[{UPPER}]", before):
+            continue
+        if re.search(r"[.!?][\"'”’)]*\s+$", before) and not _opens_sentence(text, s):
+            continue  # "… except his mother and Juno at two. He shut his eyes": "He" goes on from the subject
+        gender = _pronoun_gender(m.group(1))
+        clause = re.split(r"[.!?;,:—]", window[m.end() :], maxsplit=1)[0]
+        if m.group(1).lower() in ("he", "she") and any(_pronoun_gender(p.group(1)) != gender for p in _PRONOUN_AFTER.finditer(clause)):
+            continue  # "Juno waited until he noticed her": one of the two is someone else
+        votes[gender] += 1
     return votes
+
+
+def _pronoun_gender(pronoun: str) -> str:
+    p = pronoun.lower()
+    return "male" if p.startswith("h") and p not in ("her", "hers", "herself") else "female"
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    """Whether the name at ``pos`` is among the first three words of its sentence ("Juno",
+    "Then Juno", "At last Juno") or follows a speech verb ('said the Gryphon'): likely its
+    subject."""
+    start = max(0, pos - 60)
+    if _AFTER_SPEECH_VERB.search(text, start, pos):
+        return True  # '"…," said the Gryphon.'
+    cut = max(text.rfind(ch, start, pos) for ch in ".!?\n")
+    return len(text[max(cut + 1, start) : pos].split()) <= 2 and (cut >= 0 or start == 0)
+
+
+_AFTER_SPEECH_VERB = re.compile(rf"\b{_SPEECH_VERB}\s+(?:the\s+)?$")
 
 
 def _decide_votes(votes: Counter[str], *, single: bool) -> str:
