@@ -1469,7 +1469,9 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
     "she" is Nora's, not Dev's), within the sentence and its paragraph ('"Cal—"' ends a
     paragraph; the "She" that opens the next is not Cal). A pronoun that opens the next
     sentence counts only after a name that was likely its own sentence's subject ("Juno
-    nodded. She …", not "… and Juno at two in the morning. He …")."""
+    nodded. She …", not "… and Juno at two in the morning. He …"), and a "he" or "she" whose
+    clause holds a pronoun of the other gender not at all ("Juno waited until he noticed
+    her": one of the two is someone else, and which is not said)."""
     starts = starts or []
     votes: Counter[str] = Counter()
     for s, e, _alias in found[:400]:
