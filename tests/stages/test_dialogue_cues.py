@@ -617,7 +617,7 @@ def test_a_character_the_speakers_talk_about_is_marked() -> None:
     # Juno and Ike talk about Saarinen twice and never to her: she is likely not one of them
     text = (
         "Ike sat on the exam bed. Saarinen had cleared him an hour ago. Juno came in.\n\n"
-        '"What is that?"\n\n"Saarinen calls it tea."\n\n"Saarinen is wrong about a lot of things."\n\n'
+        '"What is that?"\n\n"Saarinen calls it tea."\n\n"Saarinen is wrong about a lot of things, Ike."\n\n'
         '"Not about this."\n\n"Give it here, Ike."\n\n"Get your own."\n'
     )
     cast = [
@@ -627,6 +627,6 @@ def test_a_character_the_speakers_talk_about_is_marked() -> None:
     ]
     feats = _features_of_turn(text, cast, 0)
     assert feats["Ruth Saarinen"].get("talked_about") == 1
-    # Ike is named inside a quotation too, but as the one spoken to
+    # Ike is named inside two quotations too, but as the one spoken to
     assert not feats["Ikenna Obi"].get("talked_about")
     assert not feats["Juno Castellanos"].get("talked_about")
