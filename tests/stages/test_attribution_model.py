@@ -240,3 +240,31 @@ def test_training_on_stories_pulls_the_model_towards_them() -> None:
     # the novels alone don't know the stories' cue (measured 0.41); with the stories, 1.0
     assert right(plain) < 0.7 and right(with_stories) > 0.9
     assert with_stories.temperature == plain.temperature  # fitted on the novels alone
+
+
+def test_attribution_beam_prefers_the_history_a_later_tag_fits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three turns between A and B. The first is tagged A; the second looks a little like A's;
+    # the third is tagged A, and one speaker twice running is unlikely. Turn by turn, the
+    # third turn's tag makes A certain after either history, so log probabilities alone keep
+    # A, A, A; the unnormalized scores show that the tag fits A, B, A better.
+    from types import SimpleNamespace
+
+    import ficlens.stages.attribution as attribution
+
+    evidence = [{"A": 10.0}, {"A": 3.5}, {"A": 10.0}]
+
+    def candidates(ctx: object, turn: SimpleNamespace, history: object) -> list[str]:
+        return ["A", "B"]
+
+    def features(ctx: object, turn: SimpleNamespace, history: list, cands: list[str]) -> tuple[dict, None]:
+        prev = history[-1][0] if history else None
+        rows = {c: {"tag": evidence[turn.index].get(c, 0.0), "same_as_before": float(c == prev)} for c in cands}
+        return rows, None
+
+    monkeypatch.setattr(attribution, "speaker_candidates", candidates)
+    monkeypatch.setattr(attribution, "speaker_features", features)
+    ctx = SimpleNamespace(turns=[SimpleNamespace(index=k) for k in range(3)])
+    model = Model(("tag", "same_as_before"), (1.0, -3.0))
+    assert attribution.beam_decode(ctx, model) == ["A", "B", "A"]  # type: ignore[arg-type]
+    monkeypatch.setattr(attribution, "_SCORE_WEIGHT", 0.0)
+    assert attribution.beam_decode(ctx, model) == ["A", "A", "A"]  # type: ignore[arg-type]

@@ -457,17 +457,30 @@ def _apply_canon(
 
 
 _HISTORY = 8  # turns of history any feature looks at
+# The share of a step's path score that is the candidate's score itself rather than its log
+# probability (below): chosen leave-novel-out on PDNC (0.1 to 0.7 all beat 0, 0.25 best) and
+# checked on our stories (BENCHMARKS.md).
+_SCORE_WEIGHT = 0.25
 _SCENE_TAGS_BACK = 40  # turns back in a scene whose tagged speakers are candidates
 
 
 def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3) -> list[str | None]:
-    """The most probable sequence of speakers, by beam search over the turns.
+    """The likeliest sequence of speakers, by beam search over the turns.
 
     The model scores a speaker given the speakers before it (turn-taking), so choosing each
     turn greedily lets one mistake derail a conversation; the beam keeps the ``width`` best
     partial sequences and extends each by its ``branch`` likeliest speakers.
+
+    A path's score is not only the sum of its log probabilities. Each turn's probabilities sum
+    to one whatever the history, so a tagged turn ("…," said Helen) is as certain after a
+    history that has Helen's partner speaking last as after one that has Helen herself: a
+    path that went wrong three turns back pays nothing when a tag shows it (the label bias of
+    a model normalized turn by turn). The candidate's score before normalization does differ:
+    the turn-taking cues that agree with the tag raise it. So each step adds, beside its log
+    probability, ``_SCORE_WEIGHT`` times the score, and the histories that make the next
+    turns' evidence fit are preferred.
     """
-    # a beam entry: (log probability, last turns of history, path as a linked list)
+    # a beam entry: (path score, last turns of history, path as a linked list)
     Path = tuple[str | None, Any] | None
     beams: list[tuple[float, tuple[tuple[str | None, tuple[str, ...]], ...], Path]] = [(0.0, (), None)]
     for turn in ctx.turns:
@@ -475,7 +488,7 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
         # beams that agree on the last turns share the turn's candidates and their scores;
         # every history the beams hold is scored in one call to the model (one call per
         # history costs more in overhead than in scoring)
-        memo: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[float]]] = {}
+        memo: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[float], list[float]]] = {}
         pending: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[dict[str, float]]]] = {}
         for _, hist, _ in beams:
             key = (turn.index, tuple(h[0] for h in hist))
@@ -486,23 +499,28 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
                 feats, _ = speaker_features(ctx, turn, hist, cands)
                 pending[key] = (cands, [feats[c] for c in cands])
             else:
-                memo[key] = ([], [])
+                memo[key] = ([], [], [])
         if pending:
             scores = model.scores([row for _, rows in pending.values() for row in rows])
             at = 0
             for key, (cands, rows) in pending.items():
-                memo[key] = (cands, softmax(scores[at : at + len(rows)]))
+                raw = scores[at : at + len(rows)]
+                probs = softmax(raw)
+                steps = [
+                    (1 - _SCORE_WEIGHT) * math.log(max(p, 1e-12)) + _SCORE_WEIGHT * v for p, v in zip(probs, raw)
+                ]
+                memo[key] = (cands, probs, steps)
                 at += len(rows)
         for logp, hist, path in beams:
             key = (turn.index, tuple(h[0] for h in hist))
-            cands, probs = memo[key]
+            cands, probs, steps = memo[key]
             if not cands:
                 grown.append((logp, (*hist, (None, ()))[-_HISTORY:], (None, path)))
                 continue
             order = sorted(range(len(cands)), key=lambda i: -probs[i])[:branch]
             for i in order:
                 c = cands[i]
-                grown.append((logp + math.log(max(probs[i], 1e-12)), (*hist, (c, ()))[-_HISTORY:], (c, path)))
+                grown.append((logp + steps[i], (*hist, (c, ()))[-_HISTORY:], (c, path)))
         grown.sort(key=lambda b: -b[0])
         # keep distinct recent histories only: two paths that agree on the last turns score alike from here
         seen: set[tuple[str | None, ...]] = set()
