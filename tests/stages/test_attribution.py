@@ -63,11 +63,13 @@ def test_attribution_explicit_tag(line: str) -> None:
         ('"I never share," quavered Nora.', "Nora"),
         ('"Fine," Dev conceded.', "Dev"),
         ('"Then I will buy my own," Nora broke in.', "Nora"),
+        ('"Then I will buy my own," broke in Nora.', "Nora"),
+        ('"Not one," put in Dev quickly.', "Dev"),
         ('"Not one," was Dev\'s answer.', "Dev"),
         ('Nora shivered, "The wind is up."', "Nora"),
     ],
-    ids=["asked-Dev", "answered-Nora", "unlisted-verb-before", "unlisted-verb-after", "broke-in", "was-Devs-answer",
-         "lead-in-beat"],
+    ids=["asked-Dev", "answered-Nora", "unlisted-verb-before", "unlisted-verb-after", "broke-in", "broke-in-Nora",
+         "put-in-Dev", "was-Devs-answer", "lead-in-beat"],
 )
 def test_attribution_tag_right_after_the_quote_names_the_speaker(line: str, speaker: str) -> None:
     # "asked Dev" is an inverted tag (Dev asks), not "asked Dev" (Dev is asked); and a name

@@ -222,6 +222,37 @@ def test_characters_cast_aliases_of_any_shape_are_found() -> None:
     assert [text[m.start : m.end] for m in story.mentions] == ["the skipper", "Ó Briain", "the skipper"]
 
 
+def test_characters_cast_names_are_found_as_the_text_spells_them() -> None:
+    # a cast typed by hand (or PDNC's) may spell a name as the book does not: "Mcbryde" for
+    # the text's "McBryde", "Nawab Badahur" with two letters swapped for "Nawab Bahadur"
+    text = (
+        "McBryde came in. The Nawab Bahadur bowed to Mr. McBryde, and McBryde bowed back. "
+        "Later the Nawab Bahadur left. Fielding watched him go.\n"
+    )
+    cast = [
+        CastMember("Mr. Mcbryde", (), "male"),
+        CastMember("The Nawab Badahur", ("Nawab Badahur",), "male"),
+        CastMember("Fielding", ("Cyril Fielding", "Fieldig"), "male"),
+    ]
+    story = _analyze(text, cast=cast)
+    found = [(text[m.start : m.end], m.character) for m in story.mentions]
+    assert found == [
+        ("McBryde", "c1"),
+        ("The Nawab Bahadur", "c2"),
+        ("Mr. McBryde", "c1"),
+        ("McBryde", "c1"),
+        ("the Nawab Bahadur", "c2"),
+        ("Fielding", "c3"),
+    ]
+
+
+def test_characters_cast_name_the_text_uses_as_written_is_not_respelled() -> None:
+    # "Carol" is in the text as the cast has it; "Coral", two letters swapped, is someone else
+    text = "Carol waited. Coral came, and Coral and Carol walked on.\n"
+    story = _analyze(text, cast=[CastMember("Carol", (), "female")])
+    assert [text[m.start : m.end] for m in story.mentions] == ["Carol", "Carol"]
+
+
 def test_characters_cast_names_with_the_match_mid_sentence() -> None:
     text = "The Hatter poured the tea. Then the Hatter sighed, and the officer laughed at the hatter.\n"
     cast = [CastMember("The Hatter", (), "male"), CastMember("The Officer", (), "unknown")]

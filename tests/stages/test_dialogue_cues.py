@@ -315,6 +315,40 @@ def test_before_a_quotation_the_verb_nearest_it_names_the_speaker() -> None:
     assert not feats["Nora Vance"].get("tag_before_named")
 
 
+def test_a_relative_clause_leading_into_the_quotation_names_its_speaker() -> None:
+    # "Nora looked sideways at Dev, who said in a low voice," is Dev's line: the one looked at
+    # speaks, and the sentence's subject does not
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        'Nora looked sideways at Dev, who said in a low voice, "Please."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Dev Okafor"].get("tag_before_named") == 1
+    assert not feats["Nora Vance"].get("tag_before_named")
+    # after a quotation the tag is the first verb's: '"Come," said Nora to Dev, who answered'
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        '"Come," said Nora to Dev, who answered at once.\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Nora Vance"].get("tag_after_named") == 1
+    assert not feats["Dev Okafor"].get("tag_after_named")
+
+
+def test_the_subject_of_a_long_lead_in_sentence_is_found_far_from_its_verb() -> None:
+    # the sentence leading into the quotation runs over 160 characters before its verb
+    text = (
+        "Dev Okafor was already on the harbour wall.\n\n"
+        "Nora had seen the boats from her window, coming round the point one after another, "
+        "and, running down the steps to the slipway with her coat half on, told the others "
+        "what a catch they might expect, adding,\n\n"
+        '"We will be up all night."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Nora Vance"].get("tag_subject") == 1
+    assert not feats["Dev Okafor"].get("tag_subject")
+
+
 def test_a_name_in_another_clause_after_the_verb_is_not_the_speaker() -> None:
     # "I cried as I fixed Nora with my gaze": the narrator cries, Nora is looked at
     text = (

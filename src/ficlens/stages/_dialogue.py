@@ -246,7 +246,9 @@ _CLAUSE_WORDS = re.compile(r"\b(?:as|while|when|and|but|till|until|because|I|he|
 def read_tag(
     text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160, you: bool = False
 ) -> TagInfo:
-    """Read the speech tag in a stretch of narration right after (or before) a quotation.
+    """Read the speech tag in a stretch of narration right after (or before) a quotation:
+    after it, up to ``window`` characters and the first sentence end; before it, the last
+    sentence, up to twice ``window`` back.
     ``you``: the story is told in the second person, so '"…," you say' is a tag."""
     a, b = span
     if after:
@@ -256,7 +258,10 @@ def read_tag(
         if m and m.start() > a + 1:
             b = m.start() + 1
     else:
-        a = max(a, b - window)
+        # a lead-in may be a long sentence whose subject is far from its verb ("Charlotte had
+        # seen them from her husband's room, crossing the road, and … told the girls what an
+        # honour they might expect, adding,")
+        a = max(a, b - 2 * window)
         # only the sentence that leads into the quotation
         ends = [m.end() for m in _SENT_END.finditer(text, a, max(a, b - 1))]
         if ends:
@@ -288,6 +293,15 @@ def read_tag(
         info.subject = info.named
         info.verb = True
         return _unless_silent(text, info)
+    if verb_pos and not after:
+        # "Nora looked at Dev, who said in a low voice, '…'": the one the relative clause
+        # leading into the quotation is about speaks, though looked at
+        for mention in mentions:
+            rel = _WHO_SAID.match(text, mention.end)
+            if rel and rel.end() == verb_pos[-1][0]:
+                info.named = info.subject = mention.character
+                info.objects = tuple(c for c in info.objects if c != mention.character)
+                return _unless_silent(text, info)
     if verb_pos:
         named_at = -1
         parenthetical = False  # the name closes an aside before the verb: "Fielding, who liked Miss Derek, replied"
@@ -459,7 +473,7 @@ def _tag_by_shape(
 ) -> tuple[str | None, str | None] | None:
     """A tag known by its shape, whatever its verb: (character, pronoun), one of them set.
 
-    After a quotation: "…," quavered Lucy / "…," Cassandra admitted / "…," Oakley broke in;
+    After a quotation: "…," quavered Lucy / "…," broke in Adela / "…," Cassandra admitted / "…," Oakley broke in;
     "…," was Mrs. Weston's parting question / "…," was her answer. Before one: 'Mrs. Moore
     shivered, "A ghost!"' / 'Aziz joined in: "Why talk about the English?"'.
     """
@@ -469,7 +483,7 @@ def _tag_by_shape(
     if after and not closed:
         if mentions:
             first = mentions[0]
-            m = re.fullmatch(r"[\s,—–-]*(?:([a-z]+)\s+)?(?:[a-z]+ly\s+)?", text[a : first.start])
+            m = re.fullmatch(rf"[\s,—–-]*(?:([a-z]+)\s+{_PARTICLE}?)?(?:[a-z]+ly\s+)?", text[a : first.start])
             if m and m.group(1):
                 if m.group(1) not in _NOT_VERBS and not m.group(1).endswith("ly"):
                     return first.character, None
@@ -503,9 +517,13 @@ def _tag_by_shape(
 
 _CLOSED = re.compile(r"\.[\"'”’]\s*$")
 _CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")
+#: A relative clause whose verb is the speech verb: "Dev, who said", "Dev, who at once replied".
+_WHO_SAID = re.compile(r",?\s+who,?\s+(?:(?:[a-z]+ly|then|now|at\s+once)\s+)?")
 #: A clause joined on after a comma: "called Helen, while Margaret said"; "looked up, and Elizabeth said".
 _JOINED_CLAUSE = re.compile(r",\s+(?:while|whilst|and|but|when|whereupon)\s+")
-_INVERTED = re.compile(r"[\s,—–-]*(?:[a-z]+ly\s+)?([a-z]+)\s+(?:[a-z]+ly\s+)?", re.IGNORECASE)
+#: The particle of a verb of two words ("…," broke in Adela; "…," put in Mrs. Hurst).
+_PARTICLE = r"(?:(?:in|out|up|forth|back|on)\s+)"
+_INVERTED = re.compile(rf"[\s,—–-]*(?:[a-z]+ly\s+)?([a-z]+)\s+{_PARTICLE}?(?:[a-z]+ly\s+)?", re.IGNORECASE)
 
 
 def _inverted(lead: str) -> bool:

@@ -5,7 +5,9 @@ Provides ``characters`` and ``mentions``.
 With a cast (``--cast``) the cast is authoritative: its names and aliases are found in the
 text, with the shorter names a listed full name implies when only one member implies them
 ("William Rodney" is also "Rodney" and "William"; a first name that is also a word, "May
-Welland", only where it cannot be the word), and "The Hatter" found as "the Hatter".
+Welland", only where it cannot be the word), and "The Hatter" found as "the Hatter"; a
+word of a name the text never uses as the cast writes it is found as the text spells it
+("Mcbryde" as "McBryde", "Badahur", two letters swapped, as "Bahadur").
 Without one, people are found from the text alone:
 
 1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, ...),
@@ -294,6 +296,9 @@ class CharacterStage:
             owners.setdefault(alias, [who])
             if alias in STOPWORDS:
                 guarded.add(alias)
+        # "Mr. Mcbryde" of the cast is the text's "Mr. McBryde"
+        for spelled, alias in _respelled(text, list(owners)).items():
+            owners.setdefault(spelled, list(owners[alias]))
         mentions_by: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         hits = _find_guarded(text, list(owners), guarded)
         unique_counts: Counter[int] = Counter()
@@ -637,6 +642,41 @@ _MONTH_BEFORE = re.compile(r"\b(?:in|of|since|until|till|by|early|late|last|next
 
 #: Words that make a cast's name a description ("The Knave Of Hearts", "A Man", "Woman At Bar").
 _DESCRIPTION_WORDS = frozenset({"The", "A", "An", "Of", "At", "In", "On", "With", "From", "By"})
+
+
+_TEXT_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*")
+
+
+def _respelled(text: str, aliases: Collection[str]) -> dict[str, str]:
+    """The cast's names as the text spells them, for words of theirs the text never uses: a
+    cast's "Mr. Mcbryde" is the text's "Mr. McBryde" (the same letters in another case), its
+    "Nawab Badahur" the text's "Nawab Bahadur" (two letters swapped, in a word of five letters
+    or more). The text's word must be capitalized and used at least twice, and the most used
+    of its spellings wins. Returns each new spelling of an alias -> the alias."""
+    used = Counter(_TEXT_WORD.findall(text))
+    every = set(re.findall(r"[\w'’-]+", text))
+    by_letters: dict[str, list[str]] = defaultdict(list)
+    for w, n in used.items():
+        if n >= 2:
+            by_letters["".join(sorted(w.lower()))].append(w)
+    respell: dict[str, str] = {}
+    for word in {w for a in aliases for w in a.split(" ")}:
+        if len(word) < 4 or not word[0].isupper() or not word.isalpha() or word in every:
+            continue
+        same = by_letters.get("".join(sorted(word.lower())), [])
+        fits = [
+            w for w in same
+            if w.lower() == word.lower()
+            or (len(word) >= 5 and sum(x != y for x, y in zip(w.lower(), word.lower())) == 2)
+        ]
+        if fits:
+            respell[word] = max(fits, key=lambda w: (used[w], w))
+    out: dict[str, str] = {}
+    for alias in aliases:
+        words = alias.split(" ")
+        if any(w in respell for w in words):
+            out.setdefault(" ".join(respell.get(w, w) for w in words), alias)
+    return out
 
 
 def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
