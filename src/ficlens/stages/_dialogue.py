@@ -473,9 +473,10 @@ def _tag_by_shape(
 ) -> tuple[str | None, str | None] | None:
     """A tag known by its shape, whatever its verb: (character, pronoun), one of them set.
 
-    After a quotation: "…," quavered Lucy / "…," broke in Adela / "…," Cassandra admitted / "…," Oakley broke in;
-    "…," was Mrs. Weston's parting question / "…," was her answer. Before one: 'Mrs. Moore
-    shivered, "A ghost!"' / 'Aziz joined in: "Why talk about the English?"'.
+    After a quotation: "…," quavered Lucy / "…," broke in Adela / "…," Cassandra admitted /
+    "…," Oakley broke in; "…," was Mrs. Weston's parting question / "…," was her answer.
+    Before one: 'Mrs. Moore shivered, "A ghost!"' / 'Aziz joined in: "Why talk about the
+    English?"'.
     """
     # '"… where that is." Winterbourne learned more': after a full stop the quotation's sentence
     # is over, and a name with any verb is the next sentence, not a tag
