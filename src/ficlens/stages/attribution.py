@@ -488,7 +488,7 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
         # beams that agree on the last turns share the turn's candidates and their scores;
         # every history the beams hold is scored in one call to the model (one call per
         # history costs more in overhead than in scoring)
-        memo: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[float], list[float]]] = {}
+        memo: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[float]]] = {}
         pending: dict[tuple[int, tuple[str | None, ...]], tuple[list[str], list[dict[str, float]]]] = {}
         for _, hist, _ in beams:
             key = (turn.index, tuple(h[0] for h in hist))
@@ -499,25 +499,25 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
                 feats, _ = speaker_features(ctx, turn, hist, cands)
                 pending[key] = (cands, [feats[c] for c in cands])
             else:
-                memo[key] = ([], [], [])
+                memo[key] = ([], [])
         if pending:
             scores = model.scores([row for _, rows in pending.values() for row in rows])
             at = 0
             for key, (cands, rows) in pending.items():
                 raw = scores[at : at + len(rows)]
-                probs = softmax(raw)
+                # what a step adds to its path (rising with the score, as the probability does)
                 steps = [
-                    (1 - _SCORE_WEIGHT) * math.log(max(p, 1e-12)) + _SCORE_WEIGHT * v for p, v in zip(probs, raw)
+                    (1 - _SCORE_WEIGHT) * math.log(max(p, 1e-12)) + _SCORE_WEIGHT * v for p, v in zip(softmax(raw), raw)
                 ]
-                memo[key] = (cands, probs, steps)
+                memo[key] = (cands, steps)
                 at += len(rows)
         for logp, hist, path in beams:
             key = (turn.index, tuple(h[0] for h in hist))
-            cands, probs, steps = memo[key]
+            cands, steps = memo[key]
             if not cands:
                 grown.append((logp, (*hist, (None, ()))[-_HISTORY:], (None, path)))
                 continue
-            order = sorted(range(len(cands)), key=lambda i: -probs[i])[:branch]
+            order = sorted(range(len(cands)), key=lambda i: -steps[i])[:branch]
             for i in order:
                 c = cands[i]
                 grown.append((logp + steps[i], (*hist, (c, ()))[-_HISTORY:], (c, path)))

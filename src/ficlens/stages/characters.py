@@ -1527,7 +1527,7 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
             continue  # "Maren realised. *He thinks…*": a thought in italics, about someone else
         if re.search(rf"[.!?]\s+[{UPPER}]", before):
             continue
-        if re.search(r"[.!?][\"'”’)]*\s+$", before) and not _opens_sentence(text, s):
+        if re.search(r"[.!?][\"'”’)]*\s+$", before) and not _leads_its_sentence(text, s):
             continue  # "… except his mother and Juno at two. He shut his eyes": "He" goes on from the subject
         gender = _pronoun_gender(m.group(1))
         clause = re.split(r"[.!?;,:—]", window[m.end() :], maxsplit=1)[0]
@@ -1542,10 +1542,10 @@ def _pronoun_gender(pronoun: str) -> str:
     return "male" if p.startswith("h") and p not in ("her", "hers", "herself") else "female"
 
 
-def _opens_sentence(text: str, pos: int) -> bool:
+def _leads_its_sentence(text: str, pos: int) -> bool:
     """Whether the name at ``pos`` is among the first three words of its sentence ("Juno",
     "Then Juno", "At last Juno") or follows a speech verb ('said the Gryphon'): likely its
-    subject."""
+    subject. (Looser than ``_dialogue.opens_sentence``, which wants the name first.)"""
     start = max(0, pos - 60)
     if _AFTER_SPEECH_VERB.search(text, start, pos):
         return True  # '"…," said the Gryphon.'
