@@ -194,6 +194,31 @@ def test_a_cast_description_used_as_one_in_a_tag_is_weighed_as_a_description() -
     assert not capital["The Doctor"].get("tag_named_described")
 
 
+def test_a_description_is_the_one_the_turn_taking_around_its_uses_names() -> None:
+    # "the painter" and Inge take turns, and "said Tomas" comes two turns after the painter:
+    # the painter is Tomas, even for a cast that lists a "The Painter" of its own
+    text = (
+        "Tomas Reyes and Inge Dahl stood in the cold studio.\n\n"
+        '"It is finished," said the painter.\n\n'
+        '"Then sign it," said Inge.\n\n'
+        '"Not yet," said Tomas.\n\n'
+        '"Why not?"\n\n'
+        '"The light is wrong," said the painter.\n'
+    )
+    cast = [
+        CastMember("Tomas Reyes", ("Tomas",), "male"),
+        CastMember("Inge Dahl", ("Inge",), "female"),
+    ]
+    feats = _features_of_turn(text, cast, 0)
+    assert feats["Tomas Reyes"].get("nom_turns_top") == 1
+    assert not feats["Inge Dahl"].get("nom_turns")
+    listed = _features_of_turn(text, [*cast, CastMember("The Painter", (), "male")], 4)
+    assert listed["The Painter"].get("tag_named_described") == 1
+    assert listed["The Painter"].get("described_turns_other") == 1.0
+    assert not listed["The Painter"].get("nom_turns")
+    assert listed["Tomas Reyes"].get("nom_turns_top") == 1
+
+
 def test_a_beat_pronoun_anchors_the_turn_taking_too() -> None:
     # no tag at all, but "He shrugged." opens the paragraph of turn 2
     text = (

@@ -133,6 +133,9 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "next_gap_gender_match",
     "next_gap_gender_clash",
     "talked_about",
+    "nom_turns",
+    "nom_turns_top",
+    "described_turns_other",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -397,6 +400,7 @@ class _Context:
     present: list[list[str]] = field(default_factory=list)  # per turn: see _present
     name_words: dict[str, list[str]] = field(default_factory=dict)  # "major" -> the characters with it in a name
     description_near: list[dict[str, float]] = field(default_factory=list)  # per turn: its tag's description, in the last pages
+    description_turns: dict[str, dict[str, float]] = field(default_factory=dict)  # see _description_turns
     all_mentions: int = 1  # mentions of all the characters together
     self_mentions: list[int] = field(default_factory=list)  # an unnamed narrator's "I", "me", "my" in the narration
     introduced: set[int] = field(default_factory=set)  # where a quotation names its own speaker: "I'm Rhiannon"
@@ -624,6 +628,7 @@ def make_context(story: Story) -> _Context:
         ctx.conversation.append(conv)
         ctx.scene_counts.append(_scene_counts(ctx, turn))
     ctx.conversation_tags = [_conversation_tags(ctx, k) for k in range(len(turns))]
+    ctx.description_turns = _description_turns(ctx)
     ctx.conversation_vocatives = [_conversation_vocatives(ctx, k) for k in range(len(turns))]
     ctx.beat_gender = [_beat_gender(text, turn.para_narration) for turn in turns]
     ctx.gap = [_gap(ctx, k) for k in range(len(turns))]
@@ -828,6 +833,9 @@ def _candidates_around(ctx: _Context, turn: Turn) -> tuple[list[str], list[str]]
         for shares in (ctx.epithets.shares(nominal[0]), ctx.description_near[turn.index]):
             for c in sorted(shares, key=shares.__getitem__, reverse=True)[:2]:
                 others.setdefault(c, None)
+        by_turns = ctx.description_turns.get(nominal[0], {})
+        if by_turns:
+            others.setdefault(max(by_turns, key=by_turns.__getitem__), None)
         named = ctx.name_words.get(nominal[1].lower(), [])
         if len(named) <= 3:
             for c in named:
@@ -1077,6 +1085,8 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     # the description's uses in the last pages, and its head noun in a name ("the major")
     local = ctx.description_near[turn.index]
     local_top = max(local, key=local.__getitem__) if local else None
+    by_turns = ctx.description_turns.get(nominal[0], {}) if nominal else {}
+    by_turns_top = max(by_turns, key=by_turns.__getitem__) if by_turns else None
     in_name = ctx.name_words.get(nominal[1].lower(), []) if nominal else []
     possessor = None
     # "her companion replied": not the woman "her" is; "his eyes" and "her walk" are no one
@@ -1199,6 +1209,16 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
                 f["nom_local_top"] = 1
         if c in in_name:
             f["nom_in_name"] = 1
+        if c in by_turns:
+            f["nom_turns"] = by_turns[c]
+            if c == by_turns_top:
+                f["nom_turns_top"] = 1
+        if nominal and tag_named == c:
+            # the tag names a cast entry by its description ("The Painter"), but the turn-taking
+            # around the description's uses says it is someone else (Basil)
+            other = max((v for o, v in by_turns.items() if o != c), default=0.0)
+            if other > 0:
+                f["described_turns_other"] = other
         if ch.gender in ("male", "female"):
             for g, match, clash in genders:
                 f[match if g == ch.gender else clash] = 1
@@ -1260,6 +1280,35 @@ def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str
                 elif d % 2 == 1 and d >= 3 and odd is None:
                     odd = (d, who)
     return names, even[1] if even else None, odd[1] if odd else None
+
+
+#: How the speech tag of a turn d turns away from a described one counts for the description
+#: standing for the character it names: two people alternate, so a name two turns away is
+#: likely the same speaker, and one next door the other.
+_DESCRIPTION_TURNS = ((1, -1.0), (2, 1.0), (3, -0.5), (4, 0.5))
+
+
+def _description_turns(ctx: _Context) -> dict[str, dict[str, float]]:
+    """Whom each description of the speech tags stands for, read off the turn-taking around
+    all its uses in the story: when "said the painter" and "said Lord Henry" take turns and
+    "said Basil" comes two turns after the painter, the painter is Basil. The names of the
+    tags around every use of the description are pooled (see _DESCRIPTION_TURNS); the result
+    is each character's share of the positive totals. Only tags that name a character by
+    name count, so a cast entry called "The Painter" does not vote for itself."""
+    votes: dict[str, dict[str, float]] = {}
+    n = len(ctx.turns)
+    for k, nominal in enumerate(ctx.turn_nominal):
+        if not nominal:
+            continue
+        pooled = votes.setdefault(nominal[0], {})
+        conv = ctx.conversation[k]
+        for d, weight in _DESCRIPTION_TURNS:
+            for j in (k - d, k + d):
+                if 0 <= j < n and ctx.conversation[j] == conv and ctx.tag_named[j] and not ctx.turn_nominal[j]:
+                    who = ctx.tag_named[j]
+                    assert who is not None
+                    pooled[who] = pooled.get(who, 0.0) + weight
+    return {phrase: _normalized([{c: v for c, v in pooled.items() if v > 0}]) for phrase, pooled in votes.items()}
 
 
 def _conversation_pronouns(ctx: _Context, k: int) -> tuple[str | None, str | None]:
