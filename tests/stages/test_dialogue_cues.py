@@ -14,6 +14,7 @@ from ficlens.stages._dialogue import (
     addressed_gender,
     kin_mentions,
     rank_address,
+    role_mentions,
     subjects,
     vocatives,
 )
@@ -572,6 +573,43 @@ def test_a_rank_used_alone_to_address_someone_is_the_one_character_with_that_ran
     quotes = sorted(story.speech(), key=lambda q: q.start)
     assert vocatives(story.text, quotes[0], index) == [solberg]
     assert vocatives(story.text, quotes[1], index) == [solberg]
+
+
+DOCTORS = (
+    "Mara had a fever all night. At dawn the doctor from the next town came up the stairs.\n\n"
+    '"Keep her warm," said the doctor. "And no visitors."\n\n'
+    + "The rain kept on through the spring, and nobody went out who did not have to.\n\n" * 120
+    + "Doctor Amsel reached the inn after supper, his boots full of water.\n\n"
+    '"Who sent for me?" said the doctor.\n\n"I did," said Mara.\n'
+)
+DOCTOR_CAST = [
+    CastMember("Doctor Amsel", ("Amsel",), "male"),
+    CastMember("The Doctor", (), "male"),
+    CastMember("Mara", (), "female"),
+]
+
+
+def test_a_role_that_is_a_cast_member_of_its_own_is_the_holder_the_narration_names_nearby() -> None:
+    story = ficlens.analyze(DOCTORS, cast=DOCTOR_CAST, stages=["structure", "quotations", "characters"])
+    ids = {c.name: c.id for c in story.characters}
+    found = [(m.start, m.character) for m in role_mentions(story, MentionIndex(story))]
+    # the second "the doctor" is Amsel, named in the narration just before; the first, a
+    # long way from any Amsel, stays the other doctor
+    assert found == [(DOCTORS.rindex("the doctor"), ids["Doctor Amsel"])]
+    story = ficlens.analyze(DOCTORS, cast=DOCTOR_CAST)
+    quotes = sorted(story.speech(), key=lambda q: q.start)
+    names = {c.id: c.name for c in story.characters}
+    speakers = [names.get(story.attributions[q.id].speaker or "") for q in quotes]
+    assert speakers[0] == "The Doctor" and speakers[-2] == "Doctor Amsel"
+
+
+def test_a_role_two_characters_hold_or_only_the_characters_name_is_left_alone() -> None:
+    cast = [*DOCTOR_CAST, CastMember("Dr. Ruth Bellamy", (), "female")]
+    story = ficlens.analyze(DOCTORS, cast=cast, stages=["structure", "quotations", "characters"])
+    assert role_mentions(story, MentionIndex(story)) == []
+    said = DOCTORS.replace("Doctor Amsel reached the inn", '"Doctor Amsel is coming," said Mara. He reached the inn')
+    story = ficlens.analyze(said, cast=DOCTOR_CAST, stages=["structure", "quotations", "characters"])
+    assert role_mentions(story, MentionIndex(story)) == []
 
 
 def test_a_present_tense_i_tags_with_the_verbs_of_speech_and_messages() -> None:

@@ -590,6 +590,42 @@ def rank_address(story: Story, index: MentionIndex) -> list[Mention]:
     return out
 
 
+def role_mentions(story: Story, index: MentionIndex, reach: int = 8000) -> list[Mention]:
+    """Mentions for a role's description that is a character of its own ("The Doctor", in a
+    cast that also lists "Doctor Losberne"): where the narration names the one character holding
+    that role within ``reach`` characters, "the doctor" is that character, as it is to a
+    reader; anywhere else it is the other, unnamed doctor. A role two characters hold is left
+    alone, and so is a holder named only by the characters ("I guess Dr. Spencer would go")."""
+    holders: dict[str, set[str]] = {}
+    for c in story.characters:
+        for name in (c.name, *c.aliases):
+            if rank := rank_of(name):
+                holders.setdefault(rank, set()).add(c.id)
+    described: dict[str, str] = {}
+    for c in story.characters:
+        names = {n.lower() for n in (c.name, *c.aliases)}
+        role = next(iter(names)).removeprefix("the ") if len(names) == 1 else ""
+        owners = holders.get(role, set())
+        if len(owners) == 1 and c.id not in owners and next(iter(names)) == f"the {role}":
+            described[c.id] = next(iter(owners))
+    if not described:
+        return []
+    named: dict[str, list[int]] = {}
+    for m, quoted in zip(index.mentions, index.in_quote):
+        if m.character in described.values() and not quoted:  # the narrator names him
+            named.setdefault(m.character, []).append(m.start)
+    out = []
+    for m in index.mentions:
+        holder = described.get(m.character)
+        if holder is None:
+            continue
+        near = named.get(holder, [])
+        i = bisect.bisect_left(near, m.start - reach)
+        if i < len(near) and near[i] <= m.start + reach:
+            out.append(Mention(m.start, m.end, holder, "title"))
+    return out
+
+
 #: Forms of address that say whether the one spoken to is a man or a woman ("Yes, sir.",
 #: "Mamma, look!", "my dear fellow"). Kin words count only as address, never as mentions.
 _ADDRESS_MALE = (

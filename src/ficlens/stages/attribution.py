@@ -42,6 +42,7 @@ from ficlens.stages._dialogue import (
     pronoun_gender,
     rank_address,
     read_tag,
+    role_mentions,
     subjects,
     vocatives,
 )
@@ -552,8 +553,11 @@ def beam_decode(ctx: _Context, model: Ranker, *, width: int = 6, branch: int = 3
 def make_context(story: Story) -> _Context:
     text = story.text
     index = MentionIndex(story)
-    # "her mother" as a mention of Mrs. Honeychurch, "Yes, Captain" one of Captain Solberg
-    index = MentionIndex(story, [*kin_mentions(story, index), *rank_address(story, index)])
+    # "her mother" as a mention of Mrs. Honeychurch, "Yes, Captain" one of Captain Solberg,
+    # "the doctor" one of Doctor Losberne where the narration names him
+    index = MentionIndex(
+        story, [*kin_mentions(story, index), *rank_address(story, index), *role_mentions(story, index)]
+    )
     chars = {c.id: c for c in story.characters}
     turns = build_turns(story)
     first_person = is_first_person(story)
