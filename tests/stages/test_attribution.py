@@ -92,8 +92,11 @@ def test_attribution_explicit_tag_after_an_interrupted_quote() -> None:
         # no speech verb: a pronoun and any verb straight after the quotation is its tag
         ("Nora held out her hand.", "he broke out", "Dev"),
         ("Dev ate another chip, very slowly.", "she pouted", "Nora"),
+        # and a name after that verb is not the speaker: "…," she confided to the ticket boy
+        ("Nora held out her hand.", "he muttered to Nora", "Dev"),
+        ("Dev ate another chip, very slowly.", "she pouted at Dev", "Nora"),
     ],
-    ids=["she-asked", "he-asked", "he-broke-out", "she-pouted"],
+    ids=["she-asked", "he-asked", "he-broke-out", "she-pouted", "he-muttered-to-Nora", "she-pouted-at-Dev"],
 )
 def test_attribution_anaphoric_tag_resolved_by_gender(lead_in: str, tag: str, speaker: str) -> None:
     story = ficlens.analyze(f'{HARBOUR}{lead_in}\n\n"Are you going to share or not?" {tag}.\n')

@@ -500,7 +500,7 @@ def _tag_by_shape(
             m
             and m.group(2) not in SPEECH_VERBS
             and _verb_like(m.group(2))
-            and not (mentions and mentions[0].start < a + m.end())
+            and not (mentions and mentions[0].start < m.end())
         ):
             return None, m.group(1).lower()
         m = re.match(r"[\s,—–-]*(?:was|were)\s+(?:(his|her|my)\b|(?=\S))", text[a:b])
