@@ -620,6 +620,46 @@ def test_characters_dr_and_doctor_before_one_surname_are_one_person() -> None:
     assert owner["Dr. Kemp"] == owner["Doctor Kemp"]
 
 
+def test_characters_a_role_and_mr_before_one_surname_are_one_man_with_no_family_about() -> None:
+    text = (
+        "Mr. Kemp was at his desk when the knock came. Mr. Kemp did not look up.\n\n"
+        '"Come in," said Dr. Kemp. He put down his pen, and Dr. Kemp waited.\n\n'
+        '"You sent for me," said Adye. Kemp nodded.\n'
+    )
+    story = _analyze(text)
+    assert _who(story, "Mr. Kemp") is _who(story, "Dr. Kemp")
+
+
+def test_characters_a_role_is_not_the_wife_nor_one_of_a_family() -> None:
+    # Dr. Grant and Mrs. Grant are husband and wife
+    text = (
+        "Dr. Grant was at dinner. Mrs. Grant poured the tea, and Dr. Grant ate.\n\n"
+        '"More?" said Mrs. Grant.\n\n"Thank you," said Dr. Grant.\n'
+    )
+    story = _analyze(text)
+    assert _who(story, "Dr. Grant") is not _who(story, "Mrs. Grant")
+    # the major is the twins' father; "Mr. Sholto" is one of the sons
+    text = (
+        "Major Sholto had two sons, Thaddeus Sholto and Bartholomew Sholto. Major Sholto died in the spring.\n\n"
+        '"He left a treasure," said Mr. Sholto. Mr. Sholto was sure of it.\n\n'
+        '"Where?" said Major Sholto in the dream. Bartholomew Sholto laughed.\n'
+    )
+    story = _analyze(text)
+    assert "Mr. Sholto" not in _who(story, "Major Sholto").aliases
+
+
+def test_characters_a_title_alone_is_no_display_name() -> None:
+    # "Colonel" alone is his most frequent form, but a reader knows him as Colonel Brandon
+    text = (
+        "Colonel Brandon came up the lane at six, and Marianne saw him from the window. Colonel Brandon knocked.\n\n"
+        '"Good evening, Colonel," said Marianne. "Colonel, sit down."\n\n'
+        '"Thank you," said Colonel Brandon.\n\n"Is it raining still, Colonel?" asked Marianne.\n\n'
+        '"It is," said the Colonel. "Colonel or not, I am wet through."\n'
+    )
+    story = _analyze(text)
+    assert _who(story, "Colonel").name == "Colonel Brandon"
+
+
 def test_characters_a_role_no_tag_speaks_through_joins_no_one() -> None:
     # "the captain of a steamer" is not Captain Bellegarde, and no tag makes the captain speak
     text = (

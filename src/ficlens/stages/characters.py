@@ -51,7 +51,8 @@ Without one, people are found from the text alone:
    through it or it acts ("The superintendent didn't answer"), after one introduction
    ("Inspector Hale", "Dr. Amsel"); a title of several words is its last ("Detective
    Inspector Rhiannon Okoro" is Inspector Rhiannon Okoro, and Rhiannon; "Dr. Kemp" is "Doctor
-   Kemp");
+   Kemp", and "Mr. Kemp" too when no one else of that surname is about: not "Mrs. Grant",
+   the wife of Dr. Grant, nor "Mr. Sholto" beside Major Sholto and his sons);
 5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
    that follow their mentions in narration when two or more agree (not the object of the
    name's own verb, "Maren found him", "Cal caught her eye", nor the "He" of a thought in
@@ -390,6 +391,7 @@ class CharacterStage:
         rare = _keep_full_names(text, kept, where, placey) | _declared_full_names(declared, kept, where)
         sisters = {m.group(1) for m in _SISTERS.finditer(text)}
         clusters = _cluster(kept, where, _old_and_young(text), _said_only(story, kept, where), sisters)
+        _join_role_and_mister(clusters)
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
         _roles_alone(text, clusters)
         guarded = _word_first_names(clusters)
@@ -928,6 +930,29 @@ def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
             clusters[owner].names[f"The {m.group(1)}"] += 0
 
 
+def _join_role_and_mister(clusters: list[_Cluster]) -> None:
+    """A surname titled by a role and as a man is one character: "Dr. Kemp" is "Mr. Kemp",
+    "Inspector Ratcliffe" is "Mr. Ratcliffe", "Doctor Losberne" is "Mr. Losberne". Only when
+    those are the surname's only two clusters and neither has a first name: with a family to
+    choose from ("Major Sholto", "Mr. Sholto", Thaddeus Sholto) the role may be the father,
+    and a woman's title ("Dr. Grant", "Mrs. Grant") is the wife."""
+    by_surname: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(clusters):
+        if c.names and c.surname:
+            by_surname[c.surname].append(i)
+    for members in by_surname.values():
+        if len(members) != 2 or any(clusters[i].first for i in members):
+            continue
+        role = [i for i in members if all(rank_of(n) for n in clusters[i].names)]
+        mister = [i for i in members if set(clusters[i].title_gender) == {"male"}]
+        if len(role) == 1 and len(mister) == 1 and role != mister:
+            into, gone = clusters[mister[0]], clusters[role[0]]
+            into.names.update(gone.names)
+            into.title_gender.update(gone.title_gender)
+            gone.names.clear()
+    clusters[:] = [c for c in clusters if c.names]
+
+
 def _title_owner(clusters: Sequence[_Cluster], title: str) -> int | None:
     """Which cluster a title used alone stands for ("the general", "the Professor"): the one
     named with it ("General Tilney", "Dr. Amsel" for "the doctor"), or one far more often named
@@ -1232,12 +1257,19 @@ def _cluster(
         if title:
             clusters[i].title_gender[TITLES.get(title, "unknown")] += 1
     # 2. first names of those full names ("Nora" joins "Nora Vance")
+    # (not a name the story titles as a surname far more often: "Fielding", "Mr. Fielding" 66
+    # times, is no first name of a "Mr. Fielding High School" seen once)
     bare = sorted((k for k in kept if not k[0] and _surname_only(k[1])), key=lambda k: -weight(k))
+    given_joined: set[str] = set()
     for key in bare:
         firsts = by_first.get(key[1], [])
         if firsts:
             i = max(firsts, key=lambda j: clusters[j].total)
+            surnamed = sum(weight((t, key[1])) for t in _SURNAME_TITLES if (t, key[1]) in kept)
+            if surnamed > 2 * clusters[i].total:
+                continue
             clusters[i].names[key[1]] += weight(key)
+            given_joined.add(key[1])
     # 3. titled single names: "Miss Vance", "Mr. Vance", "Captain Okafor"
     titled_single: dict[tuple[str, str], int] = {}
     for key in sorted((k for k in kept if k[0] and _surname_only(k[1])), key=lambda k: -weight(k)):
@@ -1279,7 +1311,7 @@ def _cluster(
     # 4. other bare names: a surname on its own, or a name with no other form
     for key in bare:
         name = key[1]
-        if by_first.get(name):
+        if name in given_joined:
             continue
         surnames = by_surname.get(name.split(" ")[-1], [])
         if surnames:
@@ -1380,6 +1412,8 @@ def _nicknames() -> NickNamer:
 
 
 #: Titles used with a first name ("Lady Catherine", "Sir William", "Aunt Polly").
+#: Titles that go with a surname only ("Mr. Fielding", never "Mr. Cyril").
+_SURNAME_TITLES = ("mr", "ms", "dr", "doctor")
 _FIRST_NAME_TITLES = {"lady", "sir", "miss", "mrs", "aunt", "uncle", "auntie", "aunty", "master", "dame", "prince", "princess", "king", "queen"}
 
 
@@ -1463,8 +1497,10 @@ def _cluster_gender(c: _Cluster) -> str:
 def _display_name(c: _Cluster, rare: frozenset[str] = frozenset()) -> str:
     """The name a reader knows the character by: a full name if the story uses it, else the
     most frequent form ("Alice", not "Miss Alice"; "Mr. Knightley", not "Knightley"); a name
-    before a description ("General Tilney", not "the general")."""
+    before a description ("General Tilney", not "the general"); a name, not a title alone
+    ("Colonel Brandon" or "Brandon", not "Colonel")."""
     names = [n for n in c.names if n.split(" ")[0].lower() != "the"] or list(c.names)
+    names = [n for n in names if n.rstrip(".").lower() not in TITLES] or names
     top = max(c.names[n] for n in names)
     untitled_full = [
         n for n in names
