@@ -11,7 +11,7 @@ import pytest
 
 import ficlens
 from ficlens.readers._cast import CastMember
-from ficlens.stages.characters import _Cluster, _cluster, _gender, find_candidates
+from ficlens.stages.characters import _Cluster, _cluster, _display_name, _gender, find_candidates
 from ficlens.story import Character, Story
 
 STAGES = ["structure", "quotations", "characters"]
@@ -658,6 +658,12 @@ def test_characters_a_title_alone_is_no_display_name() -> None:
     )
     story = _analyze(text)
     assert _who(story, "Colonel").name == "Colonel Brandon"
+    # the form a title is short for, not the next commonest name; a title never joined to a
+    # name stays ("the General" of a story that calls someone else "Madame General" too)
+    colonel = _Cluster("Colonel", names=Counter({"Colonel": 9, "Brandon": 6, "Colonel Brandon": 2}))
+    assert _display_name(colonel) == "Colonel Brandon"
+    general = _Cluster("General", names=Counter({"General": 40, "Madame General": 3}))
+    assert _display_name(general) == "General"
 
 
 def test_characters_a_role_no_tag_speaks_through_joins_no_one() -> None:

@@ -1497,10 +1497,13 @@ def _cluster_gender(c: _Cluster) -> str:
 def _display_name(c: _Cluster, rare: frozenset[str] = frozenset()) -> str:
     """The name a reader knows the character by: a full name if the story uses it, else the
     most frequent form ("Alice", not "Miss Alice"; "Mr. Knightley", not "Knightley"); a name
-    before a description ("General Tilney", not "the general"); a name, not a title alone
-    ("Colonel Brandon" or "Brandon", not "Colonel")."""
+    before a description ("General Tilney", not "the general"); a name, not a title alone:
+    "Colonel", most often, is short for "Colonel Brandon"."""
     names = [n for n in c.names if n.split(" ")[0].lower() != "the"] or list(c.names)
-    names = [n for n in names if n.rstrip(".").lower() not in TITLES] or names
+    commonest = max(names, key=lambda n: (c.names[n], -len(n)))
+    if commonest.rstrip(".").lower() in TITLES:
+        longer = [n for n in names if n.split(" ")[0] == commonest and " " in n]
+        names = longer or names  # "the General" of a story that never names him stays "General"
     top = max(c.names[n] for n in names)
     untitled_full = [
         n for n in names
