@@ -1411,9 +1411,9 @@ def _nicknames() -> NickNamer:
     return NickNamer()
 
 
-#: Titles used with a first name ("Lady Catherine", "Sir William", "Aunt Polly").
 #: Titles that go with a surname only ("Mr. Fielding", never "Mr. Cyril").
 _SURNAME_TITLES = ("mr", "ms", "dr", "doctor")
+#: Titles used with a first name ("Lady Catherine", "Sir William", "Aunt Polly").
 _FIRST_NAME_TITLES = {"lady", "sir", "miss", "mrs", "aunt", "uncle", "auntie", "aunty", "master", "dame", "prince", "princess", "king", "queen"}
 
 
