@@ -727,3 +727,22 @@ def test_a_character_the_speakers_talk_about_is_marked() -> None:
     # Ike is named inside two quotations too, but as the one spoken to
     assert not feats["Ikenna Obi"].get("talked_about")
     assert not feats["Juno Castellanos"].get("talked_about")
+
+
+def test_a_verb_of_two_words_after_the_quotation_is_a_tag_by_name_or_description() -> None:
+    # "broke in", "put in": the name or description after the particle speaks (and a name
+    # that follows "in" there is a person, not a place)
+    opening = (
+        "Rowan Tiller came home late. Rowan sat by his mother, Mrs. Tiller, and his sister Ada. "
+        "Rowan was tired.\n\n"
+        '"It sounds odd," said Ada.\n\n'
+        '"It is showy," said Mrs. Tiller.\n\n'
+    )
+    for tag in ("broke in Rowan", "put in Rowan", "broke in her son", "cut in her son"):
+        story = ficlens.analyze(opening + f'"Why not?" {tag}, growing cross.\n')
+        names = {c.id: c.name for c in story.characters}
+        last = max(story.speech(), key=lambda q: q.start)
+        attribution = story.attributions[last.id]
+        assert names.get(attribution.speaker) == "Rowan", (tag, names, attribution)
+        if "Rowan" in tag:
+            assert attribution.cue == "explicit", tag

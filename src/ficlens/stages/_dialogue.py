@@ -277,6 +277,10 @@ def read_tag(
         if w.lower() in SPEECH_VERBS
         or (w in _PRESENT_SPEECH and k and (words[k - 1][2] == "I" or (you and words[k - 1][2].lower() == "you")))
     ]
+    if after and not verb_pos and (m := _VERB_PARTICLE.match(stretch)) and m.group(1) in _PARTICLE_VERBS:
+        # '"…," broke in her son' / '"…," put in the girl': a verb of two words opening the
+        # stretch is its speech verb, the particle with it (a name there is read by its shape)
+        verb_pos = [(a + m.start(1), a + len(m.group(0).rstrip()))]
     info.verb = bool(verb_pos)
     # "said to Darcy": Darcy is spoken to ("…," asked Kemp: Kemp speaks, and is not asked)
     spoken_to = {
@@ -419,8 +423,9 @@ def _nominal_tag(
     """A description in the speech tag instead of a name or pronoun: ("the old lady", "lady") for
     "…," said the old lady; ("her mother", "mother") for her mother observed, "…"."""
     for vs, ve in verb_pos if after else reversed(verb_pos):
-        # "said the old lady" / "replied her sister"
-        m = re.match(r"\s+(?:[a-z]+ly\s+)?(\w+)((?:\s+[\w'’-]+){1,4})", text[ve:b])
+        # "said the old lady" / "replied her sister" / "cut in her son" (not "whispered in her ear")
+        particle = _PARTICLE + "?" if text[vs:ve].split()[0].lower() in _PARTICLE_VERBS else ""
+        m = re.match(rf"\s+{particle}(?:[a-z]+ly\s+)?(\w+)((?:\s+[\w'’-]+){{1,4}})", text[ve:b])
         if m and m.group(1).lower() in _DETERMINERS:
             words = _np_words(m.group(2).split())
             if words:
@@ -524,6 +529,10 @@ _WHO_SAID = re.compile(r",?\s+who,?\s+(?:(?:[a-z]+ly|then|now|at\s+once)\s+)?")
 _JOINED_CLAUSE = re.compile(r",\s+(?:while|whilst|and|but|when|whereupon)\s+")
 #: The particle of a verb of two words ("…," broke in Adela; "…," put in Mrs. Hurst).
 _PARTICLE = r"(?:(?:in|out|up|forth|back|on)\s+)"
+#: Verbs that speak with a particle: "…," broke in / put in / cut in / called out her mother.
+_PARTICLE_VERBS = frozenset("broke put cut chimed struck burst went called cried spoke piped blurted rang sang".split())
+#: An inverted tag's verb of two words at the start of the stretch: "…," broke in / put in / cut in.
+_VERB_PARTICLE = re.compile(rf"[\s,—–-]*(?:[a-z]+ly\s+)?([a-z]+)\s+{_PARTICLE}(?=(?:[a-z]+ly\s+)?(?:{'|'.join(_DETERMINERS)})\b)")
 _INVERTED = re.compile(rf"[\s,—–-]*(?:[a-z]+ly\s+)?([a-z]+)\s+{_PARTICLE}?(?:[a-z]+ly\s+)?", re.IGNORECASE)
 
 

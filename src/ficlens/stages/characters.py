@@ -990,6 +990,9 @@ def _speech_tagged(text: str) -> set[str]:
         names.add(m.group(1).strip())
     for m in re.finditer(rf"((?:{CAPITALISED}\s){{1,3}}){_SPEECH_VERB}\b", text):
         names.add(m.group(1).strip())
+    # a verb of two words right after a quotation: '"…," broke in Ronny,' / '"…," put in Ronny.'
+    for m in re.finditer(rf"[,!?—–-][\"”’']\s+(?:[a-z]+ed|broke|put|cut|went|burst|spoke|struck|rang|sang)\s+(?:in|out|up|forth|back|on)\s+((?:{CAPITALISED}\s?){{1,3}}?)(?=\s*[,.;:!?—–])", text):
+        names.add(m.group(1).strip())
     return {n for n in names if n.split(" ")[0] not in STOPWORDS}
 
 
