@@ -92,6 +92,19 @@ def test_a_third_person_story_has_no_narrator_character() -> None:
     assert not [c for c in _run(KITCHEN).characters if c.source == "narrator"]
 
 
+def test_an_authors_note_in_the_first_person_does_not_make_the_story_first_person() -> None:
+    # the writer's "I" in the note is not the story's narrator: Rosa's "I" stays hers
+    note = (
+        "A/N: I wrote this on the train home because I could not stop thinking about my own "
+        "mum's kitchen. I hope you like it, and thank you to my beta for my commas!\n\n* * *\n\n"
+    )
+    story = _run(note + KITCHEN)
+    assert [p.kind for p in story.paragraphs][0] == "note"
+    assert not [c for c in story.characters if c.source == "narrator"]
+    said = _speakers(story)
+    assert said[0] == "Mum" and said[1] == "Rosa"
+
+
 def test_a_kinship_word_a_tag_uses_as_a_name_is_a_character() -> None:
     story = _run(KITCHEN)
     mum = next(c for c in story.characters if c.name == "Mum")

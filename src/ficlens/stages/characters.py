@@ -63,11 +63,11 @@ Without one, people are found from the text alone:
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
    Archer" is his wife; a kinship word a speech tag uses as a name ("Mum said"), or the
    narration twice ("Dad got the fire going"), is a character of the word's gender;
-6. a story told in the first person whose narrator none of these is (a narrator is called by
-   name in a reply to "I said", or says "my name is …" in the narration, and may be named
-   inside quotations far more than in the narration besides; never named by a speech tag)
-   gets one more character, the narrator (name
-   "Narrator", source ``"narrator"``, no mentions), so that '"…," I said' has someone to
+6. a story told in the first person (its chapters and scenes, not its author's notes) whose
+   narrator none of these is (a narrator is called by name in a reply to "I said", or says
+   "my name is …" in the narration, and may be named inside quotations far more than in the
+   narration besides; never named by a speech tag) gets one more character, the narrator
+   (name "Narrator", source ``"narrator"``, no mentions), so that '"…," I said' has someone to
    belong to; a story told in the second person whose "you" none of them is gets "Reader"
    (source ``"narrator"``), whose '"…," you say' it is, mentioned wherever a reader-insert
    story writes "Y/N" for the reader's name.
@@ -483,18 +483,33 @@ _YOUR_NAME = re.compile(r"(?<![\w/])(\([Yy]/[Nn]\)|[Yy]/[Nn])(?![\w/])")
 def first_person(story: Story, limit: int = 200_000) -> bool:
     """Is the story told in the first person? "I", "me", "my" and "myself" make more than one
     word in a hundred of the narration (the text outside quotations, its first ``limit``
-    characters)."""
+    characters). The narration is the story's body, its chapters and scenes, when the
+    structure stage found one: an author's note ("I could not stop thinking about …") is the
+    writer speaking, not the story's narrator."""
+    # the narration helpers read the characters stage's vocabulary, so they are imported here
+    from ficlens.stages._narration import body_paragraphs
+
     text = story.text
+    body = [(p.start, p.end) for p in body_paragraphs(story)] or [(0, len(text))]
+    quotes = sorted((q.start, q.end) for q in story.quotes)
     pieces = []
-    pos = 0
-    for q in story.quotes:
-        if q.start > pos:
-            pieces.append(text[pos : q.start])
-        pos = max(pos, q.end)
-        if pos > limit:
+    size = 0
+    k = 0
+    for a, b in body:
+        pos = a
+        while k < len(quotes) and quotes[k][1] <= a:
+            k += 1
+        j = k
+        while j < len(quotes) and quotes[j][0] < b:
+            if quotes[j][0] > pos:
+                pieces.append(text[pos : quotes[j][0]])
+            pos = max(pos, quotes[j][1])
+            j += 1
+        if pos < b:
+            pieces.append(text[pos:b])
+        size += b - a
+        if size > limit:
             break
-    if pos < len(text) and pos <= limit:
-        pieces.append(text[pos:])
     narration = " ".join(pieces)[:limit]
     return len(re.findall(r"\b(?:I|me|my|myself)\b", narration)) > 0.01 * max(1, len(narration.split()))
 
