@@ -167,6 +167,19 @@ def test_pronoun_votes_skip_the_object_of_the_names_verb_and_a_thought_in_italic
     assert not _pronoun_votes(text, cal, starts)
 
 
+def test_a_reflexive_after_the_names_verb_settles_the_gender_against_a_stray_pronoun() -> None:
+    text = (
+        '"They found the boy. Mags radioed it in. He\'s at the hospital."\n\n'
+        'Mags helped herself to the biscuit tin. "Go home, both of you."'
+    )
+    mags = [(m.start(), m.start() + 4, "Mags") for m in re.finditer("Mags", text)]
+    # the "He" after "Mags radioed it in." is the boy; "helped herself" can only be Mags
+    votes = _pronoun_votes(text, mags, [a for a, _, _ in mags])
+    assert votes == {"male": 1, "female": 2}
+    story = _run(text)
+    assert next(c.gender for c in story.characters if c.name == "Mags") == "female"
+
+
 def test_a_titled_surname_only_the_dialogue_uses_is_the_character_it_addresses() -> None:
     text = (
         "Teo Lindqvist had been staring at the ceiling for an hour when the nurse came in.\n\n"

@@ -171,6 +171,8 @@ GIVEN_NAMES: dict[str, str] = {
 }
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _VERB_OBJECT = re.compile(r"\s+[a-z]+\s+(?:him|her)\b")
+#: "Mags helped herself", "Dev pulled himself up": a reflexive object is the subject's own
+_OWN_REFLEXIVE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+\s+(himself|herself)\b")
 _PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _SPEECH_VERB = (
     r"(?:said|says|asked|replied|answered|cried|shouted|yelled|whispered|murmured|muttered|called|added|"
@@ -1568,7 +1570,9 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
     sentence counts only after a name that was likely its own sentence's subject ("Juno
     nodded. She …", not "… and Juno at two in the morning. He …"), and a "he" or "she" whose
     clause holds a pronoun of the other gender not at all ("Juno waited until he noticed
-    her": one of the two is someone else, and which is not said)."""
+    her": one of the two is someone else, and which is not said). A reflexive object of the
+    name's own verb ("Mags helped herself") is the name's as surely as anything here, and
+    counts twice: with one more vote it settles the gender."""
     starts = starts or []
     votes: Counter[str] = Counter()
     for s, e, _alias in found[:400]:
@@ -1576,6 +1580,10 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
         window = _PARAGRAPH_BREAK.split(text[e : min(e + 80, starts[i] if i < len(starts) else len(text))], 1)[0]
         m = _PRONOUN_AFTER.search(window)
         if m is None:
+            continue
+        own = _OWN_REFLEXIVE.match(window)
+        if own:
+            votes[_pronoun_gender(own.group(1))] += 2  # "Mags helped herself": the subject's own
             continue
         if _VERB_OBJECT.match(window):
             continue  # "Maren found him", "Cal caught her eye": the pronoun is someone else
