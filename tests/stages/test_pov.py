@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import ficlens
 from ficlens.story import Story
 
 
@@ -51,3 +52,22 @@ def test_pov_low_tide_is_noras(analyzed: Callable[..., Story]) -> None:
     assert (pov.person, names(story)[pov.character]) == ("third", "Nora")
     assert [names(story)[sc.character] for sc in pov.scenes] == ["Nora", "Nora"]
     assert {s.id for s in story.sections if s.kind == "scene"} == {sc.section for sc in pov.scenes}
+
+
+def test_pov_a_visitor_who_leaves_the_scene_is_not_whose_mind_it_follows() -> None:
+    text = (
+        "Ines sat by the stove and listened to the rain.\n\n"
+        "Bea came in without knocking. Bea shook out her umbrella. Bea put the kettle on. "
+        "She laughed at the state of the kitchen.\n\n"
+        '"You look terrible," Bea said.\n\n'
+        '"Thank you," said Ines.\n\n'
+        "Bea took her coat. She left.\n\n"
+        "The door banged. She listened to the rain again. She wondered whether she ought to "
+        "have asked her to stay.\n"
+    )
+    story = ficlens.analyze(text)
+    pov = story.layer("pov")
+    # Bea is the subject of more sentences, but the narration stays behind when she goes, and
+    # the "She" who listens and wonders afterwards is Ines
+    assert [names(story)[sc.character] for sc in pov.scenes] == ["Ines"]
+    assert all("Bea" not in story.text[e.start : e.end] for e in pov.scenes[0].evidence)

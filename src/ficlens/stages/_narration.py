@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
@@ -282,22 +282,33 @@ _OWN_BODY = re.compile(
     r"(?:[\"'“‘(]?\s*)(Her|His)\s+(?:own\s+)?(?:hands?|heart|chest|throat|stomach|head|eyes|back|legs|face|"
     r"voice|breath|breathing|mind|thoughts|pulse|skin|mouth|jaw|shoulders|knees|fingers)\b"
 )
+#: the rest of a sentence in which its subject leaves the scene: "She left.", "Mags went out."
+_EXIT = re.compile(
+    r"\s+(?:(?:then|finally|quietly|abruptly)\s+)?(?:left|went\s+out|walked\s+out|stalked\s+out|stormed\s+out|"
+    r"slipped\s+out|went\s+away|was\s+gone|had\s+gone|departed)[.!]?[\"'”’]?\s*"
+)
 _SUBJECT_PRONOUN = re.compile(r"(?:[\"'“‘(]?\s*)(?:(?:And|But|Then|So|Now|Still|Later)\s+)?(He|She)\b")
 
 
 def resolve_pronoun(
-    pronoun: str, pos: int, index: MentionIndex, chars: dict[str, Character], *, limit: int = 12
+    pronoun: str,
+    pos: int,
+    index: MentionIndex,
+    chars: dict[str, Character],
+    *,
+    limit: int = 12,
+    exclude: Collection[str] = (),
 ) -> str | None:
     """The character a subject pronoun ("he", "she") at ``pos`` most likely refers to.
 
     The nearest character named before it whose gender matches; failing that, the nearest
-    whose gender is unknown.
+    whose gender is unknown. Characters in ``exclude`` (who have left the scene) are passed over.
     """
     wanted = "male" if pronoun.lower() == "he" else "female" if pronoun.lower() == "she" else None
     fallback = None
     for m in index.narration_before(pos, limit=limit):
         ch = chars.get(m.character)
-        if ch is None or not compatible(ch.gender, wanted):
+        if ch is None or m.character in exclude or not compatible(ch.gender, wanted):
             continue
         if wanted is None or ch.gender == wanted:
             return m.character
@@ -332,26 +343,44 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
     verb of perception or cognition within four words scores 3; any other subject scores 1.
     A sentence opening on the body felt from inside ("Her hands would not stop shaking")
     scores 2 for its owner.
+
+    A character who leaves the scene in a sentence of their own ("She left.", "Mags went
+    out.") while the narration stays on in it is not whose mind it follows: their score in
+    the scene is dropped, and the pronouns after it are someone else's, until the narration
+    names them again as a subject.
     """
     text = story.text
     chars = {c.id: c for c in story.characters}
     scores: dict[str, Counter[str]] = {}
     evidence: dict[str, dict[str, list[Span]]] = {}
     last: dict[str, str] = {}
+    gone: dict[str, int] = {}  # who left the scene -> sentences narrated since
     scene = None
+
+    def drop_gone() -> None:
+        for left, since in gone.items():
+            if since and scene is not None:
+                scores[scene].pop(left, None)
+                evidence[scene].pop(left, None)
+
     for st in narr.stretches:
         if st.tag:
             continue
         if st.scene != scene:
+            drop_gone()
             scene = st.scene
             last = {}
+            gone = {}
         sc = scores.setdefault(st.scene, Counter())
         ev = evidence.setdefault(st.scene, {})
         for a, b in sentences(text, st.start, st.end):
+            for left in gone:
+                gone[left] += 1
             body = _OWN_BODY.match(text, a, min(b, a + 60))
             if body:
                 gender = "male" if body.group(1) == "His" else "female"
-                owner = last.get(gender) or resolve_pronoun("he" if gender == "male" else "she", a, index, chars)
+                pron = "he" if gender == "male" else "she"
+                owner = last.get(gender) or resolve_pronoun(pron, a, index, chars, exclude=gone)
                 if owner is not None:
                     sc[owner] += 2
                     ev.setdefault(owner, []).append(Span(a, b))
@@ -359,15 +388,22 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
             m = _SUBJECT_PRONOUN.match(text, a, min(b, a + 60))
             if m:
                 gender = "male" if m.group(1) == "He" else "female"
-                who = last.get(gender) or resolve_pronoun(m.group(1), a, index, chars)
+                who = last.get(gender) or resolve_pronoun(m.group(1), a, index, chars, exclude=gone)
                 after = m.end()
             else:
                 who, after = sentence_subject(text, a, b, index, chars)
+                if who in gone:
+                    del gone[who]  # named again: back in the scene
             if who is None:
                 continue
             g = chars[who].gender if who in chars else "unknown"
             if g in ("male", "female"):
                 last[g] = who
+            if _EXIT.fullmatch(text, after, b):
+                gone[who] = 0
+                if last.get(g) == who:
+                    del last[g]
+                continue
             verbs = [w.lower() for w in _WORD.findall(text[after : min(b, after + 50)])[:4]]
             perceives = any(v in PERCEPTION_VERBS for v in verbs) or any(
                 v in ("could", "would", "can") and n in _MODAL_PERCEPTION for v, n in pairwise(verbs)
@@ -377,6 +413,7 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
                 ev.setdefault(who, []).append(Span(a, b))
             else:
                 sc[who] += 1
+    drop_gone()
     return Focus(scores, evidence)
 
 
