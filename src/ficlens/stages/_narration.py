@@ -354,12 +354,14 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
     scores: dict[str, Counter[str]] = {}
     evidence: dict[str, dict[str, list[Span]]] = {}
     last: dict[str, str] = {}
-    gone: dict[str, int] = {}  # who left the scene -> sentences narrated since
+    gone: dict[str, int] = {}  # who left the scene -> where the sentence they left in ends
     scene = None
+    narrated_to = 0  # where the scene's last sentence so far ends
 
     def drop_gone() -> None:
-        for left, since in gone.items():
-            if since and scene is not None:
+        # a character who left before the scene's narration did stays out of its count
+        for left, exit_end in gone.items():
+            if exit_end < narrated_to and scene is not None:
                 scores[scene].pop(left, None)
                 evidence[scene].pop(left, None)
 
@@ -374,8 +376,7 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
         sc = scores.setdefault(st.scene, Counter())
         ev = evidence.setdefault(st.scene, {})
         for a, b in sentences(text, st.start, st.end):
-            for left in gone:
-                gone[left] += 1
+            narrated_to = b
             body = _OWN_BODY.match(text, a, min(b, a + 60))
             if body:
                 gender = "male" if body.group(1) == "His" else "female"
@@ -400,7 +401,7 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
             if g in ("male", "female"):
                 last[g] = who
             if _EXIT.fullmatch(text, after, b):
-                gone[who] = 0
+                gone[who] = b
                 if last.get(g) == who:
                     del last[g]
                 continue

@@ -489,29 +489,16 @@ def first_person(story: Story, limit: int = 200_000) -> bool:
     structure stage found one: an author's note ("I could not stop thinking about …") is the
     writer speaking, not the story's narrator."""
     # the narration helpers read the characters stage's vocabulary, so they are imported here
-    from ficlens.stages._narration import body_paragraphs
+    from ficlens.stages._narration import narration as narration_of
 
     text = story.text
-    body = [(p.start, p.end) for p in body_paragraphs(story)] or [(0, len(text))]
-    quotes = sorted((q.start, q.end) for q in story.quotes)
-    pieces = []
-    size = 0
-    k = 0
-    for a, b in body:
-        pos = a
-        while k < len(quotes) and quotes[k][1] <= a:
-            k += 1
-        j = k
-        while j < len(quotes) and quotes[j][0] < b:
-            if quotes[j][0] > pos:
-                pieces.append(text[pos : quotes[j][0]])
-            pos = max(pos, quotes[j][1])
-            j += 1
-        if pos < b:
-            pieces.append(text[pos:b])
-        size += b - a
-        if size > limit:
-            break
+    pieces = [text[st.start : st.end] for st in narration_of(story).stretches]
+    if not pieces:  # no chapters or scenes: all the text outside quotations
+        pos = 0
+        for q in sorted(story.quotes, key=lambda q: q.start):
+            pieces.append(text[pos : q.start])
+            pos = max(pos, q.end)
+        pieces.append(text[pos:])
     narration = " ".join(pieces)[:limit]
     return len(re.findall(r"\b(?:I|me|my|myself)\b", narration)) > 0.01 * max(1, len(narration.split()))
 
