@@ -613,6 +613,25 @@ def test_characters_a_role_known_only_by_description_that_acts_is_a_character_wi
     assert not any("door" in c.name.lower() for c in story.characters)
 
 
+def test_characters_a_roles_daughter_or_wife_who_speaks_and_acts_is_a_character_not_the_role() -> None:
+    # known only as "the fisherman's wife": she speaks and acts, and her "she" is not his
+    text = (
+        "There was once a fisherman who lived with his wife in a hut by the sea. Every morning the "
+        "fisherman went down to the water with his net, and every evening he came home with nothing.\n\n"
+        "The fisherman\u2019s wife was waiting at the door. She had her arms folded.\n\n"
+        '"Nothing again?" said the fisherman\u2019s wife.\n\n'
+        '"Nothing," said the fisherman. The fisherman shook his head and sat down.\n\n'
+        "The fisherman\u2019s wife took the net down again. She mended it herself, and she said nothing.\n"
+    )
+    story = ficlens.analyze(text)
+    wife = _who(story, "the fisherman\u2019s wife")
+    fisherman = _who(story, "the fisherman")
+    assert wife.id != fisherman.id
+    assert (wife.gender, fisherman.gender) == ("female", "male")
+    first = next(story.speech())
+    assert story.attributions[first.id].speaker == wife.id
+
+
 def test_characters_dr_and_doctor_before_one_surname_are_one_person() -> None:
     kept = {("dr", "Kemp"): 5, ("doctor", "Kemp"): 2}
     where = {key: list(range(n)) for key, n in kept.items()}

@@ -395,6 +395,7 @@ class CharacterStage:
         clusters = _cluster(kept, where, _old_and_young(text), _said_only(story, kept, where), sisters)
         _join_role_and_mister(clusters)
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
+        clusters.extend(_possessive_speakers(text, {n for c in clusters for n in c.names}))
         _roles_alone(text, clusters)
         guarded = _word_first_names(clusters)
         chars, mentions = self._characters(text, story, clusters, rare, guarded, declared_words)
@@ -872,6 +873,42 @@ def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cl
         total = len(re.findall(rf"\b[Tt]he\s+{re.escape(noun)}\b", text))
         c.names[f"the {noun}"] = total
         c.names[f"The {noun}"] = 0
+        out.append(c)
+    return out
+
+
+#: Whom a story may know only as someone's kin or servant: "the miller's daughter", "the
+#: king's son", "the fisherman's wife".
+_BELONGING = frozenset(
+    "daughter son wife husband widow mother father sister brother boy girl lad servant maid apprentice".split()
+)
+_POSSESSIVE = re.compile(r"\b[Tt]he\s+([a-z]+)(['’])s\s+([a-z]+)\b")
+_TAG_BEFORE = re.compile(rf"\b{_SPEECH_VERB}\s+$")
+
+
+def _possessive_speakers(text: str, taken: set[str], min_uses: int = 2) -> list[_Cluster]:
+    """Characters known by a role's relation ("the miller's daughter"), who speak in a tag or act
+    in the narration at least ``min_uses`` times: a person of the story, and not the miller."""
+    uses: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # (role, relation) -> spellings
+    acting: Counter[tuple[str, str]] = Counter()
+    for m in _POSSESSIVE.finditer(text):
+        role, mark, relation = m.groups()
+        if role not in _ROLE_NOUNS or relation not in _BELONGING:
+            continue
+        key = (role, relation)
+        uses[key][f"the {role}{mark}s {relation}"] += 1
+        if _TAG_BEFORE.search(text, max(0, m.start() - 20), m.start()) or _VERB_AFTER.match(text, m.end()):
+            acting[key] += 1
+        elif _ROLE_ACTS.match(text, m.end()):
+            acting[key] += 1
+    out = []
+    for key, spellings in uses.items():
+        if acting[key] < min_uses or any(s in taken for s in spellings):
+            continue
+        c = _Cluster(spellings.most_common(1)[0][0])
+        for spelling, n in spellings.items():
+            c.names[spelling] = n
+            c.names["The" + spelling[3:]] = 0
         out.append(c)
     return out
 
