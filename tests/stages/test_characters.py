@@ -191,6 +191,20 @@ def test_characters_without_the_entity_recogniser_sentence_starts_are_not_names(
     assert story.characters == ()
 
 
+def test_characters_a_command_that_opens_a_line_of_dialogue_is_not_a_name() -> None:
+    # the entity recogniser alone takes "Lie" and "Hush" here for people
+    story = _analyze(
+        'Bev came up the ward with a jug of water. Mr. Hale was sitting on the edge of his bed.\n\n'
+        '"Your shoes are in your locker, my love. Lie back down for me," said Bev.\n\n'
+        '"Is the car all right?" Mr. Hale asked.\n\n"Car\'s grand. Lie down. Hush now."\n\n'
+        '"Where is Joan?"\n\n"Hush. Lie still and I will fetch her."\n\n'
+        'Bev went off down the ward, and Mr. Hale lay down at last.\n'
+    )
+    names = {n for c in story.characters for n in (c.name, *c.aliases)}
+    assert {"Bev", "Mr. Hale"} <= names
+    assert not names & {"Lie", "Hush"}
+
+
 def test_characters_pronoun_after_another_name_is_not_counted() -> None:
     story = _analyze(
         "Dev Okafor sat on the wall with the chips. Everyone knew that Dev hated "

@@ -1199,7 +1199,10 @@ _NOT_PERSON = ("GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_
 
 
 def _ner_says(v: Counter[str]) -> str:
-    """"person", "other" or "unsure" from the entity labels one candidate got."""
+    """"person", "other" or "unsure" from the entity labels one candidate got; a word that is
+    a command in half its uses or more ("VERB": "Lie down.", "Lie still …") is "other"."""
+    if 2 * v.get("VERB", 0) >= max(1, sum(v.values())):
+        return "other"
     person = v.get("PERSON", 0)
     other = sum(n for lab, n in v.items() if lab in _NOT_PERSON)
     if person == 0 and (other >= 1 or v.get("O", 0) == sum(v.values())):
@@ -1212,8 +1215,10 @@ def _ner_says(v: Counter[str]) -> str:
 def _ner_votes(
     text: str, keys: list[tuple[str | None, str]], where: dict[tuple[str | None, str], list[int]], samples: int = 4
 ) -> dict[tuple[str | None, str], Counter[str]]:
-    """The entity label of a few sample occurrences of each candidate ("O" for none)."""
-    from ficlens.stages._nlp import ner
+    """The entity label of a few sample occurrences of each candidate ("O" for none). A word
+    the tagger reads as a verb in the imperative where it opens a sentence ("Lie down.",
+    "Hush now."), which the recogniser alone takes for a name, is labelled "VERB"."""
+    from ficlens.stages._nlp import ner, tagger
 
     sentences: list[str] = []
     owners: list[tuple[tuple[str | None, str], int]] = []
@@ -1225,12 +1230,16 @@ def _ner_votes(
             sentences.append(text[a:b])
             owners.append((key, pos - a))
     votes: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
-    for (key, offset), doc in zip(owners, ner().pipe(sentences, batch_size=128)):
+    tagged = tagger().pipe(sentences, batch_size=128)
+    for (key, offset), doc, tags in zip(owners, ner().pipe(sentences, batch_size=128), tagged):
         label = "O"
         for ent in doc.ents:
             if ent.start_char <= offset < ent.end_char:
                 label = ent.label_
                 break
+        word = next((t for t in tags if t.idx == offset), None)
+        if word is not None and word.tag_ == "VB" and _sentence_initial(doc.text, offset):
+            label = "VERB"
         votes[key][label] += 1
     return votes
 
