@@ -180,6 +180,21 @@ def test_a_reflexive_after_the_names_verb_settles_the_gender_against_a_stray_pro
     assert next(c.gender for c in story.characters if c.name == "Mags") == "female"
 
 
+def test_a_pronoun_after_then_or_and_opening_the_next_sentence_is_the_subjects() -> None:
+    text = (
+        "Jude looked from one of them to the other. Then she sat down between them.\n\n"
+        "Jude said nothing for a while. And she ate every chip in the bag.\n\n"
+        "Rory watched Jude. Then he laughed."
+    )
+    jude = [(m.start(), m.start() + 4, "Jude") for m in re.finditer("Jude", text)]
+    rory = [(text.index("Rory"), text.index("Rory") + 4, "Rory")]
+    starts = sorted(a for a, _, _ in jude + rory)
+    # "Then she" and "And she" go on from Jude, the subject; "Rory watched Jude. Then he" is
+    # not Jude's, who is not her sentence's subject there
+    assert _pronoun_votes(text, jude, starts) == {"female": 2}
+    assert _pronoun_votes(text, rory, starts) == {}
+
+
 def test_a_titled_surname_only_the_dialogue_uses_is_the_character_it_addresses() -> None:
     text = (
         "Teo Lindqvist had been staring at the ceiling for an hour when the nurse came in.\n\n"

@@ -1623,8 +1623,11 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
         before = window[: m.start()]
         if "*" in before:
             continue  # "Maren realised. *He thinks…*": a thought in italics, about someone else
-        if re.search(rf"[.!?]\s+[{UPPER}]", before):
+        opener = _NEXT_OPENER.search(before)
+        if re.search(rf"[.!?]\s+[{UPPER}]", before[: opener.start() if opener else len(before)]):
             continue
+        if opener and not _leads_its_sentence(text, s, strict=True):
+            continue  # "Rory watched Juno. Then he laughed": Rory's
         if re.search(r"[.!?][\"'”’)]*\s+$", before) and not _leads_its_sentence(text, s):
             continue  # "… except his mother and Juno at two. He shut his eyes": "He" goes on from the subject
         gender = _pronoun_gender(m.group(1))
@@ -1635,20 +1638,36 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
     return votes
 
 
+#: A word that opens the next sentence before its subject pronoun: "Juno looked from one to the
+#: other. Then she sat down" is Juno's "she" as "Juno nodded. She …" is.
+_NEXT_OPENER = re.compile(r"[.!?][\"'”’)]*\s+(?:Then|And|But|So|Now|Still|Yet|Instead|Finally|Later)\s+$")
+
+
 def _pronoun_gender(pronoun: str) -> str:
     p = pronoun.lower()
     return "male" if p.startswith("h") and p not in ("her", "hers", "herself") else "female"
 
 
-def _leads_its_sentence(text: str, pos: int) -> bool:
+def _leads_its_sentence(text: str, pos: int, *, strict: bool = False) -> bool:
     """Whether the name at ``pos`` is among the first three words of its sentence ("Juno",
     "Then Juno", "At last Juno") or follows a speech verb ('said the Gryphon'): likely its
-    subject. (Looser than ``_dialogue.opens_sentence``, which wants the name first.)"""
+    subject. (Looser than ``_dialogue.opens_sentence``, which wants the name first.) With
+    ``strict``, the words before it must be words that lead in ("Then", "At last", "Slowly"),
+    not a subject and its verb ("Rory watched Juno")."""
     start = max(0, pos - 60)
     if _AFTER_SPEECH_VERB.search(text, start, pos):
         return True  # '"…," said the Gryphon.'
     cut = max(text.rfind(ch, start, pos) for ch in ".!?\n")
-    return len(text[max(cut + 1, start) : pos].split()) <= 2 and (cut >= 0 or start == 0)
+    lead = text[max(cut + 1, start) : pos].split()
+    if strict and not all(w.strip("\"'“”‘’,*_").lower() in _LEAD_WORDS or w.rstrip(",").endswith("ly") for w in lead):
+        return False  # "Rory watched Juno": a subject and its verb before the name
+    return len(lead) <= 2 and (cut >= 0 or start == 0)
+
+
+_LEAD_WORDS = frozenset(
+    "then and but so now still yet instead finally later at last first next soon meanwhile when after "
+    "only even here there".split()
+)
 
 
 _AFTER_SPEECH_VERB = re.compile(rf"\b{_SPEECH_VERB}\s+(?:the\s+)?$")
