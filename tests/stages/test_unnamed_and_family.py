@@ -88,6 +88,22 @@ def test_a_named_first_person_narrator_gets_no_second_character() -> None:
     assert "Petra" in _speakers(story)
 
 
+def test_a_first_person_narrator_the_narration_says_was_named_gets_no_second_character() -> None:
+    # no reply to '"…," I said' names her: the narration says whose name the call was
+    text = (
+        "Kez comes in at seven with a croissant in her mouth. I am already behind the counter.\n\n"
+        "\u201cYou\u2019re late,\u201d I say.\n\n\u201cI\u2019m early for nine.\u201d\n\n"
+        "At eight the door opens, and Theo comes in out of the rain. Kez sees him first.\n\n"
+        "\u201cMorning, Immy,\u201d he says.\n\n"
+        "It\u2019s the first time he\u2019s said my name. I put the cup down very carefully.\n\n"
+        "\u201cYou\u2019ve gone red, Immy,\u201d says Kez.\n\n\u201cHave not.\u201d\n\n"
+        "\u201cGo on then, Immy,\u201d says Kez, and she goes off into the back.\n"
+    )
+    story = _run(text)
+    assert not [c for c in story.characters if c.source == "narrator"]
+    assert _speakers(story)[0] == "Immy"
+
+
 def test_a_third_person_story_has_no_narrator_character() -> None:
     assert not [c for c in _run(KITCHEN).characters if c.source == "narrator"]
 

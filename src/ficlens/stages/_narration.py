@@ -420,7 +420,11 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
 
 # -- the first-person narrator ----------------------------------------------------------------
 
-_SELF_NAME = re.compile(rf"\b(?:my name is|my name was|I am|I'm|I was|call me)\s+({CAPITALISED})\b")
+_SELF_NAME = re.compile(rf"\b(?:my name is|my name was|I am|I'm|I was|call me|calls me|called me)\s+({CAPITALISED})\b")
+#: The narration saying that the quotation just before named "I": "'Immy,' he says. It's the
+#: first time he's said my name."
+_SAID_MY_NAME = re.compile(r"\b(?:say|says|said|saying|use|uses|used|using|call|calls|called|speak|speaks|spoke)\s+my\s+name\b")
+_MY_NAME_REACH = 300  # characters back from "said my name" in which the quotation that did is read
 
 
 def _own_tags(text: str, turn: Turn, index: MentionIndex, para_start: Mapping[int, int]) -> list[TagInfo]:
@@ -445,10 +449,12 @@ def find_narrator(story: Story, index: MentionIndex, *, pronoun: str = "i") -> t
       vocative ("Clutch, Bea"), and so may the one before;
     * a character addressed by name again and again but hardly named by the narration;
     * a character named inside quotations far more often than in the narration;
-    * "my name is X" / "I'm X" in the narration.
+    * "my name is X" / "I'm X" / "Kez calls me X" in the narration;
+    * the vocative of a quotation the narration says named "I" ('"Immy," he says. It's the
+      first time he's said my name.').
 
     No one a speech tag names ("says Teo") is "I", and the winner needs a vote of the first or
-    the last kind (a witness): a name only the dialogue uses may be someone the narration
+    one of the last two kinds (a witness): a name only the dialogue uses may be someone the narration
     calls otherwise ("Ivy" in the dialogue, "Mrs. Pardoe" in the narration). Failing these,
     "I" (or "you") is the unnamed narrator the characters stage added, if it did ("Narrator",
     or "Reader"). Returns the character id (or None) and the spans that voted for it.
@@ -522,6 +528,16 @@ def _narrator_votes(story: Story, index: MentionIndex, pronoun: str) -> tuple[Co
             if named and not _in_quote(quotes, hit.start()):
                 votes[named] += 3
                 why.setdefault(named, []).append(Span(hit.start(), hit.end()))
+        ordered = sorted(story.quotes, key=lambda q: q.start)
+        starts = [q.start for q in ordered]
+        for hit in _SAID_MY_NAME.finditer(text):
+            i = bisect.bisect_left(starts, hit.start()) - 1
+            if i < 0 or hit.start() < ordered[i].end or hit.start() - ordered[i].end > _MY_NAME_REACH:
+                continue  # inside a quotation, or none close before it
+            q = ordered[i]
+            for cid in vocatives(text, q, index):
+                votes[cid] += 3
+                why.setdefault(cid, []).append(Span(q.start, q.end))
     for cid in speaking:
         votes.pop(cid, None)
         why.pop(cid, None)

@@ -65,7 +65,8 @@ Without one, people are found from the text alone:
    narration twice ("Dad got the fire going"), is a character of the word's gender;
 6. a story told in the first person (its chapters and scenes, not its author's notes) whose
    narrator none of these is (a narrator is called by name in a reply to "I said", or says
-   "my name is …" in the narration, and may be named inside quotations far more than in the
+   "my name is …" in the narration, or is called by name in a quotation the narration then
+   says "said my name", and may be named inside quotations far more than in the
    narration besides; never named by a speech tag) gets one more character, the narrator
    (name "Narrator", source ``"narrator"``, no mentions), so that '"…," I said' has someone to
    belong to; a story told in the second person whose "you" none of them is gets "Reader"
