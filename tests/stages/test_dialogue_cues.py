@@ -122,6 +122,31 @@ def _features_of_turn(text: str, cast: list[CastMember], k: int) -> dict[str, di
     return {names[c]: f for c, f in feats.items()}
 
 
+def test_the_narration_of_the_turns_either_side_marks_who_acts_and_who_is_spoken_to() -> None:
+    # Elizabeth turns to Jane with a question: the answer is likely Jane's; Lydia acts before
+    # the next line, which is likely Lydia's, and so this one, in an exchange, likely not
+    text = (
+        "Elizabeth, Jane and Lydia sat in the parlour after dinner.\n\n"
+        'Elizabeth turned to Jane. "Did you sleep at all last night?" she said to Jane.\n\n'
+        '"Not a wink."\n\n'
+        'Lydia yawned and stretched. "Nor did I, and nobody asks me."\n'
+    )
+    cast = [
+        CastMember("Elizabeth Bennet", ("Elizabeth",), "female"),
+        CastMember("Jane Bennet", ("Jane",), "female"),
+        CastMember("Lydia Bennet", ("Lydia",), "female"),
+    ]
+    feats = _features_of_turn(text, cast, 1)
+    assert feats["Jane Bennet"].get("prev_para_mention") == 1
+    assert feats["Jane Bennet"].get("prev_tag_object") == 1
+    assert feats["Elizabeth Bennet"].get("prev_beat_subject") == 1
+    assert feats["Lydia Bennet"].get("next_beat_subject") == 1
+    assert "prev_beat_subject" not in feats["Jane Bennet"] and "next_beat_subject" not in feats["Jane Bennet"]
+    # the first turn has no turn before it in the conversation
+    first = _features_of_turn(text, cast, 0)
+    assert not any("prev_para_mention" in f or "prev_beat_subject" in f for f in first.values())
+
+
 def test_tag_object_marks_the_character_spoken_to() -> None:
     text = (
         "Charlotte Lucas stood by the window. Elizabeth Bennet crossed the room to her.\n\n"

@@ -137,6 +137,10 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "nom_turns",
     "nom_turns_top",
     "described_turns_other",
+    "prev_para_mention",
+    "prev_tag_object",
+    "prev_beat_subject",
+    "next_beat_subject",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -149,7 +153,8 @@ _BY_TAG_KIND: tuple[str, ...] = (
     "in_quote_mention", "prev_vocative", "next_vocative", "prev_tag_named", "next_tag_named",
     "prev2_tag_named", "next2_tag_named", "log_mentions", "same_para_prev_speaker", "tag_subject",
     "pron_tag_compatible", "pron_tag_rank0", "pron_tag_rank1", "para_pron_rank0", "tag_subject_pron_rank0",
-    "conv_tagged", "even_tag", "odd_tag", "scene_mentions",
+    "conv_tagged", "even_tag", "odd_tag", "scene_mentions", "prev_para_mention", "prev_tag_object",
+    "prev_beat_subject", "next_beat_subject",
 )
 SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{kind}:{f}" for kind in ("pron", "none", "nom") for f in _BY_TAG_KIND)
 
@@ -1044,6 +1049,21 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     next_tag = ctx.tag_named[k + 1] if linked_next else None
     next2_tag = ctx.tag_named[k + 2] if linked_next2 else None
     prev_voc = ctx.turn_vocatives[k - 1] if in_conv else set()
+    # whom the narration of the turn before points at, in a paragraph of its own: "Elizabeth
+    # looked at Jane. '…'" and "said she to Charlotte" put the next word with Jane and Charlotte
+    # (and who acts in the paragraphs of the turns either side, "Jane blushed. '…'": likely
+    # their speakers, and so, in an exchange, not this one's)
+    prev_para: set[str] = set()
+    prev_objects: set[str] = set()
+    prev_beat: set[str] = set()
+    if in_conv and prev_turn is not None and prev_turn.last_paragraph != turn.paragraph:
+        prev_para = {m.character for a, b in prev_turn.para_narration for m in ctx.index.between(a, b)}
+        prev_after, prev_before = ctx.turn_tags[k - 1]
+        prev_objects = {c for t in (*prev_after, prev_before) for c in t.objects}
+        prev_beat = set(subjects(text, prev_turn.para_narration, ctx.index))
+    next_beat: set[str] = set()
+    if linked_next and next_turn is not None and next_turn.paragraph != turn.last_paragraph:
+        next_beat = set(subjects(text, next_turn.para_narration, ctx.index))
     # "Yes, sir." just before or after: whom it addresses, likely this turn's speaker, is a man
     address = (
         ("prev_address", ctx.turn_address[k - 1] if in_conv else None),
@@ -1187,6 +1207,14 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
             f["next2_tag_named"] = 1
         if c in prev_voc:
             f["prev_vocative"] = 1
+        if c in prev_para:
+            f["prev_para_mention"] = 1
+        if c in prev_objects:
+            f["prev_tag_object"] = 1
+        if c in prev_beat:
+            f["prev_beat_subject"] = 1
+        if c in next_beat:
+            f["next_beat_subject"] = 1
         if c in next2_voc:
             f["next2_vocative"] = 1
         if c in conv_tags:
