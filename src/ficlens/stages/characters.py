@@ -1230,17 +1230,18 @@ def _ner_votes(
             b = min(b + 1 if b != -1 else len(text), pos + 200)
             sentences.append(text[a:b])
             owners.append((key, pos - a))
+    labels: list[str] = []
+    for (_key, offset), doc in zip(owners, ner().pipe(sentences, batch_size=128)):
+        labels.append(next((e.label_ for e in doc.ents if e.start_char <= offset < e.end_char), "O"))
+    # the tagger reads only the uses it may overturn: a "person" that opens its sentence, from
+    # there on (the words after it tell a command from a name)
+    doubted = [i for i, (_key, offset) in enumerate(owners) if labels[i] == "PERSON" and _sentence_initial(sentences[i], offset)]
+    clauses = (sentences[i][owners[i][1] : owners[i][1] + 80] for i in doubted)
+    for i, doc in zip(doubted, tagger().pipe(clauses, batch_size=128)):
+        if len(doc) and doc[0].tag_ == "VB":
+            labels[i] = "VERB"
     votes: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
-    tagged = tagger().pipe(sentences, batch_size=128)
-    for (key, offset), doc, tags in zip(owners, ner().pipe(sentences, batch_size=128), tagged):
-        label = "O"
-        for ent in doc.ents:
-            if ent.start_char <= offset < ent.end_char:
-                label = ent.label_
-                break
-        word = next((t for t in tags if t.idx == offset), None)
-        if word is not None and word.tag_ == "VB" and _sentence_initial(doc.text, offset):
-            label = "VERB"
+    for (key, _offset), label in zip(owners, labels):
         votes[key][label] += 1
     return votes
 
