@@ -898,9 +898,9 @@ def _possessive_speakers(text: str, taken: set[str], min_uses: int = 2) -> list[
             continue
         key = (role, relation)
         uses[key][f"the {role}{mark}s {relation}"] += 1
-        if _TAG_BEFORE.search(text, max(0, m.start() - 20), m.start()) or _VERB_AFTER.match(text, m.end()):
-            acting[key] += 1
-        elif _ROLE_ACTS.match(text, m.end()):
+        # "said the miller's daughter", "the miller's daughter said", "… sat down"
+        tagged = _TAG_BEFORE.search(text, max(0, m.start() - 20), m.start()) or _VERB_AFTER.match(text, m.end())
+        if tagged or _ROLE_ACTS.match(text, m.end()):
             acting[key] += 1
     out = []
     for key, spellings in uses.items():
