@@ -1027,7 +1027,7 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     if not tag_subject:
         subj_pron = next((t.subject_pronoun for t in after if t.subject_pronoun), None) or before.subject_pronoun
     beat_subjects = subjects(text, turn.para_narration, ctx.index)
-    para_mentioned = {m.character for a, b in turn.para_narration for m in ctx.index.between(a, b)}
+    para_mentioned = _para_mentions(ctx, turn)
     voc = ctx.turn_vocatives[turn.index]
     in_quote = _in_quote(ctx, turn)
     prev_turn = ctx.turns[turn.index - 1] if turn.index else None
@@ -1057,9 +1057,8 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     prev_objects: set[str] = set()
     prev_beat: set[str] = set()
     if in_conv and prev_turn is not None and prev_turn.last_paragraph != turn.paragraph:
-        prev_para = {m.character for a, b in prev_turn.para_narration for m in ctx.index.between(a, b)}
-        prev_after, prev_before = ctx.turn_tags[k - 1]
-        prev_objects = {c for t in (*prev_after, prev_before) for c in t.objects}
+        prev_para = _para_mentions(ctx, prev_turn)
+        prev_objects = _tag_objects(*ctx.turn_tags[k - 1])
         prev_beat = set(subjects(text, prev_turn.para_narration, ctx.index))
     next_beat: set[str] = set()
     if linked_next and next_turn is not None and next_turn.paragraph != turn.last_paragraph:
@@ -1127,7 +1126,7 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
         kind = "none"
     else:
         kind = None
-    objects = {c for t in (*after, before) for c in t.objects}
+    objects = _tag_objects(after, before)
     before_last = {m.character for m in ctx.index.between(*before.span)[-1:]} if before.span else set()
     no_tag = not tag_named and not pron and not before.verb and not any(t.verb for t in after)
 
@@ -1290,6 +1289,16 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
 
 _EPITHET_REACH = 6000  # characters before a turn in which a description's uses are read for it
 _REACH = 16  # turns either way in which a conversation's speech tags, pronouns and vocatives are read
+
+
+def _para_mentions(ctx: _Context, turn: Turn) -> set[str]:
+    """The characters the narration of the turn's paragraphs names."""
+    return {m.character for a, b in turn.para_narration for m in ctx.index.between(a, b)}
+
+
+def _tag_objects(after: Sequence[TagInfo], before: TagInfo) -> set[str]:
+    """The characters a turn's tags name as spoken to or acted on ("said she to Charlotte")."""
+    return {c for t in (*after, before) for c in t.objects}
 
 
 def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str | None]:
@@ -1601,7 +1610,7 @@ def addressee_features(
     linked_next = next_turn is not None and _in_conversation(ctx, next_turn, turn)
     next_named = ctx.tag_named[turn.index + 1] if linked_next else None
     recent_speakers = _recent_speakers(history)
-    para_mentioned = {m.character for a, b in turn.para_narration for m in ctx.index.between(a, b)}
+    para_mentioned = _para_mentions(ctx, turn)
     to_named = set()
     for a, b in turn.para_narration:
         for m in re.finditer(r"\b(?:to|at|towards|toward)\s+", text[a:b]):
