@@ -147,6 +147,31 @@ def test_the_narration_of_the_turns_either_side_marks_who_acts_and_who_is_spoken
     assert not any("prev_para_mention" in f or "prev_beat_subject" in f for f in first.values())
 
 
+def test_the_third_voice_of_a_conversation_is_marked_among_its_speakers() -> None:
+    # Nora, Dev and Mags have spoken, in that order; in the fourth turn Nora is the one who
+    # spoke third-to-last, and everyone who has spoken is marked as a speaker of the scene
+    text = (
+        "Nora Vance, Dev Okafor and Mags Byrne waited on the pier. Teo Marsh was asleep in the van.\n\n"
+        '"The ferry is late," said Nora.\n\n'
+        '"It always is," said Dev.\n\n'
+        '"Not on a Sunday," said Mags.\n\n'
+        '"Then what happened to it?"\n'
+    )
+    cast = [*NORA_AND_DEV, CastMember("Mags Byrne", ("Mags",), "female"), CastMember("Teo Marsh", ("Teo",), "male")]
+    story, ctx = _context(text, cast)
+    ids = {c.name: c.id for c in story.characters}
+    history = [(ids["Nora Vance"], ()), (ids["Dev Okafor"], ()), (ids["Mags Byrne"], ())]
+    turn = ctx.turns[3]
+    cands = speaker_candidates(ctx, turn, history)
+    assert ids["Teo Marsh"] in cands
+    feats, _ = speaker_features(ctx, turn, history, cands)
+    by_name = {c.name: feats[c.id] for c in story.characters if c.id in feats}
+    assert by_name["Nora Vance"].get("recent_speaker_rank2") == 1
+    assert not by_name["Dev Okafor"].get("recent_speaker_rank2")  # Dev is the one before last
+    assert all(by_name[n].get("recent_speaker_any") == 1 for n in ("Nora Vance", "Dev Okafor", "Mags Byrne"))
+    assert not by_name["Teo Marsh"].get("recent_speaker_any")
+
+
 def test_tag_object_marks_the_character_spoken_to() -> None:
     text = (
         "Charlotte Lucas stood by the window. Elizabeth Bennet crossed the room to her.\n\n"

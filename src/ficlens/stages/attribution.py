@@ -141,6 +141,8 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "prev_tag_object",
     "prev_beat_subject",
     "next_beat_subject",
+    "recent_speaker_rank2",
+    "recent_speaker_any",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -154,7 +156,7 @@ _BY_TAG_KIND: tuple[str, ...] = (
     "prev2_tag_named", "next2_tag_named", "log_mentions", "same_para_prev_speaker", "tag_subject",
     "pron_tag_compatible", "pron_tag_rank0", "pron_tag_rank1", "para_pron_rank0", "tag_subject_pron_rank0",
     "conv_tagged", "even_tag", "odd_tag", "scene_mentions", "prev_para_mention", "prev_tag_object",
-    "prev_beat_subject", "next_beat_subject",
+    "prev_beat_subject", "next_beat_subject", "recent_speaker_rank2", "recent_speaker_any",
 )
 SPEAKER_FEATURES = SPEAKER_FEATURES + tuple(f"{kind}:{f}" for kind in ("pron", "none", "nom") for f in _BY_TAG_KIND)
 
@@ -957,6 +959,12 @@ def speaker_features(
         elif recent_speakers[1:2] == [c]:
             f["recent_speaker_rank1"] = 1
             fired.append("recent_speaker_rank1")
+        elif recent_speakers[2:3] == [c]:
+            f["recent_speaker_rank2"] = 1
+            fired.append("recent_speaker_rank2")
+        if c in recent_speakers:
+            f["recent_speaker_any"] = 1
+            fired.append("recent_speaker_any")
         if in_conv and c in recent_speakers[:2]:
             f["conversation_pair"] = 1
             fired.append("conversation_pair")
