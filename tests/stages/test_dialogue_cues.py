@@ -315,6 +315,24 @@ def test_a_tag_that_goes_on_to_say_nothing_more_still_names_its_speaker() -> Non
     assert feats["Dev Okafor"].get("tag_after_named") == 1
 
 
+def test_a_silence_that_ends_in_a_speech_verb_leads_into_the_speakers_words() -> None:
+    # "Nora was silent, and Dev said:" is Dev's; "He was silent for a moment; then he said," his
+    text = (
+        "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
+        'Nora was silent, and Dev said: "It was late."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, -1)
+    assert feats["Dev Okafor"].get("tag_before_named") == 1
+    assert not feats["Nora Vance"].get("tag_before_named")
+    text = (
+        "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
+        'He was silent for a moment; then he said, "It was late."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, -1)
+    assert feats["Dev Okafor"].get("pron_tag_compatible") == 1
+    assert feats["Nora Vance"].get("pron_tag_incompatible") == 1
+
+
 def test_a_name_and_any_verb_after_a_full_stop_is_the_next_sentence_not_a_tag() -> None:
     # after a comma, "Dev shrugged" is the tag's shape; after a full stop it is what Dev did next
     closed = (
@@ -378,6 +396,20 @@ def test_a_name_closing_an_aside_before_the_verb_is_not_the_speaker() -> None:
     feats = _features_of_turn(text, NORA_AND_DEV, 0)
     assert feats["Nora Vance"].get("tag_before_named") == 1
     assert not feats["Dev Okafor"].get("tag_before_named")
+
+
+def test_a_tag_names_its_speaker_through_a_word_of_feeling_or_age() -> None:
+    # "broke in old Dev Okafor", "pleaded poor Nora": the name after "old" or "poor" is the
+    # speaker, as it is straight after the verb
+    for tag, speaker in (("broke in old Dev Okafor", "Dev Okafor"), ("pleaded poor Nora", "Nora Vance")):
+        text = (
+            "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+            f'"The ferry is late," {tag}, "and the tide is turning."\n'
+        )
+        feats = _features_of_turn(text, NORA_AND_DEV, 0)
+        assert feats[speaker].get("tag_after_named") == 1, tag
+        other = next(n for n in feats if n != speaker)
+        assert not feats[other].get("tag_after_named"), tag
 
 
 def test_before_a_quotation_the_verb_nearest_it_names_the_speaker() -> None:

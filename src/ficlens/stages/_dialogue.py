@@ -380,10 +380,14 @@ def read_tag(
 
 
 def _unless_silent(text: str, info: TagInfo) -> TagInfo:
-    """"Catherine said nothing.", the whole sentence, is no tag: she is the one spoken to."""
+    """"Catherine said nothing.", the whole sentence, is no tag: she is the one spoken to.
+    A speech verb after the silence ends it: "Archer was silent, and Jackson said:" and "He
+    was silent for a moment; then he said," are tags."""
     a, b = info.span
     silent = _SILENT.search(text, a, b)
     lead = text[a : silent.start()] if silent else ""
+    if silent and any(w.lower() in SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", text[silent.end() : b])):
+        return info
     if silent and (info.named or info.pronoun) and len(lead.split()) <= 3 and "," not in lead:
         if info.named:
             info.objects = (*info.objects, info.named)
@@ -489,7 +493,9 @@ def _tag_by_shape(
     if after and not closed:
         if mentions:
             first = mentions[0]
-            m = re.fullmatch(rf"[\s,—–-]*(?:([a-z]+)\s+{_PARTICLE}?)?(?:[a-z]+ly\s+)?", text[a : first.start])
+            m = re.fullmatch(
+                rf"[\s,—–-]*(?:([a-z]+)\s+{_PARTICLE}?)?(?:[a-z]+ly\s+)?{_EPITHET}?", text[a : first.start]
+            )
             if m and m.group(1):
                 if m.group(1) not in _NOT_VERBS and not m.group(1).endswith("ly"):
                     return first.character, None
@@ -521,6 +527,9 @@ def _tag_by_shape(
     return None
 
 
+#: A word of feeling or age a narrator puts before a name in a tag: "…," pleaded poor Alice,
+#: "…," broke in old Isaac Brown.
+_EPITHET = r"(?:(?:old|young|little|poor|dear|good|big)\s+)"
 _CLOSED = re.compile(r"\.[\"'”’]\s*$")
 _CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")
 #: A relative clause whose verb is the speech verb: "Dev, who said", "Dev, who at once replied".
