@@ -457,6 +457,22 @@ def test_the_subject_of_a_long_lead_in_sentence_is_found_far_from_its_verb() -> 
     assert not feats["Dev Okafor"].get("tag_subject")
 
 
+def test_a_verb_joined_on_with_and_shares_the_sentences_subject() -> None:
+    # "Nora sat down beside Dev, and said:" is Nora's (Dev is sat beside); "Nora sat down, and
+    # Dev said:" is Dev's, whose clause has a subject of its own
+    lead = "Nora sat down beside Dev on the harbour wall, and then said quietly:"
+    feats = _features_of_turn(f'Dev Okafor and Nora Vance waited.\n\n{lead} "We will be up all night."\n', NORA_AND_DEV, 0)
+    assert feats["Nora Vance"].get("tag_subject") == 1
+    assert not feats["Dev Okafor"].get("tag_subject")
+    lead = "Nora sat down on the harbour wall, and Dev said:"
+    feats = _features_of_turn(f'Dev Okafor and Nora Vance waited.\n\n{lead} "We will be up all night."\n', NORA_AND_DEV, 0)
+    assert feats["Dev Okafor"].get("tag_subject") == 1
+    assert not feats["Nora Vance"].get("tag_subject")
+    lead = "She sat down beside Dev on the harbour wall, and said:"
+    feats = _features_of_turn(f'Dev Okafor and Nora Vance waited.\n\n{lead} "We will be up all night."\n', NORA_AND_DEV, 0)
+    assert feats["Nora Vance"].get("tag_subject_pron_rank0") == 1 or feats["Nora Vance"].get("pron_tag_subject_rank0") == 1
+
+
 def test_a_name_in_another_clause_after_the_verb_is_not_the_speaker() -> None:
     # "I cried as I fixed Nora with my gaze": the narrator cries, Nora is looked at
     text = (

@@ -348,12 +348,18 @@ def read_tag(
         # The sentence holding the verb: its subject, however far from the verb
         # ("Mr. Darcy, drawing near Elizabeth, said to her"; "accosted by Miss Bingley";
         # "met Maria in the landing place, who, breathless, cried out").
+        # A clause joined on with the verb as its first word shares the sentence's subject:
+        # "Archer sat down beside May, and said in a low tone:" is Archer's.
         vs = verb_pos[0][0] if after else verb_pos[-1][0]
         lo = max(
             [a]
             + [m.end() for m in _SENT_END.finditer(text, a, vs)]
-            + [m.end() for m in _CLAUSE.finditer(text, a, vs)]
-            + [m.end() for m in _JOINED_CLAUSE.finditer(text, a, vs)]
+            + [
+                m.end()
+                for rx in (_CLAUSE, _JOINED_CLAUSE)
+                for m in rx.finditer(text, a, vs)
+                if not _SHARED_SUBJECT.fullmatch(text, m.end(), vs)
+            ]
         )
         for mention in mentions:
             if mention.start < lo or mention.start > vs + 40:
@@ -532,6 +538,9 @@ def _tag_by_shape(
 _EPITHET = r"(?:(?:old|young|little|poor|dear|good|big)\s+)"
 _CLOSED = re.compile(r"\.[\"'”’]\s*$")
 _CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")
+#: What may stand between a clause's "and" and its verb when the clause has no subject of its
+#: own: "…, and said", "…, and then quietly said".
+_SHARED_SUBJECT = re.compile(r"(?:(?:[a-z]+ly|then|again|now|presently|at\s+once|at\s+last)\s+)*")
 #: A relative clause whose verb is the speech verb: "Dev, who said", "Dev, who at once replied".
 _WHO_SAID = re.compile(r",?\s+who,?\s+(?:(?:[a-z]+ly|then|now|at\s+once)\s+)?")
 #: A clause joined on after a comma: "called Helen, while Margaret said"; "looked up, and Elizabeth said".
