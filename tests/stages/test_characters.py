@@ -304,6 +304,15 @@ def test_characters_cast_first_name_that_is_also_a_word_is_read_with_care() -> N
     story = _analyze(text, cast=[CastMember("May Welland", (), "female")])
     found = [(m.start, text[m.start : m.end]) for m in story.mentions]
     assert found == [(text.index("at May") + 3, "May"), (text.index("and May") + 4, "May")]
+    # opening a sentence, "May" is her when a verb or "'s" follows: "May said", '"Why?" May
+    # asked', "May's blush"; not "May I", nor "May the best man win"
+    text = (
+        'Archer looked up. May said nothing. "Why?" May asked. May\'s blush deepened. May I sit? '
+        "May the best man win.\n"
+    )
+    story = _analyze(text, cast=[CastMember("May Welland", (), "female")])
+    found = [text[m.start : m.end + 4] for m in story.mentions]
+    assert found == ["May sai", "May ask", "May's b"]
 
 
 def test_characters_old_and_young_mr_are_two_people() -> None:

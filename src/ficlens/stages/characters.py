@@ -738,12 +738,26 @@ def _derived_aliases(cast: Sequence[CastMember]) -> dict[str, int]:
 def _find_guarded(text: str, aliases: list[str], guarded: Collection[str]) -> list[tuple[int, int, str]]:
     """As _find_aliases, but a guarded alias (a first name that is also a word, "May") counts
     only inside a sentence and not after "in", "of", "since" and the like: not "May I come?",
-    not "in May"."""
+    not "in May". Opening a sentence it counts when a verb or "'s" follows, not a subject:
+    "May said", "May's blush", not "May I", "May the best man win"."""
     return [
         (s, e, alias)
         for s, e, alias in _find_aliases(text, aliases)
-        if alias not in guarded or not (_sentence_initial(text, s) or _MONTH_BEFORE.search(text, max(0, s - 8), s))
+        if alias not in guarded
+        or not (
+            (_sentence_initial(text, s) and not _NAME_OPENS.match(text, e))
+            or _MONTH_BEFORE.search(text, max(0, s - 8), s)
+        )
     ]
+
+
+#: What follows a first name that is also a word when it opens a sentence as a name: "'s", or
+#: a word in lower case that is not the subject a modal verb would take ("May said", "Will
+#: looked up"; not "May I", "Will you", "May the best man win", "Will not").
+_NAME_OPENS = re.compile(
+    r"['’]s\b|\s+(?!(?:i|you|he|she|it|we|they|me|him|her|us|them|the|a|an|this|that|these|those|my|your|his|"
+    r"our|their|its|all|every|no|not|some|any|each|both|none|there|one|thy|thee|ye|heaven|god)\b)[a-z]+\b"
+)
 
 
 def _find_aliases(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
