@@ -317,18 +317,11 @@ def test_a_tag_that_goes_on_to_say_nothing_more_still_names_its_speaker() -> Non
 
 def test_a_silence_that_ends_in_a_speech_verb_leads_into_the_speakers_words() -> None:
     # "Nora was silent, and Dev said:" is Dev's; "He was silent for a moment; then he said," his
-    text = (
-        "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
-        'Nora was silent, and Dev said: "It was late."\n'
-    )
-    feats = _features_of_turn(text, NORA_AND_DEV, -1)
+    opening = "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
+    feats = _features_of_turn(opening + 'Nora was silent, and Dev said: "It was late."\n', NORA_AND_DEV, -1)
     assert feats["Dev Okafor"].get("tag_before_named") == 1
     assert not feats["Nora Vance"].get("tag_before_named")
-    text = (
-        "Dev and Nora sat on the sea wall, watching the ferry come in.\n\n"
-        'He was silent for a moment; then he said, "It was late."\n'
-    )
-    feats = _features_of_turn(text, NORA_AND_DEV, -1)
+    feats = _features_of_turn(opening + 'He was silent for a moment; then he said, "It was late."\n', NORA_AND_DEV, -1)
     assert feats["Dev Okafor"].get("pron_tag_compatible") == 1
     assert feats["Nora Vance"].get("pron_tag_incompatible") == 1
 
