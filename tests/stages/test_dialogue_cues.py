@@ -405,6 +405,19 @@ def test_a_tag_names_its_speaker_through_a_word_of_feeling_or_age() -> None:
         assert not feats[other].get("tag_after_named"), tag
 
 
+def test_a_voice_stands_for_the_one_whose_voice_it_is() -> None:
+    # "said the voice of Dev Okafor" and "the tired voice of Nora was heard saying:" name
+    # their speakers; "of" does not make them the ones spoken of
+    for line, speaker in (
+        ('"The ferry is late," said the voice of Dev Okafor from the dark.\n', "Dev Okafor"),
+        ('"Wait for me," called the tired voice of Nora.\n', "Nora Vance"),
+        ('Then the tired voice of Nora was heard saying: "Wait for me."\n', "Nora Vance"),
+    ):
+        feats = _features_of_turn("Nora Vance and Dev Okafor sat on the harbour wall.\n\n" + line, NORA_AND_DEV, 0)
+        named = {n for n, f in feats.items() if f.get("tag_after_named") or f.get("tag_before_named")}
+        assert named == {speaker}, line
+
+
 def test_before_a_quotation_the_verb_nearest_it_names_the_speaker() -> None:
     # "called Nora, while Dev, thoughtful again, said:" leads into Dev's line, not Nora's
     text = (
@@ -464,6 +477,53 @@ def test_a_verb_joined_on_with_and_shares_the_sentences_subject() -> None:
     lead = "She sat down beside Dev on the harbour wall, and said:"
     feats = _features_of_turn(f'Dev Okafor and Nora Vance waited.\n\n{lead} "We will be up all night."\n', NORA_AND_DEV, 0)
     assert feats["Nora Vance"].get("tag_subject_pron_rank0") == 1 or feats["Nora Vance"].get("pron_tag_subject_rank0") == 1
+
+
+def test_every_verb_joined_on_with_and_shares_the_sentences_subject() -> None:
+    # "Dev shook his head, and looked solemn, and said," is Dev's: both joined clauses open
+    # with a verb and have no subject of their own
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        'Dev shook his head, and looked solemn, and said, "The ferry is late."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Dev Okafor"].get("tag_subject") == 1
+    assert not feats["Nora Vance"].get("tag_subject")
+
+
+def test_a_clause_put_before_the_subject_does_not_hold_the_speaker() -> None:
+    # "when Nora was washing the dishes," comes before the sentence's subject, Dev
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        "The next morning, when Nora was washing the dishes, Dev paused on his way out to say to her:"
+        ' "The ferry is late."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Dev Okafor"].get("tag_subject") == 1
+    assert not feats["Nora Vance"].get("tag_subject")
+
+
+def test_a_second_relative_clause_leading_into_the_quotation_names_its_speaker() -> None:
+    # "Dev, who seemed disposed for conversation, and who now said" is Dev's line
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        'The pause was broken by Dev, who seemed disposed for conversation, and who now said abruptly, "The ferry'
+        ' is late."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Dev Okafor"].get("tag_before_named") == 1
+    assert not feats["Nora Vance"].get("tag_before_named")
+
+
+def test_a_name_with_an_earlier_verb_gives_way_to_the_subject_of_the_verb_leading_in() -> None:
+    # '"Yes," said Nora, and Dev, after considering for a moment, said:' leads into Dev's line
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        '"Yes," said Nora, and Dev, after considering for a moment, said: "The ferry is late."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 1)
+    assert feats["Dev Okafor"].get("tag_before_named") == 1
+    assert not feats["Nora Vance"].get("tag_before_named")
 
 
 def test_a_name_in_another_clause_after_the_verb_is_not_the_speaker() -> None:

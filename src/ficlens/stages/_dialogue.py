@@ -286,7 +286,7 @@ def read_tag(
     spoken_to = {
         m.start
         for m in mentions
-        if _OBJECT_BEFORE.search(text[max(a, m.start - 12) : m.start]) and not (after and _inverted(text[a : m.start]))
+        if _object_name(text, a, m.start) and not (after and _inverted(text[a : m.start]))
     }
     info.objects = tuple(m.character for m in mentions if m.start in spoken_to)
     if mentions:
@@ -302,12 +302,19 @@ def read_tag(
         # leading into the quotation is about speaks, though looked at
         for mention in mentions:
             rel = _WHO_SAID.match(text, mention.end)
-            if rel and rel.end() == verb_pos[-1][0]:
+            if rel and (
+                rel.end() == verb_pos[-1][0]
+                # "Miss Steele, who seemed disposed for conversation, and who now said"
+                or (
+                    _AND_WHO_SAID.search(text, rel.end(), verb_pos[-1][0])
+                    and not any(rel.end() <= m.start < verb_pos[-1][0] for m in mentions)
+                )
+            ):
                 info.named = info.subject = mention.character
                 info.objects = tuple(c for c in info.objects if c != mention.character)
                 return _unless_silent(text, info)
     if verb_pos:
-        named_at = -1
+        named_at = named_verb = -1
         parenthetical = False  # the name closes an aside before the verb: "Fielding, who liked Miss Derek, replied"
         # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly
         # said"; not "said, and Katharine wondered", nor "I cried as I fixed Mr. Astley". Before
@@ -317,11 +324,14 @@ def read_tag(
                 if mention.start in spoken_to:
                     continue
                 gap = text[min(mention.end, ve) : max(mention.start, vs)]
+                if mention.start > vs and (voice := _VOICE_OF.search(gap)):
+                    gap = gap[: voice.start()]  # "said the shattered voice of Aziz" is Aziz's
                 if mention.start > vs and ("," in gap or _CLAUSE_WORDS.search(gap)):
                     continue
                 if len(gap.split()) <= 3 and not re.search(r"[.!?;\"“”]", gap):
                     info.named = mention.character
                     named_at = mention.start
+                    named_verb = vs
                     parenthetical = mention.end <= vs and "," in gap
                     break
             if info.named:
@@ -351,21 +361,28 @@ def read_tag(
         # A clause joined on with the verb as its first word shares the sentence's subject:
         # "Archer sat down beside May, and said in a low tone:" is Archer's.
         vs = verb_pos[0][0] if after else verb_pos[-1][0]
+        sentence = max([a] + [m.end() for m in _SENT_END.finditer(text, a, vs)])
         lo = max(
-            [a]
-            + [m.end() for m in _SENT_END.finditer(text, a, vs)]
+            [sentence]
             + [
                 m.end()
                 for rx in (_CLAUSE, _JOINED_CLAUSE)
                 for m in rx.finditer(text, a, vs)
                 if not _SHARED_SUBJECT.fullmatch(text, m.end(), vs)
+                # "Weston shook his head, and looked solemn, and said,": each verb is Weston's
+                and not (_AND_BUT.search(m.group(0)) and _DOES.match(text, m.end() - 1))
             ]
         )
+        # a clause put before the subject is not where the subject is: "The next morning, when
+        # Anne was washing the dishes, Matthew paused to say to Marilla:" is Matthew's
+        fronted = _FRONTED.search(text[sentence:vs])
+        if fronted and sentence + fronted.end() > lo and any(sentence + fronted.end() <= m.start < vs for m in mentions):
+            lo = sentence + fronted.end()
         for mention in mentions:
             if mention.start < lo or mention.start > vs + 40:
                 continue
             lead = text[max(lo, mention.start - 12) : mention.start]
-            if _OBJECT_BEFORE.search(lead) and not re.search(r"\bby\s+$", lead) and not (
+            if _object_name(text, lo, mention.start) and not re.search(r"\bby\s+$", lead) and not (
                 after and _inverted(text[a : mention.start])
             ):
                 continue
@@ -379,6 +396,17 @@ def read_tag(
                 break
         if parenthetical and info.named and info.subject and info.subject != info.named:
             # "Isabella, embracing Catherine, thus began:" is Isabella's
+            info.named = info.subject
+        elif (
+            not after
+            and info.named
+            and named_verb != verb_pos[-1][0]
+            and info.subject
+            and info.subject != info.named
+            and _first_start(mentions, info.subject, lo) > named_at
+        ):
+            # the name went with an earlier verb, and the verb leading in has a subject of its
+            # own: '"…," said Mary, and Katharine, after a moment, said:' is Katharine's
             info.named = info.subject
         if not info.named and not info.pronoun:
             info.nominal = _nominal_tag(text, a, b, verb_pos, after=after)
@@ -543,6 +571,17 @@ _CLAUSE = re.compile(r"[;:]\s*(?:and\s+|but\s+)?")
 _SHARED_SUBJECT = re.compile(r"(?:(?:[a-z]+ly|then|again|now|presently|at\s+once|at\s+last)\s+)*")
 #: A relative clause whose verb is the speech verb: "Dev, who said", "Dev, who at once replied".
 _WHO_SAID = re.compile(r",?\s+who,?\s+(?:(?:[a-z]+ly|then|now|at\s+once)\s+)?")
+#: A second relative clause of the same name, whose verb is the speech verb: "Miss Steele, who
+#: seemed disposed for conversation, and who now said".
+_AND_WHO_SAID = re.compile(r",?\s+and\s+who,?\s+(?:(?:[a-z]+ly|then|now|at\s+once)\s+)?$")
+#: A clause joined on with "and" or "but" (not "while", "when": those open clauses of their own).
+_AND_BUT = re.compile(r"\b(?:and|but)\b")
+#: A clause opening the sentence before its subject, up to the comma that closes it: "when Anne
+#: was washing the dishes," in "The next morning, when Anne was washing the dishes, Matthew said".
+_FRONTED = re.compile(
+    r"(?:^\s*|(?<=[,;:]\s)|(?<=\n))(?:[Ww]hen|[Ww]hile|[Ww]hilst|[Aa]s|[Aa]fter|[Bb]efore|[Ss]ince|[Tt]hough|"
+    r"[Aa]lthough|[Ii]f|[Uu]ntil|[Oo]nce)\s+[^,;:]+,\s+(?=[A-Z])"
+)
 #: A clause joined on after a comma: "called Helen, while Margaret said"; "looked up, and Elizabeth said".
 _JOINED_CLAUSE = re.compile(r",\s+(?:while|whilst|and|but|when|whereupon)\s+")
 #: The particle of a verb of two words ("…," broke in Adela; "…," put in Mrs. Hurst).
@@ -570,6 +609,19 @@ _OBJECT_BEFORE = re.compile(
     r"round|around|see|saw|watched|told|asked|tell|ask|answered|reminded|addressing)\s+$",
     re.IGNORECASE,
 )
+
+#: A voice standing for its owner: "said the voice of Mr. Haq", "the muffled voice of Kemp was
+#: heard": the name after "of" is the one speaking, not one spoken of.
+_VOICE_OF = re.compile(r"\b(?:the\s+)?(?:[a-z]+\s+)?(?:voice|voices|tones)\s+of\s+$")
+
+
+def _object_name(text: str, lo: int, start: int) -> bool:
+    """Do the words before the name at ``start`` (not before ``lo``) make it one spoken to or
+    acted on ("said to Darcy", "looked at Jane")? Not when a voice stands for it ("the voice of
+    Mr. Haq")."""
+    return bool(_OBJECT_BEFORE.search(text, max(lo, start - 12), start)) and not _VOICE_OF.search(
+        text, max(lo, start - 40), start
+    )
 
 VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.IGNORECASE)
 
