@@ -526,6 +526,16 @@ def test_a_name_with_an_earlier_verb_gives_way_to_the_subject_of_the_verb_leadin
     assert not feats["Nora Vance"].get("tag_before_named")
 
 
+def test_a_finished_sentence_of_speech_in_the_paragraph_before_is_marked_as_a_reported_lead_in() -> None:
+    # "Nora gave a cry of alarm." may report her cry before someone else answers; "Nora said
+    # to him:" leads into her words
+    for lead, reported in (("Nora uttered a cry of alarm.", True), ("Nora said to him:", False)):
+        text = f"Nora Vance and Dev Okafor sat on the harbour wall.\n\n{lead}\n\n\"The ferry is late.\"\n"
+        feats = _features_of_turn(text, NORA_AND_DEV, 0)
+        assert feats["Nora Vance"].get("tag_before_named") == 1, lead
+        assert bool(feats["Nora Vance"].get("lead_in_reported")) is reported, lead
+
+
 def test_a_name_in_another_clause_after_the_verb_is_not_the_speaker() -> None:
     # "I cried as I fixed Nora with my gaze": the narrator cries, Nora is looked at
     text = (

@@ -143,6 +143,7 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "next_beat_subject",
     "recent_speaker_rank2",
     "recent_speaker_any",
+    "lead_in_reported",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -1135,6 +1136,10 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     else:
         kind = None
     objects = _tag_objects(after, before)
+    # a lead-in from the paragraph before that is a finished sentence reporting speech ("Miss
+    # Bartlett uttered a cry of alarm.", "Mrs. Hurst began again.") leads into its speaker's
+    # words only about half the time; one left open ("…said to her--") nearly always does
+    reported = before.span[1] <= para_start and text[before.span[0] : before.span[1]].rstrip()[-1:] in (".", "!", "?")
     before_last = {m.character for m in ctx.index.between(*before.span)[-1:]} if before.span else set()
     no_tag = not tag_named and not pron and not before.verb and not any(t.verb for t in after)
 
@@ -1147,6 +1152,8 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
             f["tag_after_named"] = 1
         if before.named == c:
             f["tag_before_named"] = 1
+            if reported:
+                f["lead_in_reported"] = 1
         if tag_named and tag_named != c:
             f["tag_named_other"] = 1
         if first_after == c:
