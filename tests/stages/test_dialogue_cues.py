@@ -93,6 +93,14 @@ def test_kin_mentions_leave_an_ambiguous_family_alone() -> None:
     assert "her mother" not in found
 
 
+def test_kin_mentions_a_mother_in_law_is_of_another_family() -> None:
+    # Freddy's "mother-in-law" is no Honeychurch, whoever "his mother" would be
+    text = STORY.replace("said her mother", "said his mother-in-law")
+    story = ficlens.analyze(text, cast=CAST, stages=["structure", "quotations", "characters"])
+    found = [story.text[m.start : m.end] for m in kin_mentions(story, MentionIndex(story))]
+    assert not any(f.startswith("his mother") for f in found)
+
+
 def test_vocatives_a_name_that_opens_a_quotation_is_its_subject_unless_a_stop_follows() -> None:
     cast = [CastMember("Dr. Reyes", ("Reyes",), "female"), CastMember("Noor", (), "female")]
     text = (
@@ -534,6 +542,44 @@ def test_a_finished_sentence_of_speech_in_the_paragraph_before_is_marked_as_a_re
         feats = _features_of_turn(text, NORA_AND_DEV, 0)
         assert feats["Nora Vance"].get("tag_before_named") == 1, lead
         assert bool(feats["Nora Vance"].get("lead_in_reported")) is reported, lead
+
+
+def test_the_name_nearest_the_verb_is_the_speaker() -> None:
+    # "Nora then heard Dev say," is Dev's line: Nora, three words from "say", only hears it
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        'Nora then heard Dev say, in a low voice, "The ferry is late."\n'
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Dev Okafor"].get("tag_before_named") == 1
+    assert not feats["Nora Vance"].get("tag_before_named")
+
+
+def test_a_pronoun_before_the_name_is_the_subject_of_the_lead_in() -> None:
+    # "She met Dev on his entrance, exclaiming," and "Then, perceiving in Dev no inclination of
+    # replying, she added," are Nora's: Dev is met and perceived
+    for lead in (
+        "She met Dev on his entrance, exclaiming,",
+        "Then, perceiving in Dev no inclination of replying, she added,",
+        "She was looking worried, and when she heard Dev's last remark, she glanced at him, and then said,",
+    ):
+        text = f'Nora Vance and Dev Okafor sat on the harbour wall. Dev left, and Nora waited.\n\n{lead} "The ferry is late."\n'
+        feats = _features_of_turn(text, NORA_AND_DEV, 0)
+        assert not any(feats["Dev Okafor"].get(k) for k in ("tag_before_named", "tag_subject")), lead
+        assert feats["Nora Vance"].get("pron_tag_compatible") or feats["Nora Vance"].get("tag_subject_pron_rank0"), lead
+
+
+def test_a_possessor_or_one_acted_on_is_not_the_subject_of_a_lead_in() -> None:
+    # "Dev's name had been mentioned by Nora" and "which made Dev quite cross": Dev neither
+    # speaks nor is the sentence's subject
+    for lead, subject in (
+        ("Dev's name had been mentioned by Nora only that she might presently say:", "Nora Vance"),
+        ("With a smile, which made Dev quite cross, Nora said,", "Nora Vance"),
+    ):
+        text = f'Nora Vance and Dev Okafor sat on the harbour wall.\n\n{lead} "The ferry is late."\n'
+        feats = _features_of_turn(text, NORA_AND_DEV, 0)
+        assert feats[subject].get("tag_subject") == 1, lead
+        assert not feats["Dev Okafor"].get("tag_subject"), lead
 
 
 def test_a_name_in_another_clause_after_the_verb_is_not_the_speaker() -> None:

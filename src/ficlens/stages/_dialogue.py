@@ -319,7 +319,9 @@ def read_tag(
         # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly
         # said"; not "said, and Katharine wondered", nor "I cried as I fixed Mr. Astley". Before
         # a quotation the verb nearest it leads in: "called Helen, while Margaret said:"
+        # the name nearest the verb: "Elinor then heard Willoughby say," is Willoughby's
         for vs, ve in verb_pos if after else verb_pos[::-1]:
+            near: tuple[int, Mention, str] | None = None
             for mention in mentions:
                 if mention.start in spoken_to:
                     continue
@@ -328,13 +330,15 @@ def read_tag(
                     gap = gap[: voice.start()]  # "said the shattered voice of Aziz" is Aziz's
                 if mention.start > vs and ("," in gap or _CLAUSE_WORDS.search(gap)):
                     continue
-                if len(gap.split()) <= 3 and not re.search(r"[.!?;\"“”]", gap):
-                    info.named = mention.character
-                    named_at = mention.start
-                    named_verb = vs
-                    parenthetical = mention.end <= vs and "," in gap
-                    break
-            if info.named:
+                n = len(gap.split())
+                if n <= 3 and not re.search(r"[.!?;\"“”]", gap) and (near is None or n < near[0]):
+                    near = (n, mention, gap)
+            if near is not None:
+                _n, mention, gap = near
+                info.named = mention.character
+                named_at = mention.start
+                named_verb = vs
+                parenthetical = mention.end <= vs and "," in gap
                 break
         pronoun_at = -1
         for s, e, w in words:
@@ -376,7 +380,7 @@ def read_tag(
         # a clause put before the subject is not where the subject is: "The next morning, when
         # Anne was washing the dishes, Matthew paused to say to Marilla:" is Matthew's
         fronted = _FRONTED.search(text[sentence:vs])
-        if fronted and sentence + fronted.end() > lo and any(sentence + fronted.end() <= m.start < vs for m in mentions):
+        if fronted and sentence + fronted.end() > lo:
             lo = sentence + fronted.end()
         for mention in mentions:
             if mention.start < lo or mention.start > vs + 40:
@@ -386,6 +390,8 @@ def read_tag(
                 after and _inverted(text[a : mention.start])
             ):
                 continue
+            if text.startswith(("'s ", "’s "), mention.end):
+                continue  # "Mrs. Struthers's name had been introduced by Mrs. Archer": not the subject
             info.subject = mention.character
             break
         for s, _e, w in words:
@@ -393,6 +399,14 @@ def read_tag(
                 continue
             if w.lower() in ("he", "she", "i") and (info.subject is None or s < _first_start(mentions, info.subject, lo)):
                 info.subject_pronoun = w.lower()
+                # a pronoun before the name is the subject, the name an object: "She met Mr.
+                # Weston on his entrance, exclaiming," is hers (but "I heard Dev say," Dev's)
+                if info.subject:
+                    info.subject = None
+                if not after and lo <= named_at < vs and s < named_at:
+                    between = text[_mention_end(mentions, named_at) : named_verb]
+                    if len(between.split()) >= 2 or "," in between:
+                        info.named = None
                 break
         if parenthetical and info.named and info.subject and info.subject != info.named:
             # "Isabella, embracing Catherine, thus began:" is Isabella's
@@ -577,10 +591,12 @@ _AND_WHO_SAID = re.compile(r",?\s+and\s+who,?\s+(?:(?:[a-z]+ly|then|now|at\s+onc
 #: A clause joined on with "and" or "but" (not "while", "when": those open clauses of their own).
 _AND_BUT = re.compile(r"\b(?:and|but)\b")
 #: A clause opening the sentence before its subject, up to the comma that closes it: "when Anne
-#: was washing the dishes," in "The next morning, when Anne was washing the dishes, Matthew said".
+#: was washing the dishes," in "The next morning, when Anne was washing the dishes, Matthew said";
+#: "Neglecting her sister's pressure," in "Neglecting her sister's pressure, she said".
 _FRONTED = re.compile(
-    r"(?:^\s*|(?<=[,;:]\s)|(?<=\n))(?:[Ww]hen|[Ww]hile|[Ww]hilst|[Aa]s|[Aa]fter|[Bb]efore|[Ss]ince|[Tt]hough|"
-    r"[Aa]lthough|[Ii]f|[Uu]ntil|[Oo]nce)\s+[^,;:]+,\s+(?=[A-Z])"
+    r"(?:^\s*(?:(?:[Tt]hen|[Bb]ut|[Aa]nd|[Ss]o),?\s+)?|(?<=[,;:]\s)(?:(?:and|but|then)\s+)?|(?<=\n))"
+    r"(?:(?:[Ww]hen|[Ww]hile|[Ww]hilst|[Aa]s|[Aa]fter|[Bb]efore|[Ss]ince|[Tt]hough|[Aa]lthough|[Ii]f|[Uu]ntil|"
+    r"[Oo]nce)\s+[^,;:]+|[A-Za-z]+ing\b[^,;:]*),\s+(?=[A-Z]|(?:he|she|they|we|I)\b)"
 )
 #: A clause joined on after a comma: "called Helen, while Margaret said"; "looked up, and Elizabeth said".
 _JOINED_CLAUSE = re.compile(r",\s+(?:while|whilst|and|but|when|whereupon)\s+")
@@ -600,13 +616,18 @@ def _inverted(lead: str) -> bool:
     return m is not None and m.group(1).lower() in SPEECH_VERBS
 
 
+def _mention_end(mentions: Sequence[Mention], start: int) -> int:
+    return next(m.end for m in mentions if m.start == start)
+
+
 def _first_start(mentions: list[Mention], who: str, lo: int) -> int:
     return next((m.start for m in mentions if m.character == who and m.start >= lo), 10**12)
 
 
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|at|towards|toward|upon|on|with|of|from|for|near|beside|behind|about|after|before|into|"
-    r"round|around|see|saw|watched|told|asked|tell|ask|answered|reminded|addressing)\s+$",
+    r"round|around|see|saw|watched|told|asked|tell|ask|answered|reminded|addressing|made|met|kissed|thanked|"
+    r"followed|joined|embraced|greeted|approaching|seized|pinched)\s+$",
     re.IGNORECASE,
 )
 
@@ -788,8 +809,9 @@ _KIN: dict[str, tuple[str, str]] = {
     "brother": ("male", "sibling"), "sister": ("female", "sibling"),
 }
 _KIN_WORDS = "|".join(_KIN)
-_KIN_AFTER_PRONOUN = re.compile(rf"\b(his|her)\s+({_KIN_WORDS})\b")
-_KIN_AFTER_NAME = re.compile(rf"['’]s\s+({_KIN_WORDS})\b")
+# (not "her mother-in-law": of another family)
+_KIN_AFTER_PRONOUN = re.compile(rf"\b(his|her)\s+({_KIN_WORDS})\b(?!-)")
+_KIN_AFTER_NAME = re.compile(rf"['’]s\s+({_KIN_WORDS})\b(?!-)")
 
 
 def _surname_and_head(names: Sequence[str]) -> tuple[set[str], bool]:
@@ -868,7 +890,7 @@ _FAMILY_NOUNS: dict[str, tuple[str, str]] = {
     **dict.fromkeys(("grandmother", "gran", "granny", "grandma", "nan", "nana"), ("female", "grandparent")),
     **dict.fromkeys(("grandfather", "grandpa", "grandad", "granddad"), ("male", "grandparent")),
 }
-_FAMILY_KIN = re.compile(rf"\b(?:[Tt]heir|[Hh]is|[Hh]er|[Mm]y|[Oo]ur)\s+({'|'.join(_FAMILY_NOUNS)})\b")
+_FAMILY_KIN = re.compile(rf"\b(?:[Tt]heir|[Hh]is|[Hh]er|[Mm]y|[Oo]ur)\s+({'|'.join(_FAMILY_NOUNS)})\b(?!-)")
 
 
 def _family(story: Story, index: MentionIndex, taken: set[int]) -> list[Mention]:
