@@ -317,9 +317,9 @@ def read_tag(
         named_at = named_verb = -1
         parenthetical = False  # the name closes an aside before the verb: "Fielding, who liked Miss Derek, replied"
         # a name within three words of a speech verb: "said Nora", "Nora said", "Nora quietly
-        # said"; not "said, and Katharine wondered", nor "I cried as I fixed Mr. Astley". Before
-        # a quotation the verb nearest it leads in: "called Helen, while Margaret said:"
-        # the name nearest the verb: "Elinor then heard Willoughby say," is Willoughby's
+        # said"; not "said, and Katharine wondered", nor "I cried as I fixed Mr. Astley". Of
+        # two, the nearer: "Elinor then heard Willoughby say," is Willoughby's. Before a
+        # quotation the verb nearest it leads in: "called Helen, while Margaret said:"
         for vs, ve in verb_pos if after else verb_pos[::-1]:
             near: tuple[int, Mention, str] | None = None
             for mention in mentions:
@@ -401,8 +401,7 @@ def read_tag(
                 info.subject_pronoun = w.lower()
                 # a pronoun before the name is the subject, the name an object: "She met Mr.
                 # Weston on his entrance, exclaiming," is hers (but "I heard Dev say," Dev's)
-                if info.subject:
-                    info.subject = None
+                info.subject = None
                 if not after and lo <= named_at < vs and s < named_at:
                     between = text[_mention_end(mentions, named_at) : named_verb]
                     if len(between.split()) >= 2 or "," in between:
