@@ -497,18 +497,50 @@ def test_every_verb_joined_on_with_and_shares_the_sentences_subject() -> None:
     feats = _features_of_turn(text, NORA_AND_DEV, 0)
     assert feats["Dev Okafor"].get("tag_subject") == 1
     assert not feats["Nora Vance"].get("tag_subject")
-
-
-def test_a_clause_put_before_the_subject_does_not_hold_the_speaker() -> None:
-    # "when Nora was washing the dishes," comes before the sentence's subject, Dev
+    # a clause going on after "had" with a participle: "Dev, who had heard it all, and borne
+    # Nora company throughout, now ventured to say," is Dev's
     text = (
         "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
-        "The next morning, when Nora was washing the dishes, Dev paused on his way out to say to her:"
-        ' "The ferry is late."\n'
+        'Dev, who had heard it all, and borne Nora company throughout, now ventured to say, "The ferry is late."\n'
     )
     feats = _features_of_turn(text, NORA_AND_DEV, 0)
     assert feats["Dev Okafor"].get("tag_subject") == 1
     assert not feats["Nora Vance"].get("tag_subject")
+
+
+def test_a_clause_put_before_the_subject_does_not_hold_the_speaker() -> None:
+    # "when Nora was washing the dishes," comes before the sentence's subject, Dev; so does a
+    # clause with commas of its own ("When Nora said that the boats, like everyone else's,
+    # were late, Dev replied,")
+    for lead in (
+        "The next morning, when Nora was washing the dishes, Dev paused on his way out to say to her:",
+        "When Nora said that she supposed the boats, like everyone else's, were late, Dev replied,",
+    ):
+        text = f'Nora Vance and Dev Okafor sat on the harbour wall.\n\n{lead} "The ferry is late."\n'
+        feats = _features_of_turn(text, NORA_AND_DEV, 0)
+        assert feats["Dev Okafor"].get("tag_subject") == 1, lead
+        assert not feats["Nora Vance"].get("tag_subject"), lead
+    # with "he replied" the clause's Nora is no subject either: the pronoun is
+    lead = "When Nora said that she supposed the boats, like everyone else's, were late, he replied,"
+    feats = _features_of_turn(f'Nora Vance and Dev Okafor sat on the harbour wall.\n\n{lead} "Not at all."\n', NORA_AND_DEV, 0)
+    assert not feats["Nora Vance"].get("tag_subject")
+    assert feats["Dev Okafor"].get("pron_tag_compatible") or feats["Dev Okafor"].get("tag_subject_pron_rank0")
+
+
+def test_words_that_burst_from_someone_are_theirs() -> None:
+    # '"…!" burst from Dev' and 'There broke from Nora the cry,' name the speaker: "from" does
+    # not make them the ones spoken to; a message that "came from Dev" before a quotation is no tag
+    for line, speaker in (
+        ('"The tide!" burst from Dev, with a nervous laugh.\n', "Dev Okafor"),
+        ('"A dangerous idea!" came from Nora\'s tight lips.\n', "Nora Vance"),
+        ('There broke from Nora the cry, "The tide!"\n', "Nora Vance"),
+    ):
+        feats = _features_of_turn("Nora Vance and Dev Okafor sat on the harbour wall.\n\n" + line, NORA_AND_DEV, 0)
+        named = {n for n, f in feats.items() if f.get("tag_after_named") or f.get("tag_before_named")}
+        assert named == {speaker}, line
+    text = 'Nora Vance and Dev Okafor sat on the harbour wall.\n\nA letter came from Dev that morning: "The tide!"\n'
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert not feats["Dev Okafor"].get("tag_before_named")
 
 
 def test_a_second_relative_clause_leading_into_the_quotation_names_its_speaker() -> None:

@@ -291,6 +291,10 @@ def read_tag(
     info.objects = tuple(m.character for m in mentions if m.start in spoken_to)
     if mentions:
         info.first_named = mentions[0].character
+    if source := _uttered_by(text, a, mentions, verb_pos, after=after):
+        info.named = info.subject = source
+        info.verb = True
+        return _unless_silent(text, info)
     shaped = _tag_by_shape(text, a, b, mentions, after=after)
     if shaped:
         info.named, info.pronoun = shaped
@@ -341,17 +345,21 @@ def read_tag(
                 parenthetical = mention.end <= vs and "," in gap
                 break
         pronoun_at = -1
-        for s, e, w in words:
+        # a pronoun within two words of a speech verb: after a quotation the first, before one
+        # the one of the verb nearest it ("When Nora said that she supposed …, he replied," is his)
+        pairs = (
+            ((s, e, w, vs, ve) for s, e, w in words for vs, ve in verb_pos)
+            if after
+            else ((s, e, w, vs, ve) for vs, ve in verb_pos[::-1] for s, e, w in words)
+        )
+        for s, e, w, vs, ve in pairs:
             lw = w.lower()
             if lw in ("he", "she", "i", "they") or (you and lw == "you"):
-                for vs, ve in verb_pos:
-                    gap = text[min(e, ve) : max(s, vs)]
-                    if len(gap.split()) <= 2 and not re.search(r"[.!?;]", gap):
-                        info.pronoun = lw
-                        pronoun_at = s
-                        break
-            if info.pronoun:
-                break
+                gap = text[min(e, ve) : max(s, vs)]
+                if len(gap.split()) <= 2 and not re.search(r"[.!?;]", gap):
+                    info.pronoun = lw
+                    pronoun_at = s
+                    break
         if info.named and info.pronoun:
             # two tags in one stretch: the one nearer the quotation is its tag
             # ('"…," she said, and Katharine answered'; 'Darcy looked up, and she said,')
@@ -591,11 +599,14 @@ _AND_WHO_SAID = re.compile(r",?\s+and\s+who,?\s+(?:(?:[a-z]+ly|then|now|at\s+onc
 _AND_BUT = re.compile(r"\b(?:and|but)\b")
 #: A clause opening the sentence before its subject, up to the comma that closes it: "when Anne
 #: was washing the dishes," in "The next morning, when Anne was washing the dishes, Matthew said";
-#: "Neglecting her sister's pressure," in "Neglecting her sister's pressure, she said".
+#: "Neglecting her sister's pressure," in "Neglecting her sister's pressure, she said". A clause
+#: with a conjunction may hold commas of its own; it ends at the first comma with a capital or a
+#: pronoun after it ("When Nora said that the boats, like everyone else's, were late, he
+#: replied,").
 _FRONTED = re.compile(
     r"(?:^\s*(?:(?:[Tt]hen|[Bb]ut|[Aa]nd|[Ss]o),?\s+)?|(?<=[,;:]\s)(?:(?:and|but|then)\s+)?|(?<=\n))"
     r"(?:(?:[Ww]hen|[Ww]hile|[Ww]hilst|[Aa]s|[Aa]fter|[Bb]efore|[Ss]ince|[Tt]hough|[Aa]lthough|[Ii]f|[Uu]ntil|"
-    r"[Oo]nce)\s+[^,;:]+|[A-Za-z]+ing\b[^,;:]*),\s+(?=[A-Z]|(?:he|she|they|we|I)\b)"
+    r"[Oo]nce)\s+[^;:]+?|[A-Za-z]+ing\b[^,;:]*),\s+(?=[A-Z]|(?:he|she|they|we|I)\b)"
 )
 #: A clause joined on after a comma: "called Helen, while Margaret said"; "looked up, and Elizabeth said".
 _JOINED_CLAUSE = re.compile(r",\s+(?:while|whilst|and|but|when|whereupon)\s+")
@@ -635,13 +646,37 @@ _OBJECT_BEFORE = re.compile(
 _VOICE_OF = re.compile(r"\b(?:the\s+)?(?:[a-z]+\s+)?(?:voice|voices|tones)\s+of\s+$")
 
 
+#: Words come from the one who says them: '"…!" burst from Dev'; '"…" came from Mr. Haq's
+#: tight lips'; 'There broke from Dev the cry, "…"'. Before a quotation only "broke" and "burst"
+#: ("a letter came from Henry", "she escaped from Cecil" are no tags).
+_FROM_AFTER = re.compile(r"[\s,—–-]*(?:[a-z]+ly\s+)?(?:broke|burst|came|escaped|fell|issued)\s+(?:forth\s+)?from\s+"
+                         r"(?:the\s+lips\s+of\s+)?")
+_FROM_BEFORE = re.compile(r"\b(?:broke|burst)\s+(?:forth\s+)?from\s+(?:the\s+lips\s+of\s+)?$")
+
+
 def _object_name(text: str, lo: int, start: int) -> bool:
     """Do the words before the name at ``start`` (not before ``lo``) make it one spoken to or
     acted on ("said to Darcy", "looked at Jane")? Not when a voice stands for it ("the voice of
-    Mr. Haq")."""
-    return bool(_OBJECT_BEFORE.search(text, max(lo, start - 12), start)) and not _VOICE_OF.search(
-        text, max(lo, start - 40), start
+    Mr. Haq"), nor when the words burst from it ("burst from Dev")."""
+    return (
+        bool(_OBJECT_BEFORE.search(text, max(lo, start - 12), start))
+        and not _VOICE_OF.search(text, max(lo, start - 40), start)
+        and not _FROM_BEFORE.search(text, max(lo, start - 40), start)
     )
+
+
+def _uttered_by(text: str, a: int, mentions: Sequence[Mention], verbs: Sequence[tuple[int, int]], *, after: bool) -> str | None:
+    """The character the words came from ("…!" burst from Dev; "There broke from Dev the
+    cry,"): after a quotation the stretch opens with it; before one, no speech verb follows it."""
+    for mention in mentions:
+        if after:
+            if _FROM_AFTER.fullmatch(text, a, mention.start):
+                return mention.character
+        elif _FROM_BEFORE.search(text, max(a, mention.start - 40), mention.start) and not any(
+            vs > mention.start for vs, _ve in verbs
+        ):
+            return mention.character
+    return None
 
 VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.IGNORECASE)
 
@@ -796,7 +831,11 @@ _TITLES_BEFORE = re.compile(rf"(?<![\w.])(?:(?:{TITLE_RX})\.?[ \t]+)+$")
 
 _CLAUSE_OPENS = re.compile(r"(?:^|\W)(?:and|but|then|when|while|as)\s+$")
 _DOES = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|came|went|said|sat|stood|took|gave|got|put|ran|made|saw|knew|"
-                   r"felt|held|kept|left|shook|turned|looked|rose|spoke|began|was|had|did)\b")
+                   r"felt|held|kept|left|shook|turned|looked|rose|spoke|began|was|had|did|heard|found|thought|"
+                   # the participles a clause after "had" goes on with: "who had heard it all, and
+                   # borne Dev company"
+                   r"borne|been|done|gone|seen|given|taken|known|grown|drawn|shown|spoken|written|fallen|"
+                   r"brought|caught|sought|lost|met)\b")
 
 
 #: Kin words that name one member of a family: (gender, relation). A parent or spouse is the
