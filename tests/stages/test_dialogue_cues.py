@@ -532,6 +532,7 @@ def test_words_that_burst_from_someone_are_theirs() -> None:
     # not make them the ones spoken to; a message that "came from Dev" before a quotation is no tag
     for line, speaker in (
         ('"The tide!" burst from Dev, with a nervous laugh.\n', "Dev Okafor"),
+        ('"How romantic!" at last broke explosively from Nora.\n', "Nora Vance"),
         ('"A dangerous idea!" came from Nora\'s tight lips.\n', "Nora Vance"),
         ('There broke from Nora the cry, "The tide!"\n', "Nora Vance"),
     ):

@@ -154,6 +154,9 @@ def test_quotations_separate_utterances_get_separate_groups() -> None:
         '"Is the ferry late?" Nora asked Dev, and Dev said, "It always is."',
         '"We could wait," Nora said, watching the pier. Dev shrugged and replied, "We could."',
         '"The last ferry has gone." Dev replied in a tired voice, "Then we walk."',
+        # going on, when another name does it
+        '"The ferry is late," said Nora. After a pause Dev added quietly, "It always is."',
+        '"I mean it," Dev replied in a flat tone. And Nora added "Then go."',
     ],
 )
 def test_quotations_a_lead_in_of_its_own_starts_another_utterance(text: str) -> None:
@@ -171,6 +174,7 @@ def test_quotations_a_lead_in_of_its_own_starts_another_utterance(text: str) -> 
         # going on, or "he" after a name: the same speaker, most likely
         '"Wait," said Dev; and then he added, "you forgot the keys."',
         '"Wait," said Dev. Then he turned to Nora and said, "You forgot the keys."',
+        '"Wait," said Dev. Then the old man added, "you forgot the keys."',
     ],
 )
 def test_quotations_one_tag_between_two_parts_keeps_one_utterance(text: str) -> None:

@@ -646,10 +646,12 @@ _OBJECT_BEFORE = re.compile(
 _VOICE_OF = re.compile(r"\b(?:the\s+)?(?:[a-z]+\s+)?(?:voice|voices|tones)\s+of\s+$")
 
 
-#: Words come from the one who says them: '"…!" burst from Dev'; '"…" came from Mr. Haq's
-#: tight lips'; 'There broke from Dev the cry, "…"'. Before a quotation only "broke" and "burst"
-#: ("a letter came from Henry", "she escaped from Cecil" are no tags).
-_FROM_AFTER = re.compile(r"[\s,—–-]*(?:[a-z]+ly\s+)?(?:broke|burst|came|escaped|fell|issued)\s+(?:forth\s+)?from\s+"
+#: Words come from the one who says them: '"…!" burst from Dev', '"…!" broke explosively from
+#: Nora', '"…" came from Mr. Haq's tight lips', 'There broke from Dev the cry, "…"'. Before a
+#: quotation only "broke" and "burst" ("a letter came from Dev", "she escaped from Nora" are no
+#: tags).
+_FROM_AFTER = re.compile(r"[\s,—–-]*(?:(?:[a-z]+ly|at\s+last|at\s+once|then|now)\s+)*(?:broke|burst|came|escaped|fell|issued)\s+"
+                         r"(?:forth\s+|[a-z]+ly\s+)*from\s+"
                          r"(?:the\s+lips\s+of\s+)?")
 _FROM_BEFORE = re.compile(r"\b(?:broke|burst)\s+(?:forth\s+)?from\s+(?:the\s+lips\s+of\s+)?$")
 

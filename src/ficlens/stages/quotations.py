@@ -382,9 +382,9 @@ def _lead_in_of_its_own(between: str, prev_last: str) -> bool:
     another speaker? It must follow the first one's tag or a new sentence, and either answer
     ('"…," she asked the Gryphon, and the Gryphon answered, "…"', '"… that farce." He replied
     in an odd, sad voice, "…"') or name someone other than the first tag does ('"…," said
-    Mrs. Archer; and Mrs. van der Luyden murmured: "…"'). "He added", "she went on" and a
-    pronoun after a name ("said Philip. Then he turned to Miss Abbott and said") keep one
-    utterance."""
+    Mrs. Archer; and Mrs. van der Luyden murmured: "…"'). "He added", "she went on", "the
+    old man added" and a pronoun after a name ("said Philip. Then he turned to Miss Abbott and
+    said") keep one utterance; another name going on does not ('said Nora. Then Dev added,')."""
     verbs = [m for m in _WORD.finditer(between) if m.group(0).lower() in SPEECH_VERBS]
     if not verbs:
         return False
@@ -395,7 +395,7 @@ def _lead_in_of_its_own(between: str, prev_last: str) -> bool:
     earlier = [b for b in breaks if b < last.start()]
     new_sentence = prev_last in ".!?" and between[:1].isupper()
     verb = last.group(0).lower()
-    if not (earlier or new_sentence) or verb in _GOING_ON:
+    if not (earlier or new_sentence):
         return False
     if verb in _ANSWERING:
         return True
@@ -403,7 +403,11 @@ def _lead_in_of_its_own(between: str, prev_last: str) -> bool:
     first_verb = next((m for m in verbs if m.start() < cut), None)
     first = _subject(between[:cut], first_verb.start()) if first_verb else None
     second = _subject(between[cut:], last.start() - cut)
-    return first is not None and second is not None and first != second and not {first, second} & _PRONOUNS
+    if first is None or second is None or first == second or {first, second} & _PRONOUNS:
+        return False
+    # going on is the same speaker's unless another name says so: '"…," said Nora. After a
+    # pause Dev added,' is his; "the old man added" may be the one just named
+    return verb not in _GOING_ON or not second.startswith("the ")
 
 
 def _tagged_otherwise(between: str, after: str, prev_last: str) -> bool:
