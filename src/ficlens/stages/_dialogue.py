@@ -680,6 +680,7 @@ def _uttered_by(text: str, a: int, mentions: Sequence[Mention], verbs: Sequence[
             return mention.character
     return None
 
+
 VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.IGNORECASE)
 
 
