@@ -424,6 +424,7 @@ def test_a_voice_stands_for_the_one_whose_voice_it_is() -> None:
         feats = _features_of_turn("Nora Vance and Dev Okafor sat on the harbour wall.\n\n" + line, NORA_AND_DEV, 0)
         named = {n for n, f in feats.items() if f.get("tag_after_named") or f.get("tag_before_named")}
         assert named == {speaker}, line
+        assert not feats[speaker].get("tag_object"), line  # the speaker, not the one spoken to
 
 
 def test_before_a_quotation_the_verb_nearest_it_names_the_speaker() -> None:
@@ -539,6 +540,7 @@ def test_words_that_burst_from_someone_are_theirs() -> None:
         feats = _features_of_turn("Nora Vance and Dev Okafor sat on the harbour wall.\n\n" + line, NORA_AND_DEV, 0)
         named = {n for n, f in feats.items() if f.get("tag_after_named") or f.get("tag_before_named")}
         assert named == {speaker}, line
+        assert not feats[speaker].get("tag_object"), line  # the speaker, not the one spoken to
     text = 'Nora Vance and Dev Okafor sat on the harbour wall.\n\nA letter came from Dev that morning: "The tide!"\n'
     feats = _features_of_turn(text, NORA_AND_DEV, 0)
     assert not feats["Dev Okafor"].get("tag_before_named")

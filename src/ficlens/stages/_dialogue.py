@@ -292,7 +292,9 @@ def read_tag(
     if mentions:
         info.first_named = mentions[0].character
     if source := _uttered_by(text, a, mentions, verb_pos, after=after):
+        # the one the words came from is not the one spoken to ('came from Dev's room')
         info.named = info.subject = source
+        info.objects = tuple(c for c in info.objects if c != source)
         info.verb = True
         return _unless_silent(text, info)
     shaped = _tag_by_shape(text, a, b, mentions, after=after)
