@@ -413,6 +413,15 @@ def test_a_tag_names_its_speaker_through_a_word_of_feeling_or_age() -> None:
         assert not feats[other].get("tag_after_named"), tag
 
 
+def _assert_tag_names(line: str, speaker: str) -> None:
+    """The tag of ``line`` (after the harbour-wall opening) names ``speaker`` alone, and not as
+    one spoken to."""
+    feats = _features_of_turn("Nora Vance and Dev Okafor sat on the harbour wall.\n\n" + line, NORA_AND_DEV, 0)
+    named = {n for n, f in feats.items() if f.get("tag_after_named") or f.get("tag_before_named")}
+    assert named == {speaker}, line
+    assert not feats[speaker].get("tag_object"), line
+
+
 def test_a_voice_stands_for_the_one_whose_voice_it_is() -> None:
     # "said the voice of Dev Okafor" and "the tired voice of Nora was heard saying:" name
     # their speakers; "of" does not make them the ones spoken of
@@ -421,10 +430,7 @@ def test_a_voice_stands_for_the_one_whose_voice_it_is() -> None:
         ('"Wait for me," called the tired voice of Nora.\n', "Nora Vance"),
         ('Then the tired voice of Nora was heard saying: "Wait for me."\n', "Nora Vance"),
     ):
-        feats = _features_of_turn("Nora Vance and Dev Okafor sat on the harbour wall.\n\n" + line, NORA_AND_DEV, 0)
-        named = {n for n, f in feats.items() if f.get("tag_after_named") or f.get("tag_before_named")}
-        assert named == {speaker}, line
-        assert not feats[speaker].get("tag_object"), line  # the speaker, not the one spoken to
+        _assert_tag_names(line, speaker)
 
 
 def test_before_a_quotation_the_verb_nearest_it_names_the_speaker() -> None:
@@ -537,10 +543,7 @@ def test_words_that_burst_from_someone_are_theirs() -> None:
         ('"A dangerous idea!" came from Nora\'s tight lips.\n', "Nora Vance"),
         ('There broke from Nora the cry, "The tide!"\n', "Nora Vance"),
     ):
-        feats = _features_of_turn("Nora Vance and Dev Okafor sat on the harbour wall.\n\n" + line, NORA_AND_DEV, 0)
-        named = {n for n, f in feats.items() if f.get("tag_after_named") or f.get("tag_before_named")}
-        assert named == {speaker}, line
-        assert not feats[speaker].get("tag_object"), line  # the speaker, not the one spoken to
+        _assert_tag_names(line, speaker)
     text = 'Nora Vance and Dev Okafor sat on the harbour wall.\n\nA letter came from Dev that morning: "The tide!"\n'
     feats = _features_of_turn(text, NORA_AND_DEV, 0)
     assert not feats["Dev Okafor"].get("tag_before_named")

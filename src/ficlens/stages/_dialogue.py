@@ -672,11 +672,13 @@ def _object_name(text: str, lo: int, start: int) -> bool:
 def _uttered_by(text: str, a: int, mentions: Sequence[Mention], verbs: Sequence[tuple[int, int]], *, after: bool) -> str | None:
     """The character the words came from ("…!" burst from Dev; "There broke from Dev the
     cry,"): after a quotation the stretch opens with it; before one, no speech verb follows it."""
+    if after:
+        # only the stretch's first name can be the one "…from" leads to
+        if mentions and _FROM_AFTER.fullmatch(text, a, mentions[0].start):
+            return mentions[0].character
+        return None
     for mention in mentions:
-        if after:
-            if _FROM_AFTER.fullmatch(text, a, mention.start):
-                return mention.character
-        elif _FROM_BEFORE.search(text, max(a, mention.start - 40), mention.start) and not any(
+        if _FROM_BEFORE.search(text, max(a, mention.start - 40), mention.start) and not any(
             vs > mention.start for vs, _ve in verbs
         ):
             return mention.character
