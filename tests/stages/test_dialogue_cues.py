@@ -582,6 +582,26 @@ def test_a_finished_sentence_of_speech_in_the_paragraph_before_is_marked_as_a_re
         assert bool(feats["Nora Vance"].get("lead_in_reported")) is reported, lead
 
 
+def test_a_finished_sentence_reporting_what_was_said_leads_into_no_quotation() -> None:
+    # "Nora said that the ferry was late." tells what she said; the words after it are an
+    # answer, so it names no speaker of them, nor does "he asked whether"; but a sentence that
+    # reports and then leads in ("…, adding:") still names its speaker, as does "Nora said:"
+    for lead, speaker in (
+        ("Nora said that the ferry was late.", None),
+        ("Nora looked up, and said that, for her part, she liked the harbour.", None),
+        ("He asked whether the ferry was late.", None),
+        ("Nora said that the ferry was late, adding:", "Nora Vance"),
+        ("Nora said:", "Nora Vance"),
+    ):
+        text = f"Nora Vance and Dev Okafor sat on the harbour wall.\n\n{lead}\n\n\"It always is.\"\n"
+        _story, ctx = _context(text, NORA_AND_DEV)
+        before = ctx.turn_tags[0][1]
+        names = {c.id: c.name for c in _story.characters}
+        assert names.get(before.named or before.subject) == speaker, lead
+        if speaker is None:
+            assert before.pronoun is None and not before.verb, lead
+
+
 def test_the_name_nearest_the_verb_is_the_speaker() -> None:
     # "Nora then heard Dev say," is Dev's line: Nora, three words from "say", only hears it
     text = (

@@ -240,6 +240,10 @@ class TagInfo:
 
 #: Words between a speech verb and a name after it that put the name in another clause:
 #: "I cried as I fixed Mr. Astley", "she said when Tom came in".
+#: A speech verb reporting what was said rather than saying it: "said that", "asked whether".
+_INDIRECT = re.compile(r",?\s+(?:that|whether|if|how)\b")
+#: A stretch that ends as a finished sentence (before the quotation's opening mark).
+_FINISHED = re.compile(r"[.!?][\"'”’)]*\s*$")
 _CLAUSE_WORDS = re.compile(r"\b(?:as|while|when|and|but|till|until|because|I|he|she|they|we|who)\b")
 
 
@@ -281,6 +285,10 @@ def read_tag(
         # '"…," broke in her son' / '"…," put in the girl': a verb of two words opening the
         # stretch is its speech verb, the particle with it (a name there is read by its shape)
         verb_pos = [(a + m.start(1), a + len(m.group(0).rstrip()))]
+    if not after and _FINISHED.search(stretch) and any(_INDIRECT.match(text, ve) for _vs, ve in verb_pos):
+        # "Lucy said that this was most kind." reports what was said, in a finished sentence:
+        # it leads into no quotation (the words after it are mostly another's answer)
+        verb_pos = []
     info.verb = bool(verb_pos)
     # "said to Darcy": Darcy is spoken to ("…," asked Kemp: Kemp speaks, and is not asked)
     spoken_to = {
