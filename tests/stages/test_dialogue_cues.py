@@ -233,28 +233,6 @@ def test_a_description_in_a_tag_is_read_against_names_and_the_last_pages() -> No
     assert old_man["Mr. Pell"].get("nom_local_top") == 1
 
 
-def test_a_description_is_not_in_a_name_that_a_qualifier_tells_apart() -> None:
-    # "the gentleman" of a tag is not the cast's "Gentleman In The Grey Coat", who is only ever
-    # called by the whole of it; nor is "the master" in "The Harbour-Master", a word the hyphen
-    # keeps whole
-    text = (
-        "Mr. Pell and the gentleman in the grey coat stood by the harbour-master's hut. The "
-        "harbour-master came out to them.\n\n"
-        '"Cold tonight," said the gentleman.\n\n'
-        '"Colder tomorrow," said the harbour-master.\n\n'
-        '"Is it?" said the master of the boat.\n'
-    )
-    cast = [
-        CastMember("Mr. Pell", ("Pell",), "male"),
-        CastMember("The Gentleman In The Grey Coat", (), "male"),
-        CastMember("The Harbour-Master", (), "male"),
-    ]
-    gentleman = _features_of_turn(text, cast, 0)
-    assert not any(f.get("nom_in_name") for f in gentleman.values())
-    master = _features_of_turn(text, cast, 2)
-    assert not any(f.get("nom_in_name") for f in master.values())
-
-
 def test_a_cast_description_used_as_one_in_a_tag_is_weighed_as_a_description() -> None:
     # the cast lists a minor "The Doctor"; in this scene "the doctor" is Mr. Losberne
     text = (

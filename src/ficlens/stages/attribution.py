@@ -773,20 +773,8 @@ class _Epithets:
 
 
 def _name_words(ch: Character) -> frozenset[str]:
-    """The lower-cased words of a character's name and aliases ("major", "callendar"). A name
-    that is a description told apart by what follows its noun ("The Gentleman In The White
-    Waistcoat", "The Man With The Black Beard") gives none: "the gentleman" of a tag is not
-    him, who is only ever called by the whole of it. A word joined by a hyphen stays whole
-    ("man-cook" is no "man")."""
-    return frozenset(
-        w.lower()
-        for name in (ch.name, *ch.aliases)
-        if not _QUALIFIED_DESCRIPTION.match(name)
-        for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", name)
-    )
-
-
-_QUALIFIED_DESCRIPTION = re.compile(r"(?i:the|an?)\s+.*?\b(?i:in|with)\s+\S")
+    """The lower-cased words of a character's name and aliases ("major", "callendar")."""
+    return frozenset(w.lower() for name in (ch.name, *ch.aliases) for w in re.findall(r"[^\W\d_]+", name))
 
 
 def _normalized(found: Sequence[Mapping[str, float]]) -> dict[str, float]:
