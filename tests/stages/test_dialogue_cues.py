@@ -594,9 +594,9 @@ def test_a_finished_sentence_reporting_what_was_said_leads_into_no_quotation() -
         ("Nora said:", "Nora Vance"),
     ):
         text = f"Nora Vance and Dev Okafor sat on the harbour wall.\n\n{lead}\n\n\"It always is.\"\n"
-        _story, ctx = _context(text, NORA_AND_DEV)
+        story, ctx = _context(text, NORA_AND_DEV)
         before = ctx.turn_tags[0][1]
-        names = {c.id: c.name for c in _story.characters}
+        names = {c.id: c.name for c in story.characters}
         assert names.get(before.named or before.subject) == speaker, lead
         if speaker is None:
             assert before.pronoun is None and not before.verb, lead

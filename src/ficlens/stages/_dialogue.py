@@ -238,12 +238,12 @@ class TagInfo:
         return bool(self.named or self.pronoun or (self.verb and self.nominal))
 
 
-#: Words between a speech verb and a name after it that put the name in another clause:
-#: "I cried as I fixed Mr. Astley", "she said when Tom came in".
 #: A speech verb reporting what was said rather than saying it: "said that", "asked whether".
 _INDIRECT = re.compile(r",?\s+(?:that|whether|if|how)\b")
 #: A stretch that ends as a finished sentence (before the quotation's opening mark).
 _FINISHED = re.compile(r"[.!?][\"'”’)]*\s*$")
+#: Words between a speech verb and a name after it that put the name in another clause:
+#: "I cried as I fixed Mr. Astley", "she said when Tom came in".
 _CLAUSE_WORDS = re.compile(r"\b(?:as|while|when|and|but|till|until|because|I|he|she|they|we|who)\b")
 
 

@@ -125,8 +125,10 @@ def _examples(
     # decoded, so a share of them (the decoder's error rate) is another character present
     next_speakers = [*gold_ids[1:], None]
     for k, who in enumerate(next_speakers):
+        if not who:
+            continue
         next_rng = _turn_rng(seed + 1, name, ctx.turns[k].start)
-        if who and next_rng.random() < NEXT_SPEAKER_NOISE:
+        if next_rng.random() < NEXT_SPEAKER_NOISE:
             others = [c for c in ctx.present[k + 1] if c != who]  # a next turn exists: ``who`` is its speaker
             next_speakers[k] = others[int(next_rng.integers(len(others)))] if others else None
     for k, (turn, (gold_speaker, gold_addressees)) in enumerate(zip(ctx.turns, golds)):
