@@ -775,6 +775,29 @@ def test_characters_a_name_cut_short_joins_the_one_character_it_shortens() -> No
     assert _who(story, "Fred").id != _who(story, "Frederica").id
 
 
+SURNAME_AFTER = (
+    "Keira Vane came down the ladder at three. The deck was cold and smelt of oil.\n\n"
+    '"You\'re late," said Vane. Okafor slid out from under the pump and grinned at Vane.\n\n'
+    '"I was here first, Kei. Sit down, Kei." Vane sat on the step. Vane was too tired to argue.\n\n'
+    '"Go to bed, Kei," said Okafor. Vane did not move. Later Vane went up, and Okafor watched Vane go.\n\n'
+    "Dr. Spencer came at four. Spencer said nothing, as Spencer rarely did.\n\n"
+    "Laura Spencer came at five, and Okafor let her in.\n"
+)
+
+
+def test_characters_a_full_name_that_only_opens_a_sentence_joins_its_surname() -> None:
+    # "Keira Vane" once, opening the story, then "Vane": one woman, whose first name makes
+    # "Kei" hers too
+    story = _analyze(SURNAME_AFTER)
+    vane = _who(story, "Vane")
+    assert _who(story, "Keira Vane").id == vane.id
+    assert _who(story, "Kei").id == vane.id
+    assert vane.gender == "female"
+    # a surname someone holds with a title may be another person's: Laura is not Dr. Spencer
+    spencer = _who(story, "Dr. Spencer")
+    assert "Laura Spencer" not in (spencer.name, *spencer.aliases)
+
+
 def test_characters_a_name_always_after_the_is_a_thing_not_a_person() -> None:
     text = (
         '"Meet me at the Ferret," said Nora. Tobin went to the Ferret at nine.\n\n'

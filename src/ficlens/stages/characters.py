@@ -31,7 +31,10 @@ Without one, people are found from the text alone:
    the parts the story uses alone ("Pairing: Ansel Tarrow/Jory Castell" makes "Castell" Jory,
    and "Tarrow", called so once, a character);
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
-   the title's gender and the names agree; "Mr Vance" and "Mrs Vance" are two, and so are
+   the title's gender and the names agree (a full name written once, or only where a sentence
+   opens, is kept for this when its first name, its titled surname, or, after a common given
+   name, its untitled surname is a name the story uses: "Rhiannon Vale came down the ladder",
+   and "Vale" from then on); "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
    Emerson" (father and son); a titled surname joins the one full name of that surname the
    story does not title only otherwise ("Miss Pellingham" is Eudora, not Lady Augusta
@@ -608,7 +611,8 @@ def _keep_full_names(
     """Keep full names too rare, or too often sentence-initial, to count on their own.
 
     "Nora Vance" written once, or only at the start of sentences, is still a name when
-    "Nora" or "Miss Vance" is one; keeping it lets clustering join the three. Returns the
+    "Nora" or "Miss Vance" is one, or "Vance" alone and no titled Vance ("Nora" being a common
+    given name); keeping it lets clustering join the three. Returns the
     names kept this way, which are aliases but do not name the character.
     """
     singles = {name for title, name in kept if title is None and " " not in name}
@@ -620,12 +624,23 @@ def _keep_full_names(
         if key in kept or title is not None or len(words) < 2 or key in placey:
             continue
         if words[0] not in singles and (words[-1] not in titled or words[-1] in singles):
-            continue
+            # "Rhiannon Vale" once, opening a sentence, and "Vale" everywhere after: a common
+            # given name before a surname the story uses alone, and with no title (a "Dr.
+            # Spencer" may be another Spencer than "Laura Spencer")
+            if not (
+                len(words) == 2 and words[-1] in singles and words[-1] not in titled and _usual_given_name(words[0])
+            ):
+                continue
         one_line = re.compile(r"[ \t]+".join(re.escape(w) for w in words))
         if any(one_line.match(text, p) for p in positions):
             kept[key] = len(positions)
             rescued.add(name)
     return frozenset(rescued)
+
+
+def _usual_given_name(word: str) -> bool:
+    """Is ``word`` a given name of ours or a common one of the name data ("Rhiannon")?"""
+    return word in GIVEN_NAMES or name_gender(word) is not None
 
 
 def _declared_full_names(
