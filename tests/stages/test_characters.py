@@ -11,7 +11,14 @@ import pytest
 
 import ficlens
 from ficlens.readers._cast import CastMember
-from ficlens.stages.characters import _Cluster, _cluster, _display_name, _gender, find_candidates
+from ficlens.stages.characters import (
+    _Cluster,
+    _cluster,
+    _display_name,
+    _gender,
+    _keep_full_names,
+    find_candidates,
+)
 from ficlens.story import Character, Story
 
 STAGES = ["structure", "quotations", "characters"]
@@ -796,6 +803,16 @@ def test_characters_a_full_name_that_only_opens_a_sentence_joins_its_surname() -
     # a surname someone holds with a title may be another person's: Laura is not Dr. Spencer
     spencer = _who(story, "Dr. Spencer")
     assert "Laura Spencer" not in (spencer.name, *spencer.aliases)
+
+
+def test_characters_a_given_name_after_an_article_is_no_full_name() -> None:
+    # "a white Ford Ranger" is a make of car, though "Ford" is a given name and "Ranger" is
+    # used alone: it is not kept as the full name "Ranger" would then join
+    text = "Keira Vane came in. Later Vane saw Ranger, and Ranger saw a white Ford Ranger go by."
+    _counts, where = find_candidates(text)
+    kept = {(None, "Vane"): 1, (None, "Ranger"): 2}
+    rescued = _keep_full_names(text, kept, where, set())
+    assert "Keira Vane" in rescued and "Ford Ranger" not in rescued
 
 
 def test_characters_a_name_always_after_the_is_a_thing_not_a_person() -> None:

@@ -34,7 +34,7 @@ Without one, people are found from the text alone:
    the title's gender and the names agree (a full name written once, or only where a sentence
    opens, is kept for this when its first name, its titled surname, or, after a common given
    name, its untitled surname is a name the story uses: "Rhiannon Vale came down the ladder",
-   and "Vale" from then on); "Mr Vance" and "Mrs Vance" are two, and so are
+   and "Vale" from then on; not "a white Ford Ranger"); "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
    Emerson" (father and son); a titled surname joins the one full name of that surname the
    story does not title only otherwise ("Miss Pellingham" is Eudora, not Lady Augusta
@@ -626,9 +626,14 @@ def _keep_full_names(
         if words[0] not in singles and (words[-1] not in titled or words[-1] in singles):
             # "Rhiannon Vale" once, opening a sentence, and "Vale" everywhere after: a common
             # given name before a surname the story uses alone, and with no title (a "Dr.
-            # Spencer" may be another Spencer than "Laura Spencer")
+            # Spencer" may be another Spencer than "Laura Spencer"), not after an article ("a
+            # white Ford Ranger" is a make of car)
             if not (
-                len(words) == 2 and words[-1] in singles and words[-1] not in titled and _usual_given_name(words[0])
+                len(words) == 2
+                and words[-1] in singles
+                and words[-1] not in titled
+                and _usual_given_name(words[0])
+                and not any(_AFTER_ARTICLE.search(text, max(0, p - 30), p) for p in positions)
             ):
                 continue
         one_line = re.compile(r"[ \t]+".join(re.escape(w) for w in words))
@@ -636,6 +641,10 @@ def _keep_full_names(
             kept[key] = len(positions)
             rescued.add(name)
     return frozenset(rescued)
+
+
+#: An article, and perhaps one word after it, just before a name: "a white Ford Ranger".
+_AFTER_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z]+\s+)?$")
 
 
 def _usual_given_name(word: str) -> bool:
