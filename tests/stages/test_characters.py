@@ -16,6 +16,7 @@ from ficlens.stages.characters import (
     _cluster,
     _display_name,
     _gender,
+    _given_name,
     _keep_full_names,
     find_candidates,
 )
@@ -553,6 +554,31 @@ def test_characters_a_pet_name_joins_the_one_character_with_its_given_name() -> 
     assert _who(story, "Lizzy").id == _who(story, "Miss Lizzy").id == elizabeth.id
     # "Meg" is her own person when the story names a Meg Dunne
     assert _who(story, "Meg Dunne").id != _who(story, "Margaret").id
+
+
+PET_NAMES_OFF_THE_LIST = (
+    '"Kitty, the tray," said Mrs. Ashby. Kitty rang for it. Kitty rang again, and Kitty sighed.\n\n'
+    '"Catherine!" said Mrs. Ashby. "Catherine, sit up." Kitty sat up.\n'
+)
+A_LADYS_NAME = (
+    "Lady Catherine de Bourgh called at four. Lady Catherine stayed an hour, and Lady Catherine talked.\n\n"
+    '"Catherine, you tire us," said the Earl, and Catherine laughed, and the Earl gave Catherine his arm.\n\n'
+    "Kitty brought the tea.\n\n"
+    '"Thank you, Kitty," said Lady Catherine. "Yes, my lady," said Kitty.\n'
+)
+
+
+def test_characters_pet_names_the_list_lacks_join_their_given_names() -> None:
+    story = _analyze(PET_NAMES_OFF_THE_LIST)
+    # "Kitty" everywhere, "Catherine" only when she is scolded: one girl
+    assert _who(story, "Kitty").id == _who(story, "Catherine").id
+    # the given name of a cluster "Miss Letitia" / "Letitia" is Letitia, which "Letty" is short for
+    letitia = _Cluster("Miss Letitia", Counter({"Miss Letitia": 2, "Letitia": 5}), surname="Letitia")
+    assert _given_name(letitia) == "Letitia"
+    assert _given_name(_Cluster("Mr. James", Counter({"Mr. James": 3}), surname="James")) is None
+    # and no pet name belongs to a lady: the maid Kitty is not Lady Catherine
+    story = _analyze(A_LADYS_NAME)
+    assert _who(story, "Kitty").id != _who(story, "Lady Catherine").id
 
 
 TITLED_FULL_NAMES = (

@@ -40,9 +40,11 @@ Without one, people are found from the text alone:
    story does not title only otherwise ("Miss Pellingham" is Eudora, not Lady Augusta
    Pellingham; "Mr. Tilney" is Henry, not Captain Tilney); a titled surname only the dialogue
    uses ("It means I'm a nurse, Mr. Lindqvist") joins the one full name with that surname; a pet name alone ("Lizzy",
-   "Miss Lizzy", "Meg") joins the one character, more often named, of a given name it is
-   short for (the ``nicknames`` package's English list: Elizabeth, Margaret), unless their
-   titles say different genders, and a name cut short ("Tam", "Cass") the one character whose
+   "Miss Lizzy", "Meg") joins the one character, more often named or named only by the given
+   name itself ("Catherine!" to a Kitty), of a given name it is short for (the ``nicknames``
+   package's English list: Elizabeth, Margaret; and a few it lacks: Kitty, Mags, Letty),
+   unless their titles say different genders or a title of rank ("Lady Catherine" is no
+   one's Kitty), and a name cut short ("Tam", "Cass") the one character whose
    given name it starts (Tamsin Rook, Cassia Vey), not across genders; a name only ever
    written after "the" that no tag speaks through is a thing ("the Ferret", a pub); "the
    Misses Fairleigh" are sisters, not a person; "Lady Harcastle" is not the "Miss Clara
@@ -1427,15 +1429,20 @@ def _cluster(
         names = _nicknames()
         if names.nicknames_of(pet):
             continue  # a given name itself ("William", "Robert"), not only a pet name
-        givens = {g.capitalize() for g in names.canonicals_of(pet)}
+        givens = {g.capitalize() for g in names.canonicals_of(pet)} | set(_PET_NAMES.get(pet, ()))
         targets = [
             j
             for j, t in enumerate(clusters)
             if j != i
-            and t.first in givens
-            and t.names[t.first]  # called by the given name itself, not only "Mr. Thomas Gradgrind"
-            and t.total > c.total  # the given name is the usual one: "Margaret" does not join "Meg"
+            and (given := _given_name(t)) in givens
+            and t.names[given]  # called by the given name itself, not only "Mr. Thomas Gradgrind"
+            # the given name is the usual one ("Margaret" does not join a "Meg" named more
+            # often), unless it is only ever that name alone: "Catherine!" three times, in
+            # a story that calls her "Kitty" everywhere else
+            and (t.total > c.total or set(t.names) == {given})
             and _genders_agree(_cluster_gender(t), _cluster_gender(c))
+            # no pet name of a lady's: "Kitty" is not Lady Catherine
+            and not any(n.split(" ")[0].rstrip(".").lower() in _RANK_TITLES for n in t.names)
         ]
         if not targets and c.first and pet not in GIVEN_NAMES:
             # a name cut short, which no list holds: "Tam" is Tamsin Rook, "Cass" is Cassia Vey
@@ -1449,6 +1456,17 @@ def _cluster(
             clusters[targets[0]].names.update(c.names)
             c.names.clear()
     return [c for c in clusters if c.names]
+
+
+def _given_name(c: _Cluster) -> str | None:
+    """The cluster's given name: its first name, or the name a first-name title goes with
+    ("Miss Letitia", whose cluster keeps "Letitia" as its surname)."""
+    if c.first:
+        return c.first
+    name = c.surname
+    if name and any(n.rpartition(" ")[2] == name and n.rpartition(" ")[0].rstrip(".").lower() in _FIRST_NAME_TITLES for n in c.names):
+        return name
+    return None
 
 
 def _titled_otherwise(c: _Cluster, title: str) -> bool:
@@ -1493,6 +1511,24 @@ def _pet_names_only(c: _Cluster, pet: str) -> bool:
 
 def _genders_agree(a: str | None, b: str | None) -> bool:
     return a in (None, "unknown") or b in (None, "unknown") or a == b
+
+
+#: Titles of rank: a character called by one is called by no pet name in the same story.
+_RANK_TITLES = frozenset(
+    {"lady", "lord", "sir", "dame", "duke", "duchess", "count", "countess", "earl", "baron", "baroness",
+     "king", "queen", "prince", "princess"}
+)
+
+#: Pet names of the given names they stand for that the ``nicknames`` package's list lacks.
+_PET_NAMES: dict[str, tuple[str, ...]] = {
+    "Kitty": ("Catherine", "Katherine", "Kathleen"),
+    "Mags": ("Margaret", "Marguerite"),
+    "Letty": ("Letitia",),
+    "Charley": ("Charles",),
+    "Jemmy": ("James",),
+    "Tibby": ("Theobald",),
+    "Ros": ("Rosalind", "Rosamund", "Rosamond"),
+}
 
 
 @functools.cache
