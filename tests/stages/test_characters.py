@@ -504,6 +504,22 @@ def test_characters_a_title_used_alone_is_the_one_character_named_with_it() -> N
     assert "the general" in general.aliases
 
 
+def test_characters_a_country_title_is_a_title_too() -> None:
+    # "Farmer Gedling" and "Squire Thorne" are titled like "Mr. Gedling": "the farmer" and
+    # "the squire" of the tags and the narration are the one character so titled
+    text = (
+        "Farmer Gedling stood at the gate. Farmer Gedling had stood there since dawn.\n\n"
+        '"A wet year," said the farmer. The farmer looked at the sky.\n\n'
+        '"Wetter than last," said Squire Thorne, riding by. The squire laughed.\n\n'
+        '"Good day to you," said the squire, and the farmer touched his hat. The squire smiled.\n\n'
+        '"And to you, sir," said the farmer. "Wet," said the squire again. Squire Thorne rode on, and the farmer '
+        "went in.\n"
+    )
+    story = _analyze(text)
+    assert "the farmer" in _who(story, "Farmer Gedling").aliases
+    assert "the squire" in _who(story, "Squire Thorne").aliases
+
+
 def test_characters_a_place_nobody_speaks_through_is_not_a_character() -> None:
     text = (
         "Miss Quested had come out to see India. She wrote home that India was hot, and that Ronny said "

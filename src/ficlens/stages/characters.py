@@ -10,7 +10,7 @@ word of a name the text never uses as the cast writes it is found as the text sp
 ("Mcbryde" as "McBryde", "Badahur", two letters swapped, as "Bahadur").
 Without one, people are found from the text alone:
 
-1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, ...),
+1. capitalised name sequences, with or without a title (Mr, Mrs, Miss, Dr, Captain, Squire, ...),
    in any Latin letters ("Lucía", "Zoë", "Søren"), never across a paragraph break ("said the
    Professor.\n\nBrody subsided" is two people), counted where they are not the first word
    of a sentence; after a title a word that is
@@ -113,6 +113,7 @@ TITLES: dict[str, str] = {
     "nurse": "unknown",
     "superintendent": "unknown", "constable": "unknown", "sheriff": "unknown", "marshal": "unknown",
     "mayor": "unknown", "governor": "unknown", "bishop": "unknown", "coach": "unknown",
+    "farmer": "unknown", "squire": "unknown", "parson": "unknown", "vicar": "unknown", "rector": "unknown",
 }
 #: The titles as a regular expression, capitalised, longest first (not the kin words: "Father
 #: Brown" is a name, "Father" alone a form of address).
