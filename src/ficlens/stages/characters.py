@@ -32,9 +32,9 @@ Without one, people are found from the text alone:
    and "Tarrow", called so once, a character);
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
    the title's gender and the names agree (a full name written once, or only where a sentence
-   opens, is kept for this when its first name, its titled surname, or, after a common given
-   name, its untitled surname is a name the story uses: "Rhiannon Vale came down the ladder",
-   and "Vale" from then on; not "a white Ford Ranger"); "Mr Vance" and "Mrs Vance" are two, and so are
+   opens, is kept for this when its first name or its titled surname is a name the story
+   uses, or, after a common given name, its surname is, alone and never with a title:
+   "Rhiannon Vale came down the ladder", and "Vale" from then on; not "a white Ford Ranger"); "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
    Emerson" (father and son); a titled surname joins the one full name of that surname the
    story does not title only otherwise ("Miss Pellingham" is Eudora, not Lady Augusta
@@ -630,7 +630,7 @@ def _keep_full_names(
             # "Rhiannon Vale" once, opening a sentence, and "Vale" everywhere after: a common
             # given name before a surname the story uses alone, and with no title (a "Dr.
             # Spencer" may be another Spencer than "Laura Spencer"), not after an article ("a
-            # white Ford Ranger" is a make of car)
+            # white Ford Ranger" is a pickup truck)
             if not (
                 len(words) == 2
                 and words[-1] in singles
@@ -1465,8 +1465,10 @@ def _given_name(c: _Cluster) -> str | None:
     if c.first:
         return c.first
     name = c.surname
-    if name and any(n.rpartition(" ")[2] == name and n.rpartition(" ")[0].rstrip(".").lower() in _FIRST_NAME_TITLES for n in c.names):
-        return name
+    for n in c.names:
+        title, _, rest = n.rpartition(" ")
+        if name and rest == name and title.rstrip(".").lower() in _FIRST_NAME_TITLES:
+            return name
     return None
 
 
