@@ -848,7 +848,7 @@ def test_characters_a_full_name_that_only_opens_a_sentence_joins_its_surname() -
 
 
 def test_characters_a_given_name_after_an_article_is_no_full_name() -> None:
-    # "a white Ford Ranger" is a make of car, though "Ford" is a given name and "Ranger" is
+    # "a white Ford Ranger" is a pickup truck, though "Ford" is a given name and "Ranger" is
     # used alone: it is not kept as the full name "Ranger" would then join
     text = "Keira Vane came in. Later Vane saw Ranger, and Ranger saw a white Ford Ranger go by."
     _counts, where = find_candidates(text)

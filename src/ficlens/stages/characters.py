@@ -651,7 +651,8 @@ _AFTER_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z]+\s+)?$")
 
 
 def _usual_given_name(word: str) -> bool:
-    """Is ``word`` a given name of ours or a common one of the name data ("Rhiannon")?"""
+    """Is ``word`` a given name of ours or a common one of the name data ("Rhiannon")? Not
+    ``_is_given_name``, which asks the pet-name list: "Rhiannon" has no pet names there."""
     return word in GIVEN_NAMES or name_gender(word) is not None
 
 
@@ -1464,11 +1465,12 @@ def _given_name(c: _Cluster) -> str | None:
     ("Miss Letitia", whose cluster keeps "Letitia" as its surname)."""
     if c.first:
         return c.first
-    name = c.surname
+    if c.surname is None:
+        return None
     for n in c.names:
         title, _, rest = n.rpartition(" ")
-        if name and rest == name and title.rstrip(".").lower() in _FIRST_NAME_TITLES:
-            return name
+        if rest == c.surname and title.rstrip(".").lower() in _FIRST_NAME_TITLES:
+            return c.surname
     return None
 
 

@@ -140,9 +140,10 @@ def _examples(
             gold_id = next((c for c in cands if mapping.get(c) == gold_speaker), gold_id)
         data.turns += 1
         speaker, addressees = gold_id, gold_addr
-        rng = _turn_rng(seed, name, turn.start)
-        if cands and history_noise and rng.random() < history_noise:
-            speaker = cands[int(rng.integers(len(cands)))]
+        if cands and history_noise:
+            rng = _turn_rng(seed, name, turn.start)
+            if rng.random() < history_noise:
+                speaker = cands[int(rng.integers(len(cands)))]
         if gold_id is not None and cands:
             feats, _ = speaker_features(ctx, turn, history, cands)
             pos = np.array([mapping.get(c) == gold_speaker for c in cands])
