@@ -197,6 +197,25 @@ def test_tag_object_marks_the_character_spoken_to() -> None:
 NORA_AND_DEV = [CastMember("Nora Vance", ("Nora",), "female"), CastMember("Dev Okafor", ("Dev",), "male")]
 
 
+def test_the_scene_marks_who_is_there_apart_from_who_is_only_spoken_of() -> None:
+    # Nora acts in the narration; Dev is only named mid-sentence; Mags, spoken to in the next
+    # turn and so a candidate, has so far only been talked about
+    text = (
+        "Nora came down to the harbour at dusk. The wind had dropped, and Nora sat beside Dev on the wall.\n\n"
+        '"Mags said she would bring the van round by six."\n\n'
+        '"Mags says a lot of things."\n\n'
+        '"Mags, is that you?"\n'
+    )
+    cast = [*NORA_AND_DEV, CastMember("Mags Doyle", ("Mags",), "female")]
+    feats = _features_of_turn(text, cast, 1)
+    nora, dev, mags = feats["Nora Vance"], feats["Dev Okafor"], feats["Mags Doyle"]
+    assert nora["scene_subject"] == 1 and nora["scene_narration"] == 1
+    assert "scene_subject" not in dev and 0 < dev["scene_narration"] < 1
+    assert mags.get("scene_quoted_only") == 1
+    assert "scene_narration" not in mags and "scene_subject" not in mags
+    assert "scene_quoted_only" not in nora and "scene_quoted_only" not in dev
+
+
 def test_a_pronoun_tag_anchors_the_turn_taking_of_a_man_and_a_woman() -> None:
     # turn 2 is his ("he said"): turn 0, two turns before, is likely his too; turn 1 likely hers
     text = (

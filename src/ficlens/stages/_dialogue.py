@@ -820,14 +820,20 @@ def subjects(text: str, spans: Sequence[tuple[int, int]], index: MentionIndex) -
     """Characters named as the first word(s) of a sentence in these narration stretches, or of
     a clause after "and", "but", "then", "when", "while" or "as" when a verb follows the name
     ("The door opened, and the doctor came in.")."""
-    out = []
-    for a, b in spans:
-        for m in index.between(a, b):
-            if opens_sentence(text, m.start, a):
-                out.append(m.character)
-            elif _CLAUSE_OPENS.search(text, max(a, m.start - 8), m.start) and _DOES.match(text, m.end):
-                out.append(m.character)
-    return out
+    return [m.character for a, b in spans for m in index.between(a, b) if _is_subject(text, m, a)]
+
+
+def subject_mentions(text: str, index: MentionIndex) -> list[bool]:
+    """Per mention of ``index``: is it a narration mention that is a subject as
+    :func:`subjects` reads one ("Helen entered", "and Philip rose")?"""
+    return [not quoted and _is_subject(text, m, 0) for m, quoted in zip(index.mentions, index.in_quote)]
+
+
+def _is_subject(text: str, m: Mention, lo: int) -> bool:
+    """Does mention ``m`` open a sentence (or the stretch from ``lo``), or a clause with a verb after it?"""
+    if opens_sentence(text, m.start, lo):
+        return True
+    return bool(_CLAUSE_OPENS.search(text, max(lo, m.start - 8), m.start) and _DOES.match(text, m.end))
 
 
 def opens_sentence(text: str, pos: int, lo: int = 0) -> bool:

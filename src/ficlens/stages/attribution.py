@@ -8,8 +8,9 @@ first-person narrator, and the canon's speaker when a canon was aligned. Every c
 described by a few dozen features (a name or pronoun in the speech tag, an action beat in
 the paragraph, a vocative naming them inside the quotation, turn-taking, recency, gender
 agreement with the tag's pronoun, how much the quotation sounds like the lines tags give the
-character, ...), and boosted trees trained on PDNC (``ficlens train attribution``) score
-them; the softmax probability of the winner is the confidence. Turns are decoded left to
+character, whether the scene's narration shows them acting or they are only spoken of, ...),
+and boosted trees trained on PDNC (``ficlens train attribution``) score them; the softmax
+probability of the winner is the confidence. Turns are decoded left to
 right with a beam, so turn-taking features see the speakers already chosen. Addressees are
 ranked by a second, log-linear model.
 """
@@ -43,6 +44,7 @@ from ficlens.stages._dialogue import (
     rank_address,
     read_tag,
     role_mentions,
+    subject_mentions,
     subjects,
     vocatives,
 )
@@ -144,6 +146,9 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "recent_speaker_rank2",
     "recent_speaker_any",
     "lead_in_reported",
+    "scene_narration",
+    "scene_subject",
+    "scene_quoted_only",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -402,6 +407,7 @@ class _Context:
     conversation: list[int] = field(default_factory=list)  # per turn: its conversation (turns linked one to the next)
     conversation_tags: list[tuple[set[str], str | None, str | None]] = field(default_factory=list)  # see _conversation_tags
     scene_counts: list[dict[str, int]] = field(default_factory=list)  # per turn: mentions per character in its scene's last paragraphs
+    scene_actors: list[tuple[dict[str, int], dict[str, int]]] = field(default_factory=list)  # per turn: see _scene_actors
     conversation_vocatives: list[tuple[set[str], set[str]]] = field(default_factory=list)  # see _conversation_vocatives
     conversation_pronouns: list[tuple[str | None, str | None]] = field(default_factory=list)  # see _conversation_pronouns
     beat_gender: list[str | None] = field(default_factory=list)  # per turn: see _beat_gender
@@ -639,6 +645,8 @@ def make_context(story: Story) -> _Context:
             conv += 1
         ctx.conversation.append(conv)
         ctx.scene_counts.append(_scene_counts(ctx, turn))
+    acting = subject_mentions(text, index)
+    ctx.scene_actors = [_scene_actors(ctx, turn, acting) for turn in turns]
     ctx.conversation_tags = [_conversation_tags(ctx, k) for k in range(len(turns))]
     ctx.description_turns = _description_turns(ctx)
     ctx.conversation_vocatives = [_conversation_vocatives(ctx, k) for k in range(len(turns))]
@@ -684,20 +692,52 @@ def _lead_in_contradicted(
     return pron is not None and who is not None and not compatible(who.gender, pronoun_gender(pron))
 
 
-def _scene_counts(ctx: _Context, turn: Turn, reach: int = 30) -> dict[str, int]:
-    """Who is about: mentions per character, narration and speech, in the last ``reach``
-    paragraphs of the turn's scene before it."""
+def _scene_start(ctx: _Context, turn: Turn, reach: int = 30) -> int:
+    """The first of the last ``reach`` paragraphs of the turn's scene before it."""
     lo = turn.paragraph
     while lo > 0 and turn.paragraph - lo < reach and ctx.para_scene[lo - 1] == ctx.para_scene[turn.paragraph]:
         lo -= 1
+    return lo
+
+
+def _scene_counts(ctx: _Context, turn: Turn) -> dict[str, int]:
+    """Who is about: mentions per character, narration and speech, in the last paragraphs of
+    the turn's scene before it."""
+    lo = _scene_start(ctx, turn)
     counts: dict[str, int] = {}
     for m in ctx.index.between(ctx.para_starts[lo], turn.start):
         counts[m.character] = counts.get(m.character, 0) + 1
+    _narrator_about(ctx, counts, lo, turn)
+    return counts
+
+
+def _narrator_about(ctx: _Context, counts: dict[str, int], lo: int, turn: Turn) -> None:
+    """An unnamed narrator who says "I" in the scene (from paragraph ``lo`` to the turn) is as
+    much about as anyone: ``counts`` gets them at its highest."""
     if ctx.narrator and ctx.self_mentions:
         said_i = bisect.bisect_left(ctx.self_mentions, turn.start) - bisect.bisect_left(ctx.self_mentions, ctx.para_starts[lo])
-        if said_i:  # an unnamed narrator who says "I" in the scene is as much about as anyone
+        if said_i:
             counts[ctx.narrator] = max(1, max(counts.values(), default=0))
-    return counts
+
+
+def _scene_actors(ctx: _Context, turn: Turn, acting: Sequence[bool]) -> tuple[dict[str, int], dict[str, int]]:
+    """Who is present, not only spoken of, in the paragraphs :func:`_scene_counts` reads: the
+    narration's mentions per character, and those that are the subject of a sentence or clause
+    (``acting``, per mention of the index: "Helen entered", "and Philip rose")."""
+    lo = _scene_start(ctx, turn)
+    index = ctx.index
+    narration: dict[str, int] = {}
+    acts: dict[str, int] = {}
+    for x in range(bisect.bisect_left(index.starts, ctx.para_starts[lo]), bisect.bisect_left(index.starts, turn.start)):
+        if index.in_quote[x]:
+            continue
+        c = index.mentions[x].character
+        narration[c] = narration.get(c, 0) + 1
+        if acting[x]:
+            acts[c] = acts.get(c, 0) + 1
+    _narrator_about(ctx, narration, lo, turn)
+    _narrator_about(ctx, acts, lo, turn)
+    return narration, acts
 
 
 def _described(
@@ -1108,6 +1148,9 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     canon = _canon_character(ctx, turn)
     scene_counts = ctx.scene_counts[turn.index]
     scene_top = max(scene_counts.values(), default=0)
+    scene_narr, scene_subj = ctx.scene_actors[turn.index]
+    narr_top = max(scene_narr.values(), default=0)
+    subj_top = max(scene_subj.values(), default=0)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))
     nominal = ctx.turn_nominal[turn.index]
     nom_gender = NOUN_GENDER.get(nominal[1]) if nominal else None
@@ -1199,6 +1242,12 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
         f["log_mentions"] = math.log1p(_mentions(ctx, c, total_mentions)) / math.log1p(total_mentions)
         if scene_counts.get(c):
             f["scene_mentions"] = math.log1p(scene_counts[c]) / math.log1p(scene_top)
+            if not scene_narr.get(c):
+                f["scene_quoted_only"] = 1
+        if scene_narr.get(c):
+            f["scene_narration"] = math.log1p(scene_narr[c]) / math.log1p(narr_top)
+        if scene_subj.get(c):
+            f["scene_subject"] = math.log1p(scene_subj[c]) / math.log1p(subj_top)
         if canon and canon[0] == c:
             f["canon_speaker"] = 1
             if canon[1]:
