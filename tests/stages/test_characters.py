@@ -415,6 +415,20 @@ def test_characters_mrs_with_her_husbands_full_name_is_his_wife() -> None:
     assert "Miss Archer" not in him.aliases
 
 
+def test_characters_mrs_with_a_mans_given_name_is_his_wife_though_he_is_always_titled() -> None:
+    text = (
+        "Mr. Robert Ferrars called at noon. Mr. Robert Ferrars stayed an hour and talked of cottages. "
+        "Mrs. Robert Ferrars, his bride of a week, said almost nothing, and Robert did not notice. "
+        "When they had gone, Elinor said that Mrs. Robert Ferrars had looked tired, and that Robert "
+        "had talked enough for two.\n"
+    )
+    story = _analyze(text)
+    him = _who(story, "Robert")
+    assert him.gender == "male"
+    assert "Mrs. Robert Ferrars" not in him.aliases
+    assert _who(story, "Mrs. Robert Ferrars").gender == "female"
+
+
 def test_characters_a_stop_word_after_a_title_is_a_surname() -> None:
     # "Hall" alone is a building; "Mr. Hall" and "Mrs. Hall" are the landlord and his wife
     text = (

@@ -66,7 +66,8 @@ Without one, people are found from the text alone:
    sliver of a character's mentions ("Madame General" against "the General") leaves it to
    the pronouns. "Mrs. Hilbery" stays
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
-   Archer" is his wife; a kinship word a speech tag uses as a name ("Mum said"), or the
+   Archer" is his wife, as "Mrs. Robert Ferrars" is Robert's, though the story only ever
+   calls him "Mr. Robert Ferrars" (a man's given name after "Mrs."); a kinship word a speech tag uses as a name ("Mum said"), or the
    narration twice ("Dad got the fire going"), is a character of the word's gender;
 6. a story told in the first person (its chapters and scenes, not its author's notes) whose
    narrator none of these is (a narrator is called by name in a reply to "I said", or says
@@ -1337,8 +1338,10 @@ def _cluster(
         words = name.split(" ")
         if _surname_only(name):
             continue
-        if title == "mrs" and (None, name) in kept and GIVEN_NAMES.get(words[0]) != "female":
-            # "Mrs. Newland Archer" is Newland Archer's wife, not Newland Archer
+        husband = GIVEN_NAMES.get(words[0]) == "male" or (None, name) in kept and GIVEN_NAMES.get(words[0]) != "female"
+        if title == "mrs" and husband:
+            # "Mrs. Newland Archer" is Newland Archer's wife, not Newland Archer; and "Mrs.
+            # Robert Ferrars" is Robert's, though the story calls him "Mr. Robert Ferrars" only
             wife = form(title, name)
             if wife not in full:
                 full[wife] = new(wife, None, words[-1])
