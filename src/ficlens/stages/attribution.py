@@ -10,9 +10,9 @@ the paragraph, a vocative naming them inside the quotation, turn-taking, recency
 agreement with the tag's pronoun, how much the quotation sounds like the lines tags give the
 character, whether the scene's narration shows them acting or they are only spoken of, ...),
 and boosted trees trained on PDNC (``ficlens train attribution``) score them; the softmax
-probability of the winner is the confidence. Turns are decoded left to
-right with a beam, so turn-taking features see the speakers already chosen. Addressees are
-ranked by a second, log-linear model.
+probability of the winner is the confidence. Turns are decoded left to right with a beam, so
+turn-taking features see the speakers already chosen. Addressees are ranked by a second,
+log-linear model.
 """
 
 from __future__ import annotations
