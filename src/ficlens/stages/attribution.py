@@ -406,8 +406,7 @@ class _Context:
     # derived from the turns once the context exists:
     conversation: list[int] = field(default_factory=list)  # per turn: its conversation (turns linked one to the next)
     conversation_tags: list[tuple[set[str], str | None, str | None]] = field(default_factory=list)  # see _conversation_tags
-    scene_counts: list[dict[str, int]] = field(default_factory=list)  # per turn: mentions per character in its scene's last paragraphs
-    scene_actors: list[tuple[dict[str, int], dict[str, int]]] = field(default_factory=list)  # per turn: see _scene_actors
+    scene: list[_Scene] = field(default_factory=list)  # per turn: who its scene mentions, and how (see _scene)
     conversation_vocatives: list[tuple[set[str], set[str]]] = field(default_factory=list)  # see _conversation_vocatives
     conversation_pronouns: list[tuple[str | None, str | None]] = field(default_factory=list)  # see _conversation_pronouns
     beat_gender: list[str | None] = field(default_factory=list)  # per turn: see _beat_gender
@@ -640,13 +639,12 @@ def make_context(story: Story) -> _Context:
         for turn, nominal in zip(turns, turn_nominal)
     ]
     conv = 0
+    acting = subject_mentions(text, index)
     for k, turn in enumerate(turns):
         if k and not _in_conversation(ctx, turn, turns[k - 1]):
             conv += 1
         ctx.conversation.append(conv)
-        ctx.scene_counts.append(_scene_counts(ctx, turn))
-    acting = subject_mentions(text, index)
-    ctx.scene_actors = [_scene_actors(ctx, turn, acting) for turn in turns]
+        ctx.scene.append(_scene(ctx, turn, acting))
     ctx.conversation_tags = [_conversation_tags(ctx, k) for k in range(len(turns))]
     ctx.description_turns = _description_turns(ctx)
     ctx.conversation_vocatives = [_conversation_vocatives(ctx, k) for k in range(len(turns))]
@@ -692,52 +690,40 @@ def _lead_in_contradicted(
     return pron is not None and who is not None and not compatible(who.gender, pronoun_gender(pron))
 
 
-def _scene_start(ctx: _Context, turn: Turn, reach: int = 30) -> int:
-    """The first of the last ``reach`` paragraphs of the turn's scene before it."""
+@dataclass(slots=True)
+class _Scene:
+    """Mentions per character in the last paragraphs of a turn's scene before it: all of them
+    (narration and speech), the narration's, and those that are the subject of a narration
+    sentence or clause ("Helen entered", "and Philip rose"). Who is only spoken of has the
+    first and not the others."""
+
+    mentions: dict[str, int] = field(default_factory=dict)
+    narration: dict[str, int] = field(default_factory=dict)
+    acting: dict[str, int] = field(default_factory=dict)
+
+
+def _scene(ctx: _Context, turn: Turn, acting: Sequence[bool], reach: int = 30) -> _Scene:
+    """The mentions of the last ``reach`` paragraphs of the turn's scene before it (``acting``:
+    per mention of the index, is it a subject). An unnamed narrator who says "I" there is as
+    much about, and as much acting, as anyone."""
     lo = turn.paragraph
     while lo > 0 and turn.paragraph - lo < reach and ctx.para_scene[lo - 1] == ctx.para_scene[turn.paragraph]:
         lo -= 1
-    return lo
-
-
-def _scene_counts(ctx: _Context, turn: Turn) -> dict[str, int]:
-    """Who is about: mentions per character, narration and speech, in the last paragraphs of
-    the turn's scene before it."""
-    lo = _scene_start(ctx, turn)
-    counts: dict[str, int] = {}
-    for m in ctx.index.between(ctx.para_starts[lo], turn.start):
-        counts[m.character] = counts.get(m.character, 0) + 1
-    _narrator_about(ctx, counts, lo, turn)
-    return counts
-
-
-def _narrator_about(ctx: _Context, counts: dict[str, int], lo: int, turn: Turn) -> None:
-    """An unnamed narrator who says "I" in the scene (from paragraph ``lo`` to the turn) is as
-    much about as anyone: ``counts`` gets them at its highest."""
+    index = ctx.index
+    out = _Scene()
+    for x in range(bisect.bisect_left(index.starts, ctx.para_starts[lo]), bisect.bisect_left(index.starts, turn.start)):
+        c = index.mentions[x].character
+        out.mentions[c] = out.mentions.get(c, 0) + 1
+        if not index.in_quote[x]:
+            out.narration[c] = out.narration.get(c, 0) + 1
+            if acting[x]:
+                out.acting[c] = out.acting.get(c, 0) + 1
     if ctx.narrator and ctx.self_mentions:
         said_i = bisect.bisect_left(ctx.self_mentions, turn.start) - bisect.bisect_left(ctx.self_mentions, ctx.para_starts[lo])
         if said_i:
-            counts[ctx.narrator] = max(1, max(counts.values(), default=0))
-
-
-def _scene_actors(ctx: _Context, turn: Turn, acting: Sequence[bool]) -> tuple[dict[str, int], dict[str, int]]:
-    """Who is present, not only spoken of, in the paragraphs :func:`_scene_counts` reads: the
-    narration's mentions per character, and those that are the subject of a sentence or clause
-    (``acting``, per mention of the index: "Helen entered", "and Philip rose")."""
-    lo = _scene_start(ctx, turn)
-    index = ctx.index
-    narration: dict[str, int] = {}
-    acts: dict[str, int] = {}
-    for x in range(bisect.bisect_left(index.starts, ctx.para_starts[lo]), bisect.bisect_left(index.starts, turn.start)):
-        if index.in_quote[x]:
-            continue
-        c = index.mentions[x].character
-        narration[c] = narration.get(c, 0) + 1
-        if acting[x]:
-            acts[c] = acts.get(c, 0) + 1
-    _narrator_about(ctx, narration, lo, turn)
-    _narrator_about(ctx, acts, lo, turn)
-    return narration, acts
+            for counts in (out.mentions, out.narration, out.acting):
+                counts[ctx.narrator] = max(1, max(counts.values(), default=0))
+    return out
 
 
 def _described(
@@ -1146,9 +1132,9 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
         if g in ("male", "female")
     ]
     canon = _canon_character(ctx, turn)
-    scene_counts = ctx.scene_counts[turn.index]
+    scene = ctx.scene[turn.index]
+    scene_counts, scene_narr, scene_subj = scene.mentions, scene.narration, scene.acting
     scene_top = max(scene_counts.values(), default=0)
-    scene_narr, scene_subj = ctx.scene_actors[turn.index]
     narr_top = max(scene_narr.values(), default=0)
     subj_top = max(scene_subj.values(), default=0)
     total_mentions = max(1, max((c.mention_count for c in ctx.chars.values()), default=1))

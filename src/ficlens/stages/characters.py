@@ -34,7 +34,8 @@ Without one, people are found from the text alone:
    the title's gender and the names agree (a full name written once, or only where a sentence
    opens, is kept for this when its first name or its titled surname is a name the story
    uses, or, after a common given name, its surname is, alone and never with a title:
-   "Rhiannon Vale came down the ladder", and "Vale" from then on; not "a white Ford Ranger"); "Mr Vance" and "Mrs Vance" are two, and so are
+   "Rhiannon Vale came down the ladder", and "Vale" from then on; not "a white Ford
+   Ranger"); "Mr Vance" and "Mrs Vance" are two, and so are
    "Mr. Emerson" and George Emerson when the story writes "old Mr. Emerson" and "young Mr.
    Emerson" (father and son); a titled surname joins the one full name of that surname the
    story does not title only otherwise ("Miss Pellingham" is Eudora, not Lady Augusta
@@ -67,8 +68,9 @@ Without one, people are found from the text alone:
    the pronouns. "Mrs. Hilbery" stays
    apart from Katharine Hilbery unless Katharine is herself called "Mrs. …", and "Mrs. Newland
    Archer" is his wife, as "Mrs. Robert Ferrars" is Robert's, though the story only ever
-   calls him "Mr. Robert Ferrars" (a man's given name after "Mrs."); a kinship word a speech tag uses as a name ("Mum said"), or the
-   narration twice ("Dad got the fire going"), is a character of the word's gender;
+   calls him "Mr. Robert Ferrars" (a man's given name after "Mrs."); a kinship word a
+   speech tag uses as a name ("Mum said"), or the narration twice ("Dad got the fire
+   going"), is a character of the word's gender;
 6. a story told in the first person (its chapters and scenes, not its author's notes) whose
    narrator none of these is (a narrator is called by name in a reply to "I said", or says
    "my name is …" in the narration, or is called by name in a quotation the narration then
@@ -1338,8 +1340,8 @@ def _cluster(
         words = name.split(" ")
         if _surname_only(name):
             continue
-        husband = GIVEN_NAMES.get(words[0]) == "male" or (None, name) in kept and GIVEN_NAMES.get(words[0]) != "female"
-        if title == "mrs" and husband:
+        given = GIVEN_NAMES.get(words[0])
+        if title == "mrs" and (given == "male" or (given != "female" and (None, name) in kept)):
             # "Mrs. Newland Archer" is Newland Archer's wife, not Newland Archer; and "Mrs.
             # Robert Ferrars" is Robert's, though the story calls him "Mr. Robert Ferrars" only
             wife = form(title, name)
