@@ -920,3 +920,33 @@ def test_a_character_named_only_in_the_declared_pairing_and_once_in_the_story() 
     story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
     chars = {c.name: set(c.aliases) for c in story.characters}
     assert chars == {"Jory": {"Castell", "Jory Castell"}, "Tarrow": {"Ansel Tarrow"}}
+
+
+def test_characters_a_given_name_that_acts_as_a_woman_is_a_person_though_the_recogniser_says_place() -> None:
+    # spaCy's small recogniser calls "Nadia" a place here; she is named only where a sentence
+    # opens, and only once where one does not
+    text = (
+        'The kitchen was loud. "Two risotto, one bream," Chef called.\n\n'
+        "Nadia pushed through the swing door with her arms full of plates.\n\n"
+        '"Service," said Chef, and Nadia took them. She was gone before the door stopped swinging.\n\n'
+        'The café in Florence was busy. "Is it always like this?" Mara asked.\n\n'
+        "Florence lay under a haze that made its towers soft.\n"
+    )
+    story = _analyze(text)
+    assert _who(story, "Nadia").gender == "female"
+    assert "Florence" not in {c.name for c in story.characters}  # a place that is also a name: "in Florence", and "its"
+
+
+def test_characters_a_surname_alone_where_sentences_open_joins_its_one_titled_name() -> None:
+    # "Commander Reddick" once; then "Reddick" once, opening a sentence: too few uses apart
+    text = """"We held the ford," Wren said, "and they didn't cross, and Reddick's company came up at dawn."
+
+Near dawn Commander Reddick came through with two aides and a map case.
+
+"He woke, Commander," she said. "He asked if we held it."
+
+Reddick nodded slowly. "And what did you tell him?"
+"""
+    reddick = _who(_analyze(text), "Commander Reddick")
+    assert "Reddick" in {reddick.name, *reddick.aliases}
+    assert reddick.gender == "male"

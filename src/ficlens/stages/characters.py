@@ -23,7 +23,9 @@ Without one, people are found from the text alone:
    dropped, and so is a plural surname no tag speaks through ("the Schlegels": a family, not
    a character); a name written all but once at the start of a sentence (a point-of-view
    character, "she" everywhere else) is kept when the recogniser is sure of it or the name
-   acts ("Mags nearly fell"), and so is a name the recogniser does not know ("Nneka") that
+   acts ("Mags nearly fell"), or when it is a common given name that acts and is then "she"
+   or "he" as the name is ("Nadia pushed through the door with her tray": the small
+   recogniser calls "Nadia" a place), and so is a name the recogniser does not know ("Nneka") that
    acts twice and never follows "at", "in" or "the"; a name used mostly in lower case is a
    word ("Will", "Hope"), not counting text messages written all in lower case ("cal
    invited people"); a name the work declares (a "Characters:" or "Pairing:" line, an
@@ -40,7 +42,10 @@ Without one, people are found from the text alone:
    Emerson" (father and son); a titled surname joins the one full name of that surname the
    story does not title only otherwise ("Miss Pellingham" is Eudora, not Lady Augusta
    Pellingham; "Mr. Tilney" is Henry, not Captain Tilney); a titled surname only the dialogue
-   uses ("It means I'm a nurse, Mr. Lindqvist") joins the one full name with that surname; a pet name alone ("Lizzy",
+   uses ("It means I'm a nurse, Mr. Lindqvist") joins the one full name with that surname; a
+   surname seen alone only where a sentence opens, doing something ("Dunmore nodded slowly"),
+   joins the one titled name of it, used too seldom to count alone ("Commander Dunmore",
+   once); a pet name alone ("Lizzy",
    "Miss Lizzy", "Meg") joins the one character, more often named or named only by the given
    name itself ("Catherine!" to a Kitty), of a given name it is short for (the ``nicknames``
    package's English list: Elizabeth, Margaret; and a few it lacks: Kitty, Mags, Letty),
@@ -397,6 +402,10 @@ class CharacterStage:
                 sure = v["PERSON"] >= 2 and not any(v[lab] for lab in _NOT_PERSON)
                 if _ner_says(v) == "person" and (not counts[key] or sure or _acts(text, where[key]) >= 2):
                     kept[key] = len(where[key])
+                elif _given_name_acts(text, key[1], where[key]):
+                    kept[key] = len(where[key])
+        for key in _titled_surnames_alone(text, kept, where, lower, self.min_mentions):
+            kept[key] = len(where[key])
         for kin, positions in _kin_names(text, story).items():
             kept[(None, kin)] = len(positions)
             where[(None, kin)] = positions
@@ -1173,6 +1182,56 @@ def _declared(story: Story) -> list[str]:
         if words:
             out.append(" ".join(words))
     return out
+
+
+def _titled_surnames_alone(
+    text: str,
+    kept: Mapping[tuple[str | None, str], int],
+    where: Mapping[tuple[str | None, str], list[int]],
+    lower: Counter[str],
+    min_mentions: int,
+) -> list[tuple[str | None, str]]:
+    """Surnames seen alone only where a sentence opens, doing something ("Dunmore nodded
+    slowly"), of a titled name the story uses too seldom to count ("Commander Dunmore", once)
+    and the only one titled with that surname: the same character, whose uses then count
+    together. Not a given name after a title ("Sir William", "Miss Teresa"), not two titles
+    of one surname ("Mr. Hale", "Mrs. Hale"), not the surname of a full name the story uses
+    ("Mireille Castaing" brings it in already), not a word also written in lower case, and
+    not a surname seen after "at", "in", "to" or "the"."""
+    titled: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+    for title, name in kept:
+        if title is not None and " " not in name:
+            titled[name].append((title, name))
+    # a full name the story uses already brings its surname in ("Mireille Castaing")
+    full = {name.split(" ")[-1] for title, name in where if title is None and " " in name}
+    out = []
+    for key, positions in where.items():
+        title, name = key
+        owners = titled.get(name, [])
+        if title is not None or key in kept or name in full or len(owners) != 1 or kept[owners[0]] >= min_mentions:
+            continue
+        if name.lower() in lower or _usual_given_name(name) or not _acts(text, positions):
+            continue
+        if any(_AFTER_PLACE.search(text, max(0, p - 12), p) or _AFTER_THE.search(text, max(0, p - 5), p) for p in positions):
+            continue
+        out.append(key)
+    return out
+
+
+def _given_name_acts(text: str, name: str, positions: Sequence[int]) -> bool:
+    """A common given name ("Nadia", "Marcus") that acts ("Nadia pushed through the door") and
+    is followed by a pronoun of its usual gender ("… with her tray"), never after "at", "in",
+    "to", "from" or "the": a person, whatever the entity recogniser calls it (the small one
+    calls "Nadia" and "Marcus" places). A place that is also a name ("Florence", "Chester")
+    neither does things nor is a "she"."""
+    gender = GIVEN_NAMES.get(name) or name_gender(name)
+    if gender not in ("female", "male") or not _acts(text, positions):
+        return False
+    for p in positions:
+        if _AFTER_PLACE.search(text, max(0, p - 12), p) or _AFTER_THE.search(text, max(0, p - 5), p):
+            return False
+    votes = _pronoun_votes(text, [(p, p + len(name), name) for p in positions])
+    return votes[gender] >= 1 and votes[gender] > sum(n for g, n in votes.items() if g != gender)
 
 
 def _unknown_person(text: str, positions: Sequence[int], votes: Counter[str]) -> bool:
