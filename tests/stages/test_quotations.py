@@ -94,6 +94,24 @@ def test_quotations_apostrophes_in_narration_are_not_quotes(narration: str) -> N
     assert [story.text[q.start : q.end] for q in story.quotes] == ["Come on,", "No,", "Please,"]
 
 
+def test_quotations_single_quote_goes_on_after_its_tag_with_a_word_that_looks_like_an_elision(
+    quote_texts: QuoteTexts,
+) -> None:
+    # "is" is also 'is for "his"; after "said Kessler, " the mark goes on the quotation
+    text = (
+        "'Hollis,' said Kessler, 'is the only one of you who ever tells me anything.'\n\n"
+        "He took 'is coat and went.\n\n"
+        "'Wait,' said Rosa.\n"
+    )
+    story = _quotes(text)
+    assert quote_texts(story) == [
+        "Hollis,",
+        "is the only one of you who ever tells me anything.",
+        "Wait,",
+    ]
+    assert len({q.group for q in story.quotes[:2]}) == 1  # one utterance, broken by its tag
+
+
 def test_quotations_short_single_quote_story_with_no_double_marks(quote_texts: QuoteTexts) -> None:
     story = _quotes("''Tis late,' said the harbourmaster.\n\n'Aye,' said Dev.\n")
     assert quote_texts(story) == ["'Tis late,", "Aye,"]

@@ -8,7 +8,9 @@ paragraph is scanned:
   after it; when the next paragraph opens with the same mark it continues the same
   utterance (``group``), the novelist's convention for a speech over several paragraphs;
 * single-quote dialogue is told apart from apostrophes (``don't``, ``'em``, ``goin'``,
-  ``the Joneses' house``);
+  ``the Joneses' house``); after a speech tag and its comma, a mark before a word that could
+  be an elision still opens the rest of the quotation the tag broke ("'Hollis,' said Kessler,
+  'is the only one …'", where "'is" could be "his");
 * a quotation inside speech, in the other marks (‘…’ inside “…”), is kind ``nested``: the
   speaker's words either side of it are the utterance's ``speech`` parts (one ``group``), as
   PDNC splits them. A bracketed stage direction inside speech ("(speaking lower)") is left
@@ -52,6 +54,9 @@ _SPEECH_VERBS = re.compile(
     re.I,
 )
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+#: A closing single mark, then a speech tag ending in a comma: "'Hollis,' said Kessler, " (what
+#: comes next goes on with the quotation the tag broke).
+_AFTER_TAG = re.compile(rf"[,!?—–-]['’]\s+[^.!?'‘’\n]{{0,40}}{_SPEECH_VERBS.pattern}[^.!?'‘’\n]{{0,30}},\s*$", re.I)
 
 
 @dataclass(slots=True)
@@ -79,7 +84,9 @@ def detect_style(text: str, paragraphs: tuple[Paragraph, ...]) -> str:
     return "double"
 
 
-def _is_single_opener(s: str, i: int) -> bool:
+def _is_single_opener(s: str, i: int, *, tagged: bool = True) -> bool:
+    """Does the single mark at ``i`` open a quotation? With ``tagged``, an elision-like word
+    after a speech tag's comma may open one too, when a closing mark follows later."""
     ch = s[i]
     prev = s[i - 1] if i else " "
     nxt = s[i + 1] if i + 1 < len(s) else " "
@@ -94,9 +101,12 @@ def _is_single_opener(s: str, i: int) -> bool:
     if word == "n":
         return False  # rock 'n' roll: both marks are elisions
     if word in _ELISIONS or re.fullmatch(r"\d0s|\d\d", word):
-        # an elision ('em, 'tis) unless a closing mark follows the word straight away
+        # an elision ('em, 'tis) unless a closing mark follows the word straight away, or the
+        # mark goes on a quotation its tag broke ("'Hollis,' said Kessler, 'is the only one'")
         end = m.end() if m else i + 1
-        return end < len(s) and s[end] in "'’" and (end + 1 >= len(s) or not s[end + 1].isalnum())
+        if end < len(s) and s[end] in "'’" and (end + 1 >= len(s) or not s[end + 1].isalnum()):
+            return True
+        return tagged and bool(_AFTER_TAG.search(s, max(0, i - 60), i)) and _later_closer(s, end)
     return nxt.isalnum() or nxt in "….-—–\"“" or not nxt.isspace()
 
 
@@ -156,7 +166,7 @@ class _CloserAhead:
             if _is_single_closer(s, j) and not s[j - 1].isalpha():
                 self.positions.append(j)
                 self.closes.append(True)
-            elif _is_single_opener(s, j):
+            elif _is_single_opener(s, j, tagged=False):
                 self.positions.append(j)
                 self.closes.append(False)
 
