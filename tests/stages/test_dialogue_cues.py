@@ -114,6 +114,24 @@ def test_vocatives_a_name_that_opens_a_quotation_is_its_subject_unless_a_stop_fo
     assert called == [[], ["Dr. Reyes"], ["Noor"], ["Noor"]]
 
 
+def test_vocatives_a_name_broken_off_by_its_tag_is_the_subject_when_its_verb_follows() -> None:
+    cast = [CastMember("Hollis", (), "male"), CastMember("Kessler", (), "male")]
+    lines = (
+        "{o}Hollis,{c} said Kessler, {o}is the only one of you who ever tells me anything.{c}",
+        "{o}Hollis,{c} said Kessler, {o}is that you?{c}",
+        "{o}Hollis,{c} said Kessler, {o}come here.{c}",
+    )
+    for o, c in (("'", "'"), ("“", "”")):
+        text = "\n\n".join(line.format(o=o, c=c) for line in lines) + "\n"
+        story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+        names = {ch.id: ch.name for ch in story.characters}
+        index = MentionIndex(story)
+        quotes = sorted(story.quotes, key=lambda q: q.start)
+        called = [[names[who] for who in vocatives(story.text, q, index)] for q in quotes]
+        # the subject of "is the only one"; then spoken to, in a question and in an order
+        assert called == [[], [], ["Hollis"], [], ["Hollis"], []], o
+
+
 def _context(text: str, cast: list[CastMember] | None = None) -> tuple[Story, Any]:
     """The story read up to its characters, and what attribution reads of it."""
     story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])

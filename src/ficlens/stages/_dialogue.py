@@ -695,11 +695,32 @@ def _uttered_by(text: str, a: int, mentions: Sequence[Mention], verbs: Sequence[
 
 VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.IGNORECASE)
 
+#: A quotation broken by its tag after its subject: '"Hollis," said Kessler, "is the only one of
+#: you who tells me anything."' The part after the tag goes on with the subject's verb, and no
+#: subject of its own follows that verb, as one would in a question ('"Lucy," said her mother,
+#: "is it true?"'), or an imperative opens it ('"Hollis," said Kessler, "come here."').
+_SUBJECT_GOES_ON = re.compile(
+    r"[\"”’']?[^\n\"“”‘’]{1,80}?,\s*[\"“‘']"
+    r"(?:is|was|has|had|will|would|can|could|does|did|must|should|shall|may|might|knows|talks|thinks|says|seems|"
+    r"never|always|isn['’]t|wasn['’]t|hasn['’]t|won['’]t|doesn['’]t|didn['’]t|can['’]t|couldn['’]t)"
+    r"\s+(?!(?:i|you|he|she|it|we|they|there|that|this|not|anybody|anyone|somebody|someone|nobody|everyone|[A-Z]\w*)\b)",
+)
+
 
 def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:
-    """Characters addressed by name in a quotation ("Nora, wait", "Listen to me, Dev.")."""
+    """Characters addressed by name in a quotation ("Nora, wait", "Listen to me, Dev."); not a
+    name that is all of a quotation's first part when the part after the tag goes on with its
+    verb ('"Hollis," said Kessler, "is the only one …"')."""
     out: list[str] = []
-    for m in index.between(quote.start, quote.end):
+    mentions = index.between(quote.start, quote.end)
+    if (
+        len(mentions) == 1
+        and not text[quote.start : mentions[0].start].strip("\"“‘' ")
+        and text[mentions[0].end : quote.end].strip("\"”’' ") == ","
+        and _SUBJECT_GOES_ON.match(text, quote.end)
+    ):
+        return out
+    for m in mentions:
         before = text[max(quote.start, m.start - 12) : m.start]
         after = text[m.end : min(quote.end, m.end + 2)]
         at_start = m.start - quote.start <= 12 and VOCATIVE.search(before) is not None
