@@ -175,6 +175,8 @@ def test_quotations_separate_utterances_get_separate_groups() -> None:
         # going on, when another name does it
         '"The ferry is late," said Nora. After a pause Dev added quietly, "It always is."',
         '"I mean it," Dev replied in a flat tone. And Nora added "Then go."',
+        # two answers at once
+        '"No," Cass says, at the same moment Ilya says, "Yes."',
     ],
 )
 def test_quotations_a_lead_in_of_its_own_starts_another_utterance(text: str) -> None:
@@ -193,6 +195,9 @@ def test_quotations_a_lead_in_of_its_own_starts_another_utterance(text: str) -> 
         '"Wait," said Dev; and then he added, "you forgot the keys."',
         '"Wait," said Dev. Then he turned to Nora and said, "You forgot the keys."',
         '"Wait," said Dev. Then the old man added, "you forgot the keys."',
+        # a speech verb of a clause that is no lead-in ("as he returned")
+        '"It is no good," he thought, as he returned past the mosque, "we all build upon sand."',
+        '"I hope," said Oliver, when Mrs. Maylie returned, "that nothing is the matter."',
     ],
 )
 def test_quotations_one_tag_between_two_parts_keeps_one_utterance(text: str) -> None:

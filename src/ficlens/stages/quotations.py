@@ -20,7 +20,8 @@ paragraph is scanned:
 * the parts of one utterance interrupted by a speech tag share a ``group``, unless the
   narration between them ends in a lead-in that gives the second part to another speaker, an
   answering verb or a name other than the first tag's ('"…," said Mrs. Archer; and Mrs. van
-  der Luyden murmured: "…"'), or the first tag ends its sentence and the second part opens a
+  der Luyden murmured: "…"'; '"No," Cass says, at the same moment Ilya says, "Yes."'), or the
+  first tag ends its sentence and the second part opens a
   tag of its own naming someone else ('"Morning, Dev," said Nora. "Morning, Nora," said
   Dev.'): that is another utterance.
 """
@@ -463,5 +464,8 @@ _PRONOUNS = frozenset(["he", "she", "i"])
 _GOVERNED = re.compile(r"\b(?:to|at|with|from|of|for|on|upon|towards?|by|near|beside|after|behind|into)\s+$", re.IGNORECASE)
 _SUBJECT = re.compile(rf"\b{_NAME_RX}|\b(?:[Hh]e|[Ss]he|I)\b|\bthe\s+[a-z]+")
 #: A sentence or clause ends, but not at a title's full stop ("said Mr. Darcy").
-_CLAUSE_BREAK = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.;!?]|,\s+(?:and|while|but|whereupon)\b")
+_CLAUSE_BREAK = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.;!?]"
+    r"|,\s+(?:and|while|but|whereupon|then|at\s+the\s+same\s+(?:moment|time|instant))\b"
+)
 
