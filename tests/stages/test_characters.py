@@ -142,6 +142,19 @@ def test_characters_gender_is_not_taken_from_another_characters_pronouns() -> No
     assert _who(_analyze(text), "Oriel").gender == "female"
 
 
+def test_characters_gender_is_not_taken_from_an_object_in_the_names_own_clause() -> None:
+    # "him" in Cass's own clause is someone else: she would be "herself"
+    text = (
+        "The mess hall is empty at this hour, which is why Cass comes here.\n\n"
+        "Ilya doesn't argue. Cass hates that about him. Cass has always hated that about him.\n\n"
+        "Later Cass laughs, and she cannot stop.\n"
+    )
+    assert _who(_analyze(text), "Cass").gender == "female"
+    # in a clause of its own, the object may be the name's: "because I had bleeped him"
+    text = "Dr. Haddon came at half past two, because I had bleeped him about the drip.\n\nDr. Haddon nodded.\n"
+    assert _who(_analyze(text), "Dr. Haddon").gender == "male"
+
+
 def test_characters_places_after_at_are_not_characters() -> None:
     story = _analyze(HARTFIELD)
     names = {n for c in story.characters for n in (c.name, *c.aliases)}

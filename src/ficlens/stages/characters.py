@@ -66,7 +66,8 @@ Without one, people are found from the text alone:
    the wife of Dr. Grant, nor "Mr. Sholto" beside Major Sholto and his sons);
 5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
    that follow their mentions in narration when two or more agree (not the object of the
-   name's own verb, "Maren found him", "Cal caught her eye", nor the "He" of a thought in
+   name's own verb, "Maren found him", "Cal caught her eye", nor an object anywhere in the
+   name's sentence, "Cass hates that about him", nor the "He" of a thought in
    italics), then by the usual gender of the first name (``_name_gender``: "Doris", "Hana"),
    then by a single pronoun; a title in a
    sliver of a character's mentions ("Madame General" against "the General") leaves it to
@@ -189,6 +190,21 @@ _VERB_OBJECT = re.compile(r"\s+[a-z]+\s+(?:him|her)\b")
 #: "Mags helped herself", "Dev pulled himself up": a reflexive object is the subject's own
 _OWN_REFLEXIVE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+\s+(himself|herself)\b")
 _PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+#: "him", or "her" where no noun follows it ("about her.", "gave her a look" is left alone):
+#: a pronoun as an object, not a possessive.
+_OBJECT_PRONOUN = re.compile(
+    r"(?:him|her(?=\s*[.,;:!?—\"”)]|\s+(?:and|but|or|to|in|on|at|with|for|from|about|again|back|away|up|down|"
+    r"off|out|over|too|now|then|so|anyway|once|twice)\b))\b",
+    re.IGNORECASE,
+)
+#: What puts an object pronoun in another clause than the name's, where it may be the name's
+#: own: a stop, a subject of its own, a subordinating word ("Haddon came, because I had
+#: bleeped him").
+_OBJECT_ELSEWHERE = re.compile(
+    r"[.!?;:]|\b(?:I|we|they|you|he|she|because|who|whom|which|when|while|until|if|whether|since|although|"
+    r"though|unless|where|before|after)\b",
+    re.IGNORECASE,
+)
 _SPEECH_VERB = (
     r"(?:said|says|asked|replied|answered|cried|shouted|yelled|whispered|murmured|muttered|called|added|"
     r"continued|began|exclaimed|snapped|sighed|repeated|returned|observed|remarked|demanded|insisted|"
@@ -1766,6 +1782,8 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
         if _VERB_OBJECT.match(window):
             continue  # "Maren found him", "Cal caught her eye": the pronoun is someone else
         before = window[: m.start()]
+        if _OBJECT_PRONOUN.match(window, m.start()) and not _OBJECT_ELSEWHERE.search(before):
+            continue  # "Cass hates that about him": an object in the name's own clause is someone else
         if "*" in before:
             continue  # "Maren realised. *He thinks…*": a thought in italics, about someone else
         opener = _NEXT_OPENER.search(before)
