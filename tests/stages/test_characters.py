@@ -155,6 +155,17 @@ def test_characters_gender_is_not_taken_from_an_object_in_the_names_own_clause()
     assert _who(_analyze(text), "Dr. Haddon").gender == "male"
 
 
+def test_characters_a_russian_patronymic_tells_the_gender() -> None:
+    # no pronoun follows either name: the patronymics alone tell
+    text = (
+        "At the casino Alexis Ivanovitch waited by the wheel, and Polina Alexandrovna did not come.\n\n"
+        '"Red," said Alexis Ivanovitch.\n\n"Black," said Polina Alexandrovna.\n'
+    )
+    story = _analyze(text)
+    assert _who(story, "Alexis Ivanovitch").gender == "male"
+    assert _who(story, "Polina Alexandrovna").gender == "female"
+
+
 def test_characters_places_after_at_are_not_characters() -> None:
     story = _analyze(HARTFIELD)
     names = {n for c in story.characters for n in (c.name, *c.aliases)}

@@ -64,7 +64,8 @@ Without one, people are found from the text alone:
    Inspector Rhiannon Okoro" is Inspector Rhiannon Okoro, and Rhiannon; "Dr. Kemp" is "Doctor
    Kemp", and "Mr. Kemp" too when no one else of that surname is about: not "Mrs. Grant",
    the wife of Dr. Grant, nor "Mr. Sholto" beside Major Sholto and his sons);
-5. gendered by title, then by a common given name ("Ralph", "Mary"), then by the pronouns
+5. gendered by title, then by a common given name ("Ralph", "Mary"), then by a Russian
+   patronymic ("Alexis Ivanovitch", "Polina Alexandrovna"), then by the pronouns
    that follow their mentions in narration when two or more agree (not the object of the
    name's own verb, "Maren found him", "Cal caught her eye", nor an object anywhere in the
    name's sentence, "Cass hates that about him", nor the "He" of a thought in
@@ -1739,10 +1740,21 @@ def _gender(text: str, c: _Cluster, found: list[tuple[int, int, str]], starts: l
     if g != "unknown" and titled >= 0.1 * c.total:
         return g
     # "Madame General" four times against "General" two hundred: the pronouns decide
-    other = GIVEN_NAMES.get(c.first or "") or KIN_NAMES.get(c.first or "")
+    other = GIVEN_NAMES.get(c.first or "") or KIN_NAMES.get(c.first or "") or _patronymic(c.names)
     if not other:
         other = _name_or_pronouns(c.first or "", _pronoun_votes(text, found, starts))
     return other if other != "unknown" else g
+
+
+_PATRONYMIC = re.compile(r"\s[A-Z][a-z]+(?:(?P<male>ovitch|evitch|ovich|evich)|(?P<female>ovna|evna|ichna))$")
+
+
+def _patronymic(names: Collection[str]) -> str | None:
+    """The gender a Russian patronymic after a given name says: "Alexis Ivanovitch" is a man's,
+    "Polina Alexandrovna" a woman's (a narrator called so only in the dialogue has no pronouns
+    of his own to tell it)."""
+    genders = {"male" if m.group("male") else "female" for n in names if (m := _PATRONYMIC.search(n))}
+    return genders.pop() if len(genders) == 1 else None
 
 
 def _name_or_pronouns(first: str, votes: Counter[str]) -> str:
