@@ -976,6 +976,28 @@ def test_a_quotation_that_introduces_its_speaker_names_them_like_a_tag() -> None
     assert all(t.named != ids["Rhiannon Okoro"] for t in ctx.turn_tags[1][0])
 
 
+def test_a_name_that_answers_a_question_for_it_names_the_speaker() -> None:
+    cast = [CastMember("Imani Clarke", ("Imani",), "female"), CastMember("Beth", ("Bethany Moss",), "female")]
+    text = (
+        "Imani straightened up from the shelf. The new intern waited in the doorway.\n\n"
+        "\"What's your name?\"\n\n"
+        '"Beth. Bethany Moss. I\'m on your service this month."\n\n'
+        "Imani handed her a clipboard.\n"
+    )
+    story = ficlens.analyze(text, cast=cast)
+    ids = {c.name: c.id for c in story.characters}
+    answer = sorted(story.speech(), key=lambda q: q.start)[1]
+    assert story.attributions[answer.id].speaker == ids["Beth"]
+    assert story.attributions[answer.id].cue == "explicit"
+    # not asked for a name, a name that opens a quotation is whoever is called
+    _, ctx = _context(text.replace("What's your name?", "Who should I call?"), cast)
+    assert ctx.tag_named[1] is None
+    # "I am a man of my word" introduces no cast member called "A Man"
+    manly = text.replace("Beth. Bethany Moss.", "I am a man of my word.")
+    _, ctx = _context(manly, [*cast, CastMember("A Man", (), "male")])
+    assert ctx.tag_named[1] is None
+
+
 def test_in_a_story_told_by_i_my_brother_in_a_tag_is_not_the_narrator() -> None:
     text = (
         "I sat on the floor with Mum and Aunt Bridget and the letters. Mum read, and Aunt Bridget\n"

@@ -584,7 +584,7 @@ def make_context(story: Story) -> _Context:
     turn_address: list[str | None] = []
     turn_nominal: list[tuple[str, str] | None] = []
     turn_tags: list[tuple[list[TagInfo], TagInfo]] = []
-    for turn in turns:
+    for k, turn in enumerate(turns):
         after = [read_tag(text, span, index, after=True, you=second_person) for span in turn.after]
         # the turn's tag is the first one that stands by itself: '"Come here," cried her
         # father. "…" Elizabeth replied that it was.' is the father's, whatever follows
@@ -594,7 +594,8 @@ def make_context(story: Story) -> _Context:
         if (before.named or before.subject) and _lead_in_contradicted(story, turn, before, after, chars):
             before = TagInfo(span=before.span)
         untagged = not (before.named or before.pronoun or any(t.named or t.pronoun for t in after))
-        if untagged and (intro := _introduced(text, turn, index)):
+        asked = k > 0 and bool(_ASKS_NAME.search(text, turns[k - 1].quotes[-1].start, turns[k - 1].quotes[-1].end))
+        if untagged and (intro := _introduced(text, turn, index, asked=asked)):
             # "I'm Rhiannon." names its speaker as surely as a tag does (with a tag, the tag
             # decides: '"I am Dame Verity," she said' is a player in her character's voice)
             after = [TagInfo(named=intro.character, subject=intro.character, verb=True, span=(intro.start, intro.end)), *after]
@@ -881,6 +882,9 @@ def _candidates_around(ctx: _Context, turn: Turn) -> tuple[list[str], list[str]]
     canon_char = _canon_character(ctx, turn)
     if canon_char:
         others.setdefault(canon_char[0], None)
+    named = ctx.tag_named[turn.index]
+    if named:  # a quotation that introduces its speaker ("Beth. Bethany Moss.") names them inside it
+        others.setdefault(named, None)
     return [c for c in nearby if c in ctx.chars], [c for c in others if c in ctx.chars and c not in nearby]
 
 
@@ -1527,13 +1531,36 @@ _INTRODUCING = re.compile(
 )
 
 
-def _introduced(text: str, turn: Turn, index: MentionIndex) -> Mention | None:
+#: A question for the name of the one spoken to: "What's your name?", "Who are you?", "And you are?"
+_ASKS_NAME = re.compile(
+    r"\b(?:[Ww]hat['’]s\s+your\s+name|[Ww]hat\s+is\s+your\s+name|[Ww]ho\s+are\s+you|[Aa]nd\s+you\s+are|"
+    r"[Yy]our\s+name)\s*[?!.]*\s*$"
+)
+
+
+def _introduced(text: str, turn: Turn, index: MentionIndex, *, asked: bool = False) -> Mention | None:
     """The one character a turn's quotations introduce as the speaker ("I'm Rhiannon", "My name
-    is Felix Marr", "I'm Detective Sergeant Pryce", "Call me Hask"); not "I'm Tash's friend"."""
+    is Felix Marr", "I'm Detective Sergeant Pryce", "Call me Hask"); not "I'm Tash's friend".
+    When the turn before ``asked`` for a name ("What's your name?"), a name that opens the
+    answer is the speaker's too ("Beth. Bethany Moss.")."""
+    if asked:
+        q = turn.quotes[0]
+        opening = index.between(q.start, q.end)[:1]
+        if (
+            opening
+            and text[opening[0].start].isupper()
+            and not text[q.start : opening[0].start].strip(" \"“'‘")
+            and text[opening[0].end : opening[0].end + 1] in ".,!"
+        ):
+            return opening[0]
     found = []
     for q in turn.quotes:
         for m in index.between(q.start, q.end):
-            if _INTRODUCING.search(text, max(q.start, m.start - 40), m.start) and text[m.end : m.end + 2] not in ("'s", "’s"):
+            if (
+                text[m.start].isupper()  # "I am a man of self-respect" introduces no "A Man"
+                and _INTRODUCING.search(text, max(q.start, m.start - 40), m.start)
+                and text[m.end : m.end + 2] not in ("'s", "’s")
+            ):
                 found.append(m)
     return found[0] if len({m.character for m in found}) == 1 else None
 
