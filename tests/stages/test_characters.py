@@ -223,6 +223,22 @@ def test_characters_without_the_entity_recogniser_sentence_starts_are_not_names(
     assert story.characters == ()
 
 
+def test_characters_a_declared_name_used_only_where_sentences_open_is_a_character() -> None:
+    # the archive's "Characters:" line names them; the story names each only at a sentence's start
+    text = (
+        "Characters: Harry Potter, Draco Malfoy, Ron Weasley\n\n"
+        "The changing room was empty by the time Harry came back for his gloves.\n\n"
+        'Malfoy was sitting on the bench under the window. "Lost something, Potter?"\n\n'
+        '"My gloves." Harry did not move from the doorway.\n\n'
+        'Draco let the Snitch go. "You caught it. Fair and square."\n\n'
+        'Ron was waiting outside, hands in his pockets. "What took you so long, mate?"\n'
+    )
+    story = _analyze(text)
+    draco = _who(story, "Draco")
+    assert {"Malfoy", "Draco Malfoy"} <= set(draco.aliases) | {draco.name}
+    assert _who(story, "Ron").id != draco.id
+
+
 def test_characters_a_command_that_opens_a_line_of_dialogue_is_not_a_name() -> None:
     # the entity recogniser alone takes "Lie" and "Hush" here for people
     story = _analyze(

@@ -29,7 +29,8 @@ Without one, people are found from the text alone:
    acts twice and never follows "at", "in" or "the"; a name used mostly in lower case is a
    word ("Will", "Hope"), not counting text messages written all in lower case ("cal
    invited people"); a name the work declares (a "Characters:" or "Pairing:" line, an
-   "A/B" pairing in its notes) is kept when the story uses it once, and its full name joins
+   "A/B" pairing in its notes) is kept when the story uses it once, even where a sentence
+   opens ("Malfoy was sitting on the bench"), and its full name joins
    the parts the story uses alone ("Pairing: Ansel Tarrow/Jory Castell" makes "Castell" Jory,
    and "Tarrow", called so once, a character);
 3. clustered into characters: "Nora Vance", "Nora", "Vance", "Miss Vance" are one person when
@@ -390,6 +391,11 @@ class CharacterStage:
                 kept[key] = n
                 if possessive.get(name, 0) == 0 and len(words) == 1:
                     doubtful.append(key)
+        # a name the work declares ("Characters: Draco Malfoy") used only where sentences open
+        # ("Malfoy was sitting on the bench"), which the counts above leave out
+        for key, positions in where.items():
+            if key not in kept and key[0] is None and all(w in declared_words for w in key[1].split(" ")):
+                kept[key] = len(positions)
         for key in _families(kept, tagged):
             kept.pop(key)
         initial = _initial_only(where, counts, lower, placey, self.min_mentions, text)
