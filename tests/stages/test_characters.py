@@ -155,17 +155,6 @@ def test_characters_gender_is_not_taken_from_an_object_in_the_names_own_clause()
     assert _who(_analyze(text), "Dr. Haddon").gender == "male"
 
 
-def test_characters_a_russian_patronymic_tells_the_gender() -> None:
-    # no pronoun follows either name: the patronymics alone tell
-    text = (
-        "At the casino Alexis Ivanovitch waited by the wheel, and Polina Alexandrovna did not come.\n\n"
-        '"Red," said Alexis Ivanovitch.\n\n"Black," said Polina Alexandrovna.\n'
-    )
-    story = _analyze(text)
-    assert _who(story, "Alexis Ivanovitch").gender == "male"
-    assert _who(story, "Polina Alexandrovna").gender == "female"
-
-
 def test_characters_places_after_at_are_not_characters() -> None:
     story = _analyze(HARTFIELD)
     names = {n for c in story.characters for n in (c.name, *c.aliases)}
@@ -432,15 +421,27 @@ def test_characters_mrs_surname_is_not_the_daughter() -> None:
     assert _who(story, "Katharine Hilbery") != _who(story, "Mrs. Hilbery")
 
 
-def test_characters_a_common_given_name_tells_the_gender() -> None:
-    # the pronouns after "Ralph" are Mary's; his name says he is a man
-    text = (
-        "The gate was cold, and Ralph Denham waited by it. Later Ralph watched Mary; she was late. At last "
-        "Ralph saw her, and then Ralph smiled at her. Soon Mary Datchet waved, and Mary laughed.\n"
-    )
+@pytest.mark.parametrize(
+    ("text", "genders"),
+    [
+        (
+            # the pronouns after "Ralph" are Mary's; his name says he is a man
+            "The gate was cold, and Ralph Denham waited by it. Later Ralph watched Mary; she was late. At last "
+            "Ralph saw her, and then Ralph smiled at her. Soon Mary Datchet waved, and Mary laughed.\n",
+            {"Ralph Denham": "male", "Mary": "female"},
+        ),
+        (
+            # no pronoun follows either name: the patronymics alone tell
+            "At the casino Alexis Ivanovitch waited by the wheel, and Polina Alexandrovna did not come.\n\n"
+            '"Red," said Alexis Ivanovitch.\n\n"Black," said Polina Alexandrovna.\n',
+            {"Alexis Ivanovitch": "male", "Polina Alexandrovna": "female"},
+        ),
+    ],
+    ids=["common-given-name", "russian-patronymic"],
+)
+def test_characters_the_name_itself_tells_the_gender(text: str, genders: dict[str, str]) -> None:
     story = _analyze(text)
-    assert _who(story, "Ralph Denham").gender == "male"
-    assert _who(story, "Mary").gender == "female"
+    assert {name: _who(story, name).gender for name in genders} == genders
 
 
 def test_characters_mrs_with_her_husbands_full_name_is_his_wife() -> None:

@@ -138,6 +138,16 @@ def _context(text: str, cast: list[CastMember] | None = None) -> tuple[Story, An
     return story, make_context(story)
 
 
+def _said(story: Story) -> list[tuple[str | None, str]]:
+    """Each speech quotation's speaker (by name) and cue, in the order of the text."""
+    names = {c.id: c.name for c in story.characters}
+    out = []
+    for q in sorted(story.speech(), key=lambda q: q.start):
+        said = story.attributions[q.id]
+        out.append((names.get(said.speaker or ""), said.cue))
+    return out
+
+
 def _features_of_turn(text: str, cast: list[CastMember], k: int) -> dict[str, dict[str, float]]:
     """Each candidate's features (by name) for turn ``k``, with no speakers decided before it."""
     story, ctx = _context(text, cast)
@@ -898,10 +908,7 @@ def test_a_role_that_is_a_cast_member_of_its_own_is_the_holder_the_narration_nam
     # the second "the doctor" is Amsel, named in the narration just before; the first, a
     # long way from any Amsel, stays the other doctor
     assert found == [(DOCTORS.rindex("the doctor"), ids["Doctor Amsel"])]
-    story = ficlens.analyze(DOCTORS, cast=DOCTOR_CAST)
-    quotes = sorted(story.speech(), key=lambda q: q.start)
-    names = {c.id: c.name for c in story.characters}
-    speakers = [names.get(story.attributions[q.id].speaker or "") for q in quotes]
+    speakers = [name for name, _cue in _said(ficlens.analyze(DOCTORS, cast=DOCTOR_CAST))]
     assert speakers[0] == "The Doctor" and speakers[-2] == "Doctor Amsel"
 
 
@@ -963,11 +970,9 @@ def test_a_quotation_that_introduces_its_speaker_names_them_like_a_tag() -> None
     )
     story = ficlens.analyze(text, cast=cast)
     ids = {c.name: c.id for c in story.characters}
-    quotes = sorted(story.speech(), key=lambda q: q.start)
-    said = story.attributions[quotes[1].id]
     # "I'm Rhiannon" is hers, whoever the beat after it names ("This is Felix" introduces
     # another)
-    assert said.speaker == ids["Rhiannon Okoro"] and said.cue == "explicit"
+    assert _said(story)[1] == ("Rhiannon Okoro", "explicit")
     ctx = make_context(story)
     assert ctx.turn_tags[1][0][0].named == ids["Rhiannon Okoro"]
     # with a tag, the tag decides ('"I am Dame Verity," she said': a player in character)
@@ -984,11 +989,7 @@ def test_a_name_that_answers_a_question_for_it_names_the_speaker() -> None:
         '"Beth. Bethany Moss. I\'m on your service this month."\n\n'
         "Imani handed her a clipboard.\n"
     )
-    story = ficlens.analyze(text, cast=cast)
-    ids = {c.name: c.id for c in story.characters}
-    answer = sorted(story.speech(), key=lambda q: q.start)[1]
-    assert story.attributions[answer.id].speaker == ids["Beth"]
-    assert story.attributions[answer.id].cue == "explicit"
+    assert _said(ficlens.analyze(text, cast=cast))[1] == ("Beth", "explicit")
     # not asked for a name, a name that opens a quotation is whoever is called
     _, ctx = _context(text.replace("What's your name?", "Who should I call?"), cast)
     assert ctx.tag_named[1] is None

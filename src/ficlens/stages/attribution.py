@@ -882,9 +882,9 @@ def _candidates_around(ctx: _Context, turn: Turn) -> tuple[list[str], list[str]]
     canon_char = _canon_character(ctx, turn)
     if canon_char:
         others.setdefault(canon_char[0], None)
-    named = ctx.tag_named[turn.index]
-    if named:  # a quotation that introduces its speaker ("Beth. Bethany Moss.") names them inside it
-        others.setdefault(named, None)
+    tagged = ctx.tag_named[turn.index]
+    if tagged:  # a quotation that introduces its speaker ("Beth. Bethany Moss.") names them inside it
+        others.setdefault(tagged, None)
     return [c for c in nearby if c in ctx.chars], [c for c in others if c in ctx.chars and c not in nearby]
 
 
