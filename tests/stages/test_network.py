@@ -16,7 +16,7 @@ def test_network_low_tide_edges(analyzed: Callable[..., Story]) -> None:
     story = analyzed("low-tide.txt")
     net = story.layer("network")
     ids = by_name(story)
-    nora, dev, mags = ids["Nora"], ids["Dev Okafor"], ids["Mags"]
+    nora, dev, mags = ids["Nora"], ids["Dev Okafor"], ids["Mags Fell"]
     assert {n.id for n in net.nodes} == {c.id for c in story.characters}
     assert net.weight(nora, dev, "speech") > 0 and net.weight(dev, nora, "speech") > 0
     assert net.weight(dev, mags, "mention") == 1  # "Mags radioed it in ten minutes ago."
