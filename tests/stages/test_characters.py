@@ -143,11 +143,11 @@ def test_characters_gender_is_not_taken_from_another_characters_pronouns() -> No
 
 
 def test_characters_gender_is_not_taken_from_an_object_in_the_names_own_clause() -> None:
-    # "him" in Cass's own clause is someone else: she would be "herself"
+    # "him" in Cass's own clause is someone else: she would be "herself"; and the "She" after
+    # "which is why Cass comes here." is hers: she is the subject of the clause that ends it
     text = (
-        "The mess hall is empty at this hour, which is why Cass comes here.\n\n"
-        "Ilya doesn't argue. Cass hates that about him. Cass has always hated that about him.\n\n"
-        "Later Cass laughs, and she cannot stop.\n"
+        "The mess hall is empty at this hour, which is why Cass comes here. She sits by the viewport.\n\n"
+        "Ilya doesn't argue. Cass hates that about him. Cass has always hated that about him.\n"
     )
     assert _who(_analyze(text), "Cass").gender == "female"
     # in a clause of its own, the object may be the name's: "because I had bleeped him"

@@ -69,8 +69,10 @@ Without one, people are found from the text alone:
    patronymic ("Alexis Ivanovitch", "Polina Alexandrovna"), then by the pronouns
    that follow their mentions in narration when two or more agree (not the object of the
    name's own verb, "Maren found him", "Cal caught her eye", nor an object anywhere in the
-   name's sentence, "Cass hates that about him", nor the "He" of a thought in
-   italics), then by the usual gender of the first name (``_name_gender``: "Doris", "Hana"),
+   name's clause, "Cass hates that about him", nor the "He" of a thought in italics; the
+   "She" that opens the next sentence counts after a name that opened its own or is the
+   subject of the clause that ends it, "which is why Cass comes here. She sits"), then by
+   the usual gender of the first name (``_name_gender``: "Doris", "Hana"),
    then by a single pronoun; a title in a
    sliver of a character's mentions ("Madame General" against "the General") leaves it to
    the pronouns. "Mrs. Hilbery" stays
@@ -1809,7 +1811,7 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
             continue
         if opener and not _leads_its_sentence(text, s, strict=True):
             continue  # "Rory watched Juno. Then he laughed": Rory's
-        if re.search(r"[.!?][\"'”’)]*\s+$", before) and not _leads_its_sentence(text, s):
+        if re.search(r"[.!?][\"'”’)]*\s+$", before) and not (_leads_its_sentence(text, s) or _acts_to_the_end(before)):
             continue  # "… except his mother and Juno at two. He shut his eyes": "He" goes on from the subject
         gender = _pronoun_gender(m.group(1))
         clause = re.split(r"[.!?;,:—]", window[m.end() :], maxsplit=1)[0]
@@ -1817,6 +1819,16 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
             continue  # "Juno waited until he noticed her": one of the two is someone else
         votes[gender] += 1
     return votes
+
+
+def _acts_to_the_end(before: str) -> bool:
+    """Is the name the subject of the clause that ends its sentence, doing something, with no
+    other subject after it ("… which is why Cass comes here. She sits …": "She" is Cass)?
+    ``before`` is the text from the name's end to the next sentence's pronoun."""
+    if not _ACTING.match(before):
+        return False
+    sentence = re.split(r"[.!?]", before, maxsplit=1)[0]
+    return not re.search(rf"\b(?:he|she|they|I|we|you|it)\b|\b[{UPPER}]", sentence[1:])
 
 
 #: A word that opens the next sentence before its subject pronoun: "Juno looked from one to the
