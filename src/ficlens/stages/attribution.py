@@ -594,8 +594,7 @@ def make_context(story: Story) -> _Context:
         if (before.named or before.subject) and _lead_in_contradicted(story, turn, before, after, chars):
             before = TagInfo(span=before.span)
         untagged = not (before.named or before.pronoun or any(t.named or t.pronoun for t in after))
-        asked = k > 0 and bool(_ASKS_NAME.search(text, turns[k - 1].quotes[-1].start, turns[k - 1].quotes[-1].end))
-        if untagged and (intro := _introduced(text, turn, index, asked=asked)):
+        if untagged and (intro := _introduced(text, turn, index, asked=k > 0 and _asks_name(text, turns[k - 1]))):
             # "I'm Rhiannon." names its speaker as surely as a tag does (with a tag, the tag
             # decides: '"I am Dame Verity," she said' is a player in her character's voice)
             after = [TagInfo(named=intro.character, subject=intro.character, verb=True, span=(intro.start, intro.end)), *after]
@@ -1536,6 +1535,12 @@ _ASKS_NAME = re.compile(
     r"\b(?:[Ww]hat['’]s\s+your\s+name|[Ww]hat\s+is\s+your\s+name|[Ww]ho\s+are\s+you|[Aa]nd\s+you\s+are|"
     r"[Yy]our\s+name)\s*[?!.]*\s*$"
 )
+
+
+def _asks_name(text: str, turn: Turn) -> bool:
+    """Does the turn end by asking the one spoken to for their name?"""
+    last = turn.quotes[-1]
+    return _ASKS_NAME.search(text, last.start, last.end) is not None
 
 
 def _introduced(text: str, turn: Turn, index: MentionIndex, *, asked: bool = False) -> Mention | None:

@@ -1216,8 +1216,9 @@ def _titled_surnames_alone(
     lower: Counter[str],
     min_mentions: int,
 ) -> list[tuple[str | None, str]]:
-    """Surnames seen alone only where a sentence opens, doing something ("Dunmore nodded
-    slowly"), of a titled name the story uses too seldom to count ("Commander Dunmore", once)
+    """Surnames seen alone too seldom to be kept (as where they only open sentences), doing
+    something ("Dunmore nodded slowly"), of a titled name the story uses too seldom to count
+    ("Commander Dunmore", once)
     and the only one titled with that surname: the same character, whose uses then count
     together. Not a given name after a title ("Sir William", "Miss Teresa"), not two titles
     of one surname ("Mr. Hale", "Mrs. Hale"), not the surname of a full name the story uses
@@ -1237,7 +1238,7 @@ def _titled_surnames_alone(
             continue
         if name.lower() in lower or _usual_given_name(name) or not _acts(text, positions):
             continue
-        if any(_AFTER_PLACE.search(text, max(0, p - 12), p) or _AFTER_THE.search(text, max(0, p - 5), p) for p in positions):
+        if _after_place_or_the(text, positions):
             continue
         out.append(key)
     return out
@@ -1250,11 +1251,8 @@ def _given_name_acts(text: str, name: str, positions: Sequence[int]) -> bool:
     calls "Nadia" and "Marcus" places). A place that is also a name ("Florence", "Chester")
     neither does things nor is a "she"."""
     gender = GIVEN_NAMES.get(name) or name_gender(name)
-    if gender not in ("female", "male") or not _acts(text, positions):
+    if gender not in ("female", "male") or not _acts(text, positions) or _after_place_or_the(text, positions):
         return False
-    for p in positions:
-        if _AFTER_PLACE.search(text, max(0, p - 12), p) or _AFTER_THE.search(text, max(0, p - 5), p):
-            return False
     votes = _pronoun_votes(text, [(p, p + len(name), name) for p in positions])
     return votes[gender] >= 1 and votes[gender] > sum(n for g, n in votes.items() if g != gender)
 
@@ -1264,12 +1262,15 @@ def _unknown_person(text: str, positions: Sequence[int], votes: Counter[str]) ->
     once ("Nneka") that acts twice ("Nneka considered the field") and never follows "at", "in",
     "to", "from" or "the" is a person: a place the recogniser missed ("at Highbury") or a ship
     ("The Calloway turned") is not."""
-    if votes.get("O", 0) < 2 or sum(votes.values()) - votes["O"] > 1:
+    if votes.get("O", 0) < 2 or sum(votes.values()) - votes["O"] > 1 or _after_place_or_the(text, positions):
         return False
-    for p in positions:
-        if _AFTER_PLACE.search(text, max(0, p - 12), p) or _AFTER_THE.search(text, max(0, p - 5), p):
-            return False
     return _acts(text, positions) >= 2
+
+
+def _after_place_or_the(text: str, positions: Sequence[int]) -> bool:
+    """Does any use of a name follow "at", "in", "to", "from" … or "the" ("at Highbury", "The
+    Calloway turned"): a place or a thing, not a person?"""
+    return any(_AFTER_PLACE.search(text, max(0, p - 12), p) or _AFTER_THE.search(text, max(0, p - 5), p) for p in positions)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’]+\b")
@@ -1828,7 +1829,7 @@ def _acts_to_the_end(before: str) -> bool:
     if not _ACTING.match(before):
         return False
     sentence = re.split(r"[.!?]", before, maxsplit=1)[0]
-    return not re.search(rf"\b(?:he|she|they|I|we|you|it)\b|\b[{UPPER}]", sentence[1:])
+    return not re.search(rf"\b(?:he|she|they|I|we|you|it)\b|\b[{UPPER}]", sentence)
 
 
 #: A word that opens the next sentence before its subject pronoun: "Juno looked from one to the
