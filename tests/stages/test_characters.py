@@ -991,3 +991,87 @@ Reddick nodded slowly. "And what did you tell him?"
     reddick = _who(_analyze(text), "Commander Reddick")
     assert "Reddick" in {reddick.name, *reddick.aliases}
     assert reddick.gender == "male"
+
+
+def test_characters_a_name_seen_once_joins_the_short_form_the_dialogue_calls_them() -> None:
+    # "Konstantin" once, where a sentence opens; "Kon" once, a line of its own: a two-hander
+    # whose second voice is named no more than that
+    text = (
+        'The ferry was late again. "You could have said no," Ilse told him.\n\n'
+        'Konstantin watched the gulls over the pier. "To my own brother?"\n\n'
+        '"To anyone. Kon."\n\n'
+        '"What."\n\n'
+        '"You are allowed to say no," Ilse said, and he laughed at that.\n'
+    )
+    kon = _who(_analyze(text), "Konstantin")
+    assert {kon.name, *kon.aliases} == {"Konstantin", "Kon"}
+    assert kon.mention_count == 2
+
+
+def test_characters_a_given_name_after_himself_or_a_speech_tag_at_sentence_starts_is_a_person() -> None:
+    # the small recogniser calls "Marcus" a place; "Dorothea" opens each sentence she is in
+    text = (
+        '"Did Marcus ring?" Tova asked.\n\n'
+        "Marcus himself was on the step an hour later, rain running off his hood.\n\n"
+        '"Tea," Tova said. "Dorothea\'s kettle is on."\n\n'
+        'Dorothea says, "It has been on since noon." Dorothea says that about everything.\n'
+    )
+    story = _analyze(text)
+    assert _who(story, "Marcus").gender == "male"
+    assert _who(story, "Dorothea").gender == "female"
+
+
+def test_characters_a_month_that_a_speech_tag_speaks_through_is_a_name_and_elsewhere_the_month() -> None:
+    text = (
+        '"We close in June," the landlord said.\n\n'
+        '"Then we move in June," June says. "I like the sound of that."\n\n'
+        "June laughs at her own joke. May I say, nobody else does.\n"
+    )
+    story = _analyze(text)
+    june = _who(story, "June")
+    spans = [(m.start, m.end) for m in story.mentions if m.character == june.id]
+    # the tag and the sentence June acts in; not "in June" twice, nor "May I say"
+    assert [story.text[a:b] for a, b in spans] == ["June", "June"]
+    assert all(not story.text[a - 3 : a].endswith("in ") for a, _b in spans)
+    assert "May" not in {c.name for c in story.characters}
+
+
+def test_characters_a_role_title_of_fan_fiction_makes_a_character_of_one_introduction() -> None:
+    text = (
+        'Magistrate Orrin entered without ceremony and took her seat.\n\n'
+        '"Stand," she said.\n\n'
+        "The magistrate's pen scratched once. \"We shall see.\"\n"
+    )
+    orrin = _who(_analyze(text), "Magistrate Orrin")
+    assert orrin.gender == "female"
+    assert "the magistrate" in {a.lower() for a in orrin.aliases}
+
+
+def test_characters_a_first_person_narrator_the_dialogue_alone_names_is_that_name() -> None:
+    text = (
+        "Chapter 1\n\n"
+        "I get to the station late, as I always do. Hester is on the bench with two coffees.\n\n"
+        '"You missed the first train," she says.\n\n'
+        '"I missed it on purpose."\n\n'
+        'She hands me a cup. "Drink that before it goes cold, Ruth. I am not buying you another."\n\n'
+        "I drink it. Hester watches the board as if it owes her money.\n"
+    )
+    story = ficlens.analyze(text)  # attribution too: "I missed it" is hers
+    ruth = _who(story, "Ruth")
+    assert ruth.source == "narrator"
+    assert "Narrator" not in {c.name for c in story.characters}
+    mine = next(q for q in story.quotes if story.span_text(q.start, q.end).startswith("I missed"))
+    assert story.attributions[mine.id].speaker == ruth.id
+
+
+def test_characters_a_name_in_the_narrators_own_line_does_not_name_the_narrator() -> None:
+    text = (
+        "Chapter 1\n\n"
+        "I get to the station late, as I always do. Hester is on the bench with two coffees.\n\n"
+        '"Thanks, Ruth," I say, though she is Hester and I am tired.\n\n'
+        '"You missed the first train," she says.\n\n'
+        "I drink my coffee. I watch the board. I do not answer her.\n"
+    )
+    names = {c.name for c in _analyze(text).characters}
+    assert "Ruth" not in names
+    assert "Narrator" in names

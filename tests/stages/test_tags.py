@@ -168,3 +168,19 @@ def test_tags_ao3_download_declared_vs_suggested() -> None:
     assert rows[("freeform", "Post-Episode")].agree is True
     assert rows[("freeform", "Fluff")].agree is None
     assert rows[("freeform", "Missing Scene")].agree is False  # the notes never call it one
+
+
+def test_tags_a_narrator_only_the_dialogue_names_is_a_character_and_pov_tag() -> None:
+    text = (
+        "Chapter 1\n\n"
+        "I get to the station late, as I always do. Hester is on the bench with two coffees.\n\n"
+        '"You missed the first train," she says.\n\n'
+        '"I missed it on purpose."\n\n'
+        'She hands me a cup. "Drink that before it goes cold, Ruth. I am not buying you another."\n\n'
+        "I drink it. Hester watches the board as if it owes her money.\n"
+    )
+    tags = ficlens.analyze(text).layer("tags")
+    assert "POV Ruth" in values(tags, "freeform")
+    assert "Ruth" in values(tags, "characters")
+    reason = next(t.reason for t in tags.characters if t.value == "Ruth")
+    assert reason == "1 quotation, 1 mention"

@@ -629,9 +629,9 @@ def make_context(story: Story) -> _Context:
     for cid, ch in chars.items():
         for w in _name_words(ch):
             ctx.name_words.setdefault(w, []).append(cid)
-    if narrator and self_pronoun == "i" and narrator in chars and not chars[narrator].mention_count:
-        # a narrator no one names is still in every scene the story tells: their "I" stands
-        # for the mentions the other characters have
+    if narrator and self_pronoun == "i" and narrator in chars and (not chars[narrator].mention_count or chars[narrator].source == "narrator"):
+        # a narrator no one names (or only the dialogue, "…, Sam") is still in every scene the
+        # story tells: their "I" stands for the mentions the other characters have
         ctx.self_mentions = [m.start() for m in _SELF.finditer(text) if not index.inside_quote(m.start())]
     ctx.all_mentions = max(1, sum(c.mention_count for c in chars.values()))
     ctx.description_near = [

@@ -25,8 +25,15 @@ Without one, people are found from the text alone:
    character, "she" everywhere else) is kept when the recogniser is sure of it or the name
    acts ("Mags nearly fell"), or when it is a common given name that acts and is then "she"
    or "he" as the name is ("Nadia pushed through the door with her tray": the small
-   recogniser calls "Nadia" a place), and so is a name the recogniser does not know ("Nneka") that
-   acts twice and never follows "at", "in" or "the"; a name used mostly in lower case is a
+   recogniser calls "Nadia" a place), a usual given name that acts ("Benedikt studied the
+   advertisement", "Marcus himself was on the step") and that the recogniser calls nothing
+   else, a usual given name a speech tag speaks through where sentences open ("Maude says
+   …"), and a name the recogniser does not know ("Nneka") that
+   acts twice and never follows "at", "in" or "the"; a name cut short ("Ben", a usual given
+   name or one the dialogue calls someone by, "To anyone. Kon.") counts with the one name it
+   shortens ("Benedikt", once) and joins it; a month or modal that is a given name ("June",
+   "May", "April", "Will") is a name only where a speech tag speaks through it ("June
+   says"), and then not where it is the word ("in June", "Will you …?"); a name used mostly in lower case is a
    word ("Will", "Hope"), not counting text messages written all in lower case ("cal
    invited people"); a name the work declares (a "Characters:" or "Pairing:" line, an
    "A/B" pairing in its notes) is kept when the story uses it once, even where a sentence
@@ -87,7 +94,9 @@ Without one, people are found from the text alone:
    says "said my name", and may be named inside quotations far more than in the
    narration besides; never named by a speech tag) gets one more character, the narrator
    (name "Narrator", source ``"narrator"``, no mentions), so that '"…," I said' has someone to
-   belong to; a story told in the second person whose "you" none of them is gets "Reader"
+   belong to; when the dialogue alone calls one name that is no one else's ('"Drink that
+   before it goes cold, Ruth."', not in a line of the narrator's own nor in a reply to a
+   line a tag gives to someone else), that name is the narrator's, mentioned there; a story told in the second person whose "you" none of them is gets "Reader"
    (source ``"narrator"``), whose '"…," you say' it is, mentioned wherever a reader-insert
    story writes "Y/N" for the reader's name.
 """
@@ -127,6 +136,8 @@ TITLES: dict[str, str] = {
     "superintendent": "unknown", "constable": "unknown", "sheriff": "unknown", "marshal": "unknown",
     "mayor": "unknown", "governor": "unknown", "bishop": "unknown", "coach": "unknown",
     "farmer": "unknown", "squire": "unknown", "parson": "unknown", "vicar": "unknown", "rector": "unknown",
+    "magistrate": "unknown", "headmaster": "male", "headmistress": "female", "ambassador": "unknown",
+    "chancellor": "unknown", "commissioner": "unknown", "warden": "unknown", "healer": "unknown",
 }
 #: The titles as a regular expression, capitalised, longest first (not the kin words: "Father
 #: Brown" is a name, "Father" alone a form of address).
@@ -149,6 +160,9 @@ _CANDIDATE = re.compile(
 STOPWORDS = frozenset(
     ["Misses", "Messrs", "I", "A", "An", "The", "This", "That", "These", "Those", "There", "Here", "Then", "Now", "When", "Where", "What", "Who", "Whom", "Whose", "Which", "Why", "How", "He", "She", "It", "We", "They", "You", "Me", "Him", "Her", "Us", "Them", "My", "Your", "His", "Its", "Our", "Their", "Mine", "Yours", "Hers", "Ours", "Theirs", "If", "But", "And", "Or", "Nor", "So", "Yet", "For", "Not", "No", "Yes", "Oh", "Ah", "Aye", "Nay", "Well", "Why", "Alas", "Hush", "Hm", "Hmm", "Huh", "Okay", "Ok", "Hey", "Hi", "Hello", "Goodbye", "Bye", "Please", "Thanks", "Thank", "Sorry", "Sure", "Maybe", "Perhaps", "Still", "Just", "Even", "Only", "Also", "Again", "Once", "After", "Before", "Because", "Though", "Although", "While", "Until", "Since", "As", "At", "By", "In", "On", "Of", "To", "From", "With", "Without", "Into", "Upon", "Over", "Under", "About", "Above", "Below", "Between", "Through", "During", "Against", "Among", "Around", "Behind", "Beyond", "Near", "Some", "Any", "Every", "Each", "All", "Both", "Either", "Neither", "None", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "First", "Second", "Third", "Last", "Next", "Other", "Another", "Such", "Same", "Own", "Many", "Much", "More", "Most", "Few", "Less", "Least", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Christmas", "Easter", "God", "Lord", "Heaven", "Hell", "Bible", "Sir", "Madam", "Mr", "Mrs", "Miss", "Ms", "Dr", "Chapter", "Part", "Book", "Volume", "Prologue", "Epilogue", "Summary", "Notes", "Note", "Author", "English", "French", "German", "Italian", "Spanish", "Russian", "American", "British", "Irish", "Scottish", "Indian", "Chinese", "Japanese", "Christian", "Catholic", "Protestant", "Jewish", "Mohammedan", "Moslem", "Muslim", "Hindu", "North", "South", "East", "West", "Street", "Road", "Lane", "Square", "Park", "Hall", "House", "Court", "Place", "Church", "Abbey", "Castle", "Hotel", "Station", "Office", "Mamma", "Mama", "Papa", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy", "Grandma", "Grandpa", "Granny", "Nurse", "Doctor", "Captain", "Uncle", "Aunt", "Tell", "Look", "Come", "Go", "Let", "See", "Say", "Said", "Don", "Can", "Will", "Would", "Shall", "Should", "Could", "Might", "Must", "Did", "Do", "Does", "Never", "Always", "Nothing", "Something", "Anything", "Everything", "Everyone", "Someone", "Anyone", "Nobody", "Somebody", "Good", "Great", "Poor", "Dear", "Little", "Old", "Young", "Very", "Quite", "Rather", "Too", "Ever", "Really", "Indeed", "Certainly", "Exactly", "Mister", "Master", "Lady", "Father", "Mother", "Brother", "Sister", "Mademoiselle", "Monsieur", "Madame", "Mlle", "Mme", "Sergeant", "Inspector", "Fine", "Right", "Wait", "Stop", "Listen", "Stay", "Run", "Yeah", "Yep", "Nope", "Damn", "Dammit", "Shit", "Fuck", "Christ", "Jesus", "Gods", "Ugh", "Wow", "TV", "OK", "Internet", "Okay", "Mrs.", "Mr.", "Dr.", "St", "Gawd", "Lawd", "Mis", "Marse", "Massa"]
 )
+#: Stop words that are given names too ("June says", "said Will"): names only where a speech
+#: tag speaks through them, and then not where they are the word ("in June", "Will you …?").
+STOPWORD_NAMES = frozenset(["April", "May", "June", "Will"])
 #: Stop words that are surnames after a title: "Mrs. Hall", "Mr. Young", "Mrs. March". Alone
 #: they stay stop words ("the Hall", "in March").
 SURNAME_WORDS = frozenset(
@@ -258,6 +272,11 @@ def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tu
         words = name.split(" ")
         # strip leading stopwords ("Then Nora" -> "Nora") when untitled, but not a first name
         # that is also a word, before a surname ("May Welland")
+        if title is None and len(words) == 1 and words[0] in STOPWORD_NAMES:
+            where[(None, words[0])].append(m.start("name"))  # "June says": kept only if a tag speaks through it
+            if not _sentence_initial(text, m.start("name")):
+                counts[(None, words[0])] += 1
+            continue
         given = 0
         while title is None and words and words[0] in STOPWORDS:
             if len(words) > 1 and words[0] in GIVEN_NAMES and words[1] not in STOPWORDS:
@@ -314,8 +333,11 @@ class CharacterStage:
                 # a reader-insert story writes the reader's name as "Y/N" ("Morning, Y/N.")
                 placeholders = [m.span(1) for m in _YOUR_NAME.finditer(text)] if unnamed == READER else []
                 aliases = ("Y/N",) if placeholders else ()
+                called = _narrator_called(story, text, chars) if unnamed == NARRATOR else None
+                if called:  # '"I'm not your secretary, Jo."': the "I" no one else is
+                    unnamed, placeholders = called
                 chars.append(Character(cid, unnamed, aliases, "unknown", len(placeholders), source="narrator"))
-                if placeholders:
+                if placeholders:  # the reader's "Y/N", or the narrator's name in the dialogue
                     mentions = sorted([*mentions, *(Mention(a, b, cid, "name") for a, b in placeholders)], key=lambda m: m.start)
         story.add_layer("characters", chars)
         story.add_layer("mentions", mentions)
@@ -372,14 +394,18 @@ class CharacterStage:
         # names a speech tag speaks through, or the dialogue calls by again and again
         declared = _declared(story)
         declared_words = frozenset(w for name in declared for w in name.split(" "))
-        tagged = _speech_tagged(text) | _called(text, story) | declared_words
+        speaking = _speech_tagged(text)
+        tagged = speaking | _called(text, story) | declared_words
         possessive = Counter(m.group(1) for m in re.finditer(rf"\b({CAPITALISED})['’]s\b", text))
         placey = _place_like(text, where)
         kept: dict[tuple[str | None, str], int] = {}
         doubtful: list[tuple[str | None, str]] = []
+        firsts = Counter(name.split(" ")[0] for title, name in counts if title is None and " " in name)
         for key, n in counts.items():
             title, name = key
             words = name.split(" ")
+            if title is None and name in STOPWORD_NAMES and (name not in speaking or firsts[name]):
+                continue  # "in June", "Will you …?"; "May" of May Welland is hers already
             if title is None and len(words) == 1 and lower.get(name.lower(), 0) > max(2, 0.5 * len(where[key])):
                 continue  # a common word ("Will", "Hope") used mostly in lower case
             if key in placey and name not in tagged:
@@ -389,6 +415,8 @@ class CharacterStage:
             if title is not None or name in tagged:
                 if n >= 1:
                     kept[key] = n
+                elif title is None and len(words) == 1 and name in speaking and _usual_given_name(name):
+                    kept[key] = len(where[key])  # "Maude says …", only ever where a sentence opens
             elif n >= self.min_mentions:
                 kept[key] = n
                 if possessive.get(name, 0) == 0 and len(words) == 1:
@@ -400,7 +428,8 @@ class CharacterStage:
                 kept[key] = len(positions)
         for key in _families(kept, tagged):
             kept.pop(key)
-        initial = _initial_only(where, counts, lower, placey, self.min_mentions, text)
+        shortened = _short_forms(where, lower, placey, tagged | _addressed(text, story))
+        initial = _initial_only(where, counts, lower, placey, self.min_mentions, text, shortened)
         # names nobody speaks through and no given name starts: "India", "New York", "Sawston";
         # not a name a title or a full name also uses ("Madame Olenska", "Regina Dallas")
         part_of_name = {name for (t, name), n in kept.items() if t and n >= 2} | {
@@ -427,8 +456,13 @@ class CharacterStage:
                 sure = v["PERSON"] >= 2 and not any(v[lab] for lab in _NOT_PERSON)
                 if _ner_says(v) == "person" and (not counts[key] or sure or _acts(text, where[key]) >= 2):
                     kept[key] = len(where[key])
-                elif _given_name_acts(text, key[1], where[key]):
+                elif _given_name_acts(text, key[1], where[key]) or _given_name_beat(text, key[1], where[key], v):
                     kept[key] = len(where[key])
+        # a name cut short ("Ben") counts with the name it shortens ("Benedikt", seen once)
+        for short, full in shortened.items():
+            if full in kept and short not in kept and not _after_place_or_the(text, where[short]):
+                # (counted below the full name, which stays the name shown: "Hamish", not "Ham")
+                kept[short] = max(1, min(counts[short], kept[full] - 1))
         for key in _titled_surnames_alone(text, kept, where, lower, self.min_mentions):
             kept[key] = len(where[key])
         for kin, positions in _kin_names(text, story).items():
@@ -441,7 +475,7 @@ class CharacterStage:
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
         clusters.extend(_possessive_speakers(text, {n for c in clusters for n in c.names}))
         _roles_alone(text, clusters)
-        guarded = _word_first_names(clusters)
+        guarded = _word_first_names(clusters) | {name for c in clusters for name in c.names if name in STOPWORD_NAMES}
         chars, mentions = self._characters(text, story, clusters, rare, guarded, declared_words)
         return chars, mentions
 
@@ -609,6 +643,50 @@ def _unnamed_narrator(story: Story, chars: Sequence[Character], mentions: Sequen
     if find_narrator(probe, index, pronoun=pronoun)[0] is not None:
         return None
     return NARRATOR if pronoun == "i" else READER
+
+
+#: A speech tag of the narrator's right after a quotation ('"…, Sam," I said'), or right before one.
+_I_TAG_AFTER = re.compile(r"[\"'”’]?[ \t]*(?:[,;][ \t]*)?I[ \t]+(?:[a-z]+ly[ \t]+)?[a-z]+")
+_NAMED_TAG = re.compile(rf"\b{_SPEECH_VERB}\s+(?:the\s+)?[{UPPER}]|(?<![\w'’])(?!I\b)[{UPPER}][\w'’-]*\s+{_SPEECH_VERB}\b")
+_I_TAG_BEFORE = re.compile(r"\bI[ \t]+(?:[a-z]+ly[ \t]+)?[a-z]+[,:]?[ \t]*[\"'“‘]?$")
+
+
+def _narrator_called(story: Story, text: str, chars: Sequence[Character]) -> tuple[str, list[tuple[int, int]]] | None:
+    """The name of a first-person story's narrator, who the story never names but the
+    dialogue calls by it ('"I'm not your secretary, Jo."'): the one name that quotations call
+    someone by after a comma, that is no character's, no word written in lower case, and
+    never in the narration, and that no quotation of the narrator's own ('"Thanks, Sam," I
+    said') nor a reply to a line a tag gives to someone by name ('"…," says Gran.' '"Thank
+    you, Irene."') calls. With where it is written; None when no name, or more than one, is so."""
+    taken = {w for c in chars for n in (c.name, *c.aliases) for w in n.split(" ")}
+    quotes = sorted((q for q in story.quotes if q.kind != "embedded"), key=lambda q: q.start)
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    own: set[str] = set()
+    paragraphs = story.paragraphs
+    for q in quotes:
+        calls = list(_CALLED.finditer(text, q.start, q.end))
+        if not calls:
+            continue
+        narrators = _I_TAG_AFTER.match(text, q.end, q.end + 40) or _I_TAG_BEFORE.search(text, max(0, q.start - 40), q.start)
+        if q.paragraph > 0:
+            # a reply to a line a tag gives to someone by name or as "he" or "she" ('"…," says
+            # Gran.' '"Thank you, Irene."') calls that one, not "I"
+            before = paragraphs[q.paragraph - 1]
+            narrators = narrators or _NAMED_TAG.search(text, before.start, before.end)
+        for m in calls:
+            (own.add(m.group(1)) if narrators else found[m.group(1)].append(m.span(1)))
+    pieces, pos = [], 0
+    for q in quotes:
+        pieces.append(text[pos : q.start])
+        pos = max(pos, q.end)
+    narration = "\n".join([*pieces, text[pos:]])
+    names = [
+        name for name in found
+        if name not in own and name not in taken and name not in STOPWORDS and name not in _NOT_CALLED
+        and _usual_given_name(name) and not re.search(rf"\b(?:{re.escape(name)}|{re.escape(name.lower())})\b", narration)
+        and not re.search(rf"\b{re.escape(name.lower())}\b", text)
+    ]
+    return (names[0], found[names[0]]) if len(names) == 1 else None
 
 
 def story_only(story: Story) -> str:
@@ -1015,7 +1093,9 @@ _TITLE_WORDS = {"dr": "doctor", "capt": "captain", "col": "colonel", "lt": "lieu
 #: thing") count only capitalised ("the General").
 _ROLES = frozenset(["doctor", "captain", "colonel", "lieutenant", "sergeant", "officer", "detective", "inspector",
                     "professor", "reverend", "commander", "admiral", "senator", "nurse", "agent", "judge",
-                    "superintendent", "constable", "sheriff", "marshal", "mayor", "governor", "bishop", "coach"])
+                    "superintendent", "constable", "sheriff", "marshal", "mayor", "governor", "bishop", "coach",
+                    "magistrate", "headmaster", "headmistress", "ambassador", "chancellor", "commissioner",
+                    "warden", "healer"])
 _ROLES_CAPITALISED = frozenset(["major", "general", "chief"])
 #: Every title that names a role or a rank ("captain", "chief").
 ROLE_TITLES = _ROLES | _ROLES_CAPITALISED
@@ -1024,7 +1104,8 @@ ROLE_TITLES = _ROLES | _ROLES_CAPITALISED
 def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
     """A role used alone ("the inspector", "the Doctor") is the one character named with it
     ("Inspector Hale", "Dr. Amsel"), once a speech tag speaks through it ("said the
-    inspector") or it acts ("The superintendent didn't answer"), however seldom: the
+    inspector"), it acts ("The superintendent didn't answer") or has ("the magistrate's
+    pen"), however seldom: the
     description's uses join that character's names. Not "the captain of a steamer", nor "the
     General Post Office". (A description that three or more tags speak through is joined by
     _join_titles, or is a character of its own.)"""
@@ -1038,10 +1119,10 @@ def _roles_alone(text: str, clusters: list[_Cluster]) -> None:
         word = role.capitalize() if role in _ROLES_CAPITALISED else f"(?i:{role})"
         found = list(re.finditer(rf"\b[Tt]he\s+({word})\b(?!\s+[A-Z]|\s+of\b|-)", text))
         # a tag speaks through it ("said the inspector", "the inspector said"), or it acts
-        # ("The superintendent didn't answer"; not "the nurse idea")
+        # ("The superintendent didn't answer"; not "the nurse idea"), or has ("The magistrate's pen")
         if not any(
             _VERB_BEFORE.search(text, max(0, m.start() - 24), m.start()) or _VERB_AFTER.match(text, m.end())
-            or _ROLE_ACTS.match(text, m.end())
+            or _ROLE_ACTS.match(text, m.end()) or text.startswith(("'s ", "’s "), m.end())
             for m in found
         ):
             continue
@@ -1114,11 +1195,13 @@ def _speech_tagged(text: str) -> set[str]:
     # a verb of two words right after a quotation: '"…," broke in Ronny,' / '"…," put in Ronny.'
     for m in re.finditer(rf"[,!?—–-][\"”’']\s+(?:[a-z]+ed|broke|put|cut|went|burst|spoke|struck|rang|sang)\s+(?:in|out|up|forth|back|on)\s+((?:{CAPITALISED}\s?){{1,3}}?)(?=\s*[,.;:!?—–])", text):
         names.add(m.group(1).strip())
-    return {n for n in names if n.split(" ")[0] not in STOPWORDS}
+    return {n for n in names if n.split(" ")[0] not in STOPWORDS or n in STOPWORD_NAMES}
 
 
 _ACTING = re.compile(
-    r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|had|has|let|said|says|took|takes|gave|felt|feels|saw|sees|knew|"
+    # (not "indeed", "need" and the like: "Patience! Patience indeed!")
+    r"\s+(?:[a-z]+ly\s+)?(?:(?!(?:indeed|need|seed|speed|deed|creed|greed|reed|breed|bed|red|shed|hundred|kindred|"
+    r"sacred|naked|wicked|wretched)\b)[a-z]+ed|had|has|let|said|says|took|takes|gave|felt|feels|saw|sees|knew|"
     r"knows|thought|went|goes|came|comes|made|got|gets|put|sat|sits|stood|stands|shook|held|holds|"
     r"kept|ran|runs|caught|looked|looks|turned|turns)\b"
 )
@@ -1126,13 +1209,18 @@ _ACTING = re.compile(
 
 def _acts(text: str, positions: Sequence[int]) -> int:
     """How many of a name's uses are followed by a verb it does ("Mags nearly fell", "Dev
-    shrugged"): people act; places and creeds ("Lucknow is", "Hinduism") seldom do."""
+    shrugged"), or by "himself" or "herself" ("Marcus himself is at the door"): people act;
+    places and creeds ("Lucknow is", "Hinduism") seldom do."""
     n = 0
     for p in positions:
         m = _NAME_AT.match(text, p)
-        if m and _ACTING.match(text, m.end()):
+        if m and (_ACTING.match(text, m.end()) or _INTENSIVE.match(text, m.end())):
             n += 1
     return n
+
+
+#: "himself" or "herself" right after a name: only a person is ("Marcus himself is at the door").
+_INTENSIVE = re.compile(r"\s+(?:himself|herself)\b")
 
 
 _VERB_BEFORE = re.compile(rf"\b{_SPEECH_VERB}\s+$")
@@ -1185,6 +1273,19 @@ def _called(text: str, story: Story) -> set[str]:
         m.group(1) for q in story.quotes if q.kind != "embedded" for m in _CALLED.finditer(text, q.start, q.end)
     )
     return {name for name, n in counts.items() if n >= 2 and name not in STOPWORDS and name not in _NOT_CALLED}
+
+
+#: A single capitalised word a quotation calls someone by: after a comma, or a sentence of its own
+#: ('"…, Petra."', '"To anyone. Kon."').
+_ADDRESSED = re.compile(rf"(?:^|[,.!?]\s+)({CAPITALISED})(?=[.!?,]|$)")
+
+
+def _addressed(text: str, story: Story) -> set[str]:
+    """The single names the dialogue calls someone by, once or more (see ``_ADDRESSED``)."""
+    return {
+        m.group(1) for q in story.quotes if q.kind != "embedded"
+        for m in _ADDRESSED.finditer(text[q.start : q.end]) if m.group(1) not in STOPWORDS
+    }
 
 
 #: Characters an archive declares that are no name in the story: "Original Female Character(s)",
@@ -1257,6 +1358,41 @@ def _given_name_acts(text: str, name: str, positions: Sequence[int]) -> bool:
     return votes[gender] >= 1 and votes[gender] > sum(n for g, n in votes.items() if g != gender)
 
 
+def _given_name_beat(text: str, name: str, positions: Sequence[int], votes: Counter[str]) -> bool:
+    """A usual given name ("Benedikt") that acts ("Benedikt studied the advertisement"), that
+    the entity recogniser never calls a place or anything else but a person, and that never
+    follows "at", "in", "to", "from" or "the": a person, however seldom the story names them.
+    (``_given_name_acts`` asks the pronouns as well, for a name the recogniser calls a place.)"""
+    if not _usual_given_name(name) or any(votes[lab] for lab in _NOT_PERSON) or _ner_says(votes) == "other" and votes.get("VERB"):
+        return False
+    return _acts(text, positions) >= 1 and not _after_place_or_the(text, positions)
+
+
+def _short_forms(
+    where: Mapping[tuple[str | None, str], list[int]],
+    lower: Counter[str],
+    placey: Collection[tuple[str | None, str]],
+    called: Collection[str],
+) -> dict[tuple[str | None, str], tuple[str | None, str]]:
+    """Single names that are another single name cut short ("Ben": "Benedikt"; ``_shortened``),
+    each with the one name it shortens. The short one is a usual given name or one of
+    ``called`` (a tag speaks through it, the dialogue calls someone by it), never written in
+    lower case nor a place: not "Pray" of Pratt, "Mad" of Madras, "London" of a Londoner."""
+    by_start: dict[str, list[str]] = defaultdict(list)
+    for title, name in where:
+        if title is None and " " not in name and len(name) >= 3 and (None, name) not in placey and name.lower() not in lower:
+            by_start[name[:3]].append(name)
+    out: dict[tuple[str | None, str], tuple[str | None, str]] = {}
+    for names in by_start.values():
+        for short in names:
+            if not (_usual_given_name(short) or short in called):
+                continue
+            longer = [n for n in names if _shortened(short, n)]
+            if len(longer) == 1:
+                out[(None, short)] = (None, longer[0])
+    return out
+
+
 def _unknown_person(text: str, positions: Sequence[int], votes: Counter[str]) -> bool:
     """A name the entity recogniser marks as nothing at least twice and as something at most
     once ("Nneka") that acts twice ("Nneka considered the field") and never follows "at", "in",
@@ -1299,10 +1435,11 @@ def _initial_only(
     placey: set[tuple[str | None, str]],
     min_mentions: int,
     text: str,
+    shortened: Mapping[tuple[str | None, str], tuple[str | None, str]],
 ) -> list[tuple[str | None, str]]:
     """Single names seen only, or all but once, at the start of sentences ("Nora bit her lip."),
     never in lower case: names only if the entity recogniser says so. Uses inside a full name
-    count. A story told through one character names them mostly where a sentence starts, the
+    count, and those of the name cut short (``shortened``: "Ben" for "Benedikt"). A story told through one character names them mostly where a sentence starts, the
     rest is "she"; a name with one use inside a sentence needs a use per 20,000 words or so of
     the text, and that use not after "at", "in", "to" or "from", so that a novel's passing
     places ("at Madras", "Hinduism") stay out."""
@@ -1310,6 +1447,8 @@ def _initial_only(
     for (title, name), positions in where.items():
         if title is None and " " in name:
             uses[name.split(" ")[0]] += len(positions)
+    for short, (_title, full) in shortened.items():
+        uses[full] += len(where[short])
     out = []
     for key, positions in where.items():
         title, name = key
@@ -1536,11 +1675,14 @@ def _cluster(
             # no pet name of a lady's: "Kitty" is not Lady Catherine
             and not any(n.split(" ")[0].rstrip(".").lower() in _RANK_TITLES for n in t.names)
         ]
-        if not targets and c.first and pet not in GIVEN_NAMES:
-            # a name cut short, which no list holds: "Tam" is Tamsin Rook, "Cass" is Cassia Vey
+        if not targets and c.first:
+            # a name cut short, which no list holds: "Tam" is Tamsin Rook, "Cass" is Cassia Vey;
+            # a given name only of a given name longer by two letters ("Ben": Benedikt; not
+            # "Ann": Anne, nor "Will": Willoughby)
             targets = [
                 j for j, t in enumerate(clusters)
                 if j != i and t.first and t.names and _shortened(pet, t.first)
+                and (pet not in GIVEN_NAMES or (len(t.first) >= len(pet) + 2 and _usual_given_name(t.first)))
                 and _genders_agree(_cluster_gender(t), _cluster_gender(c))
                 and _genders_agree(GIVEN_NAMES.get(t.first), GIVEN_NAMES.get(pet))
             ]

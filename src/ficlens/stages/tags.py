@@ -259,7 +259,7 @@ def suggest_tags(story: Story) -> Tags:
     shown = [c for c in story.characters if _taggable(c) and (quotes.get(c.id, 0) > 0 or c.mention_count >= 3)]
     shown.sort(key=lambda c: -(c.mention_count + 2 * quotes.get(c.id, 0)))
     char_tags = [
-        TagSuggestion(c.name, (), f"{quotes.get(c.id, 0)} quotations, {c.mention_count} mentions") for c in shown
+        TagSuggestion(c.name, (), f"{_count(quotes.get(c.id, 0), 'quotation')}, {_count(c.mention_count, 'mention')}") for c in shown
     ]
     # relationships and category
     rels = story.layer("relationships") if story.has_layer("relationships") else None
@@ -304,10 +304,9 @@ def _freeform(story: Story, notes: Sequence[tuple[int, int]]) -> list[TagSuggest
             out.append(TagSuggestion("First Person POV", pov.evidence[:2], "first-person narration"))
         elif pov.person == "second":
             out.append(TagSuggestion("Second Person POV", pov.evidence[:2], "second-person narration"))
-        if pov.character in chars and chars[pov.character].source == "narrator":
-            if chars[pov.character].name == READER:
-                out.append(TagSuggestion("Reader-Insert", pov.evidence[:2], "an unnamed \"you\" the story is told to"))
-        elif pov.character in chars:
+        if pov.character in chars and chars[pov.character].source == "narrator" and chars[pov.character].name == READER:
+            out.append(TagSuggestion("Reader-Insert", pov.evidence[:2], "an unnamed \"you\" the story is told to"))
+        elif pov.character in chars and _taggable(chars[pov.character]):  # not the unnamed "Narrator"
             out.append(TagSuggestion(f"POV {chars[pov.character].name}", pov.evidence[:3], f"point of view ({pov.person} person)"))
     missing = _find(_MISSING, text, notes)
     episode = _find(_EPISODE, text, notes) + _find(_EPISODE_TITLE, text, notes)
@@ -326,6 +325,11 @@ def _freeform(story: Story, notes: Sequence[tuple[int, int]]) -> list[TagSuggest
         if share is not None and share >= 0.5:
             out.append(TagSuggestion("Canon-Compliant", (), f"{share:.0%} of the dialogue is canon"))
     return out
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 quotation", "2 quotations"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _taggable(c: Character) -> bool:
