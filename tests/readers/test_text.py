@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import ficlens
 from ficlens.errors import BinaryInputError, DecodeError, EmptyInputError, InputError
 from ficlens.readers import read, read_text
 from ficlens.readers._text import decode
@@ -169,3 +170,30 @@ def test_text_header_value_on_the_next_line(header: str, field: str, value: obje
     meta = read_text(header + "\nThe harbour was quiet.\n").metadata
     assert getattr(meta, field) == value
     assert meta.rating in (None, "G")
+
+
+def test_text_asterisk_emphasis_is_read_as_italics_and_bold(write_file: WriteFile) -> None:
+    raw = (
+        "Rook sat down beside her.\n\n"
+        "*She's scared,* Rook thought. *She'd rather jump than say it.*\n\n"
+        "**Note:** the bridge is out. Buy 2 * 3 eggs.\n"
+    )
+    path = write_file("roof.txt", raw)
+    story = read(path)
+    assert story.metadata.format == "text"
+    assert "*" not in story.text.replace("2 * 3", "")
+    italics = [story.text[m.start : m.end] for m in story.markup if m.kind == "italic"]
+    assert italics == ["She's scared,", "She'd rather jump than say it."]
+    assert [story.text[m.start : m.end] for m in story.markup if m.kind == "bold"] == ["Note:"]
+    # the thought stage reads them as the markup they are
+    analysed = ficlens.analyze(path)
+    thoughts = [analysed.text[t.start : t.end] for t in analysed.layer("thoughts")]
+    assert "She'd rather jump than say it." in thoughts
+
+
+def test_text_underscores_and_a_lone_asterisk_pair_stay_as_written() -> None:
+    # a Project Gutenberg text's "_italics_" keep their offsets; one pair alone is no habit
+    raw = "It was _very_ cold, she said, and *once* only.\n"
+    story = read_text(raw)
+    assert story.text == raw
+    assert story.markup == ()

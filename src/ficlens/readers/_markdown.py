@@ -20,6 +20,11 @@ _BOLD_CLOSE = re.compile(r"(?<=\S)(?=(\*\*|__)(?![\w*]))")
 _ITALIC_OPEN = re.compile(r"(?<![\w*\\])(?=(\*|_)[^\s*_])")
 _ITALIC_CLOSE = re.compile(r"(?<=[^\s\\])(?=(\*|_)(?![\w*]))")
 _BLANK_AT = re.compile(r"(?=\n[ \t]*\n)")
+# the same, of asterisks only (plain text: see ``render_emphasis``)
+_STAR_BOLD_OPEN = re.compile(r"(?<![\w*])(?=(\*\*)\S)")
+_STAR_BOLD_CLOSE = re.compile(r"(?<=\S)(?=(\*\*)(?![\w*]))")
+_STAR_ITALIC_OPEN = re.compile(r"(?<![\w*])(?=(\*)[^\s*])")
+_STAR_ITALIC_CLOSE = re.compile(r"(?<=[^\s])(?=(\*)(?![\w*]))")
 
 
 def _emphasis(raw: str, opener: re.Pattern[str], closer: re.Pattern[str]) -> list[tuple[int, int, str]]:
@@ -79,27 +84,39 @@ class _Taken:
         self.ends[lo:hi] = [end]
 
 
-def _render(raw: str, *, top: bool) -> tuple[str, list[Markup]]:
+def render_emphasis(raw: str) -> tuple[str, list[Markup]]:
+    """``raw`` without the asterisks of its emphasis (``*italics*``, ``**bold**``), and the
+    markup they made: how plain text marks emphasis. Nothing else is read as Markdown."""
+    return _render(raw, top=True, plain=True)
+
+
+def _render(raw: str, *, top: bool, plain: bool = False) -> tuple[str, list[Markup]]:
     """``raw`` without its Markdown marks, and the markup they made (offsets into the result).
 
     Headings (top level only), then bold, then italics, in document order; the inside of a
     heading or of bold text is rendered the same way, so ``***both***`` is bold and italic.
-    A backslash escape (``\\*``) keeps its character and loses the backslash.
+    A backslash escape (``\\*``) keeps its character and loses the backslash. With ``plain``,
+    only emphasis in asterisks.
     """
     events: list[tuple[int, int, str, str]] = []
     taken = _Taken()
     if top:
-        for m in _HEADING.finditer(raw):
-            events.append((m.start(), m.end(), "heading", m.group(2)))
-            taken.add(m.start(), m.end())
+        if not plain:
+            for m in _HEADING.finditer(raw):
+                events.append((m.start(), m.end(), "heading", m.group(2)))
+                taken.add(m.start(), m.end())
         for m in _BREAK_LINE.finditer(raw):
             taken.add(m.start(), m.end())
-    for kind, opener, closer in (("bold", _BOLD_OPEN, _BOLD_CLOSE), ("italic", _ITALIC_OPEN, _ITALIC_CLOSE)):
+    kinds = (
+        (("bold", _STAR_BOLD_OPEN, _STAR_BOLD_CLOSE), ("italic", _STAR_ITALIC_OPEN, _STAR_ITALIC_CLOSE)) if plain
+        else (("bold", _BOLD_OPEN, _BOLD_CLOSE), ("italic", _ITALIC_OPEN, _ITALIC_CLOSE))
+    )
+    for kind, opener, closer in kinds:
         for start, end, inner in _emphasis(raw, opener, closer):
             if not taken.overlaps(start, end):
                 events.append((start, end, kind, inner))
                 taken.add(start, end)
-    for m in _ESCAPE.finditer(raw):
+    for m in () if plain else _ESCAPE.finditer(raw):
         if not taken.overlaps(m.start(), m.end()):
             events.append((m.start(), m.end(), "escape", m.group(1)))
     events.sort(key=lambda e: e[0])
@@ -113,7 +130,7 @@ def _render(raw: str, *, top: bool) -> tuple[str, list[Markup]]:
         if kind == "escape":
             inner = inner_raw
         else:
-            inner, inside = _render(inner_raw, top=False)
+            inner, inside = _render(inner_raw, top=False, plain=plain)
             markup.append(Markup(kind, length, length + len(inner)))  # type: ignore[arg-type]
         markup.extend(Markup(m.kind, length + m.start, length + m.end, m.label) for m in inside)
         out.append(inner)

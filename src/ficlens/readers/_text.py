@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ficlens.errors import BinaryInputError, DecodeError, EmptyInputError
 from ficlens.readers._header import split_header
-from ficlens.story import Metadata, Story
+from ficlens.story import Markup, Metadata, Story
 
 
 def decode(data: bytes, path: Path | None) -> tuple[str, str, bool]:
@@ -52,10 +53,25 @@ def check_text(text: str, path: Path | None) -> None:
         raise BinaryInputError("looks like a binary file, not text", path=path)
 
 
+#: A run of words between asterisks, as plain text marks italics ("*She's scared,* Rook
+#: thought") or bold ("**Rhys:** are you coming"): a word character or punctuation just inside
+#: each mark, none just outside, all on one line.
+_ASTERISKS = re.compile(r"(?<![\w*])\*{1,2}(?=[^\s*])[^*\n]*?[^\s*\\]\*{1,2}(?![\w*])")
+
+
 def story_from_plain(text: str, *, source: str | None, encoding: str | None, fallback: bool) -> Story:
+    """A story of plain text. A text that marks emphasis with asterisks twice or more, as
+    writers do in plain text ("*She's scared,* Rook thought"), has them read as italics (and
+    "**…**" as bold), the marks left out of the text, as Markdown is read. Underscores stay
+    as written: a Project Gutenberg text's "_italics_" keep the offsets of its text."""
+    markup: list[Markup] = []
+    if len(_ASTERISKS.findall(text, 0, 200_000)) >= 2:
+        from ficlens.readers._markdown import render_emphasis
+
+        text, markup = render_emphasis(text)
     header = split_header(text)
     meta = Metadata(source=source, format="text", encoding=encoding, encoding_fallback=fallback, **header)
-    return Story(text, metadata=meta)
+    return Story(text, metadata=meta, markup=markup)
 
 
 def read_plain(data: bytes, path: Path) -> Story:
