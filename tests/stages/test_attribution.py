@@ -240,3 +240,21 @@ def test_attribution_a_first_person_narrator_is_the_one_spoken_to_when_nothing_s
     ]
     # Dev is speaking to the "I" at the counter, not to Nora across the room
     assert heard and all(to == ["Narrator"] for to, _ in heard), heard
+
+
+def test_attribution_a_chats_labels_name_its_speakers() -> None:
+    text = (
+        "The group chat had been quiet for an hour when Vex broke it.\n\n"
+        "Vex: anyone awake\n"
+        "Quill: unfortunately\n"
+        "Vex: i need a favour\n"
+        "Quill: no\n\n"
+        "Quill put the phone face down and lasted almost a minute.\n\n"
+        "Quill: fine. what\n"
+    )
+    story = ficlens.analyze(text)
+    assert _said(story) == [
+        ("anyone awake", "Vex"), ("unfortunately", "Quill"), ("i need a favour", "Vex"), ("no", "Quill"),
+        ("fine. what", "Quill"),
+    ]
+    assert all(story.attributions[q.id].cue == "explicit" for q in story.speech())

@@ -434,3 +434,39 @@ def test_quotations_a_second_part_with_a_tag_naming_another_is_another_utterance
     # a pronoun or a description keeps one utterance: "she" is Nora, "the old man" may be Dev
     assert groups["Come here,"] == groups["I want you,"]
     assert groups["It is late,"] == groups["Far too late,"]
+
+
+CHAT = (
+    "The group chat had been quiet for an hour when Vex broke it.\n\n"
+    "Vex: anyone awake\n"
+    "Quill: unfortunately\n"
+    'Vex: "i need a favour"\n'
+    "Quill (02:14): it's 2am. no\n\n"
+    "Quill put the phone face down and lasted almost a minute.\n\n"
+    "Quill: fine. what\n\n"
+    "Nobody answered that.\n\n"
+    "Rook: a line alone from no one in the chat\n"
+)
+
+
+def test_quotations_lines_of_a_chat_are_utterances_each() -> None:
+    story = _quotes(CHAT)
+    said = [(story.text[q.start : q.end], q.mark) for q in story.quotes]
+    # the message only: not the label, not the time, not the marks around it
+    assert said == [
+        ("anyone awake", ":"), ("unfortunately", ":"), ("i need a favour", ":"), ("it's 2am. no", ":"),
+        ("fine. what", ":"),  # a line alone, of someone the chat has given lines to
+    ]
+    assert len({q.group for q in story.quotes}) == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rating: Teen And Up\nWarnings: none\n\nThe pier was cold.\n",
+        "Chapter 2: The Pier\n\nThe pier was cold.\n\nChapter 3: The Boat\n\nThe boat was colder.\n",
+        "Nora had a list.\nBread: two loaves\nMilk: one pint\nShe lost it at once.\n",
+    ],
+)
+def test_quotations_key_value_lines_that_are_no_chat_are_not_utterances(text: str) -> None:
+    assert list(_quotes(text).speech()) == []

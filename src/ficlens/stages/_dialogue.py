@@ -247,6 +247,11 @@ _FINISHED = re.compile(r"[.!?][\"'”’)]*\s*$")
 _CLAUSE_WORDS = re.compile(r"\b(?:as|while|when|and|but|till|until|because|I|he|she|they|we|who)\b")
 
 
+#: A speaker's label alone on its line before their words: "Rhys: ", "Kit (10:42): " (see
+#: ``quotations.chat_lines``).
+_SPEAKER_LABEL = re.compile(r"(?:^|\n)[ \t]*[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}(?:[ \t]*[(\[][^)\]\n]{1,24}[)\]])?[ \t]*:[ \t]*$")
+
+
 def read_tag(
     text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160, you: bool = False
 ) -> TagInfo:
@@ -299,6 +304,11 @@ def read_tag(
     info.objects = tuple(m.character for m in mentions if m.start in spoken_to)
     if mentions:
         info.first_named = mentions[0].character
+    if not after and mentions and (label := _SPEAKER_LABEL.search(stretch)) and mentions[-1].start - a >= label.start():
+        # a chat's or a script's speaker label: "Rhys: are you coming or not"
+        info.named = info.subject = mentions[-1].character
+        info.verb = True
+        return info
     if source := _uttered_by(text, a, mentions, verb_pos, after=after):
         # the one the words came from is not the one spoken to ('came from Dev's room')
         info.named = info.subject = source

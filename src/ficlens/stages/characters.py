@@ -15,7 +15,8 @@ Without one, people are found from the text alone:
    Professor.\n\nBrody subsided" is two people), counted where they are not the first word
    of a sentence; after a title a word that is
    otherwise a stop word is a surname ("Mrs. Hall"), and a title alone ("Mlle.") is no name;
-2. kept when they behave like names: a title, a speech tag ("said Nora"), being called by
+2. kept when they behave like names: a title, a speech tag ("said Nora"), labelling the
+   lines of a chat or a script ("Vex: anyone awake"), being called by
    it twice in the dialogue ('"…, Petra."'), a possessive, or spaCy's entity recogniser
    calling them PERSON on a few sample sentences (the recogniser runs only on those samples,
    so a novel costs a few hundred sentences, not the book); a name no tag speaks through that
@@ -394,14 +395,16 @@ class CharacterStage:
         # names a speech tag speaks through, or the dialogue calls by again and again
         declared = _declared(story)
         declared_words = frozenset(w for name in declared for w in name.split(" "))
-        speaking = _speech_tagged(text)
+        labels = _chat_labels(text, story)
+        speaking = _speech_tagged(text) | labels
         tagged = speaking | _called(text, story) | declared_words
         possessive = Counter(m.group(1) for m in re.finditer(rf"\b({CAPITALISED})['’]s\b", text))
         placey = _place_like(text, where)
         kept: dict[tuple[str | None, str], int] = {}
         doubtful: list[tuple[str | None, str]] = []
         firsts = Counter(name.split(" ")[0] for title, name in counts if title is None and " " in name)
-        for key, n in counts.items():
+        for key in where:
+            n = counts[key]
             title, name = key
             words = name.split(" ")
             if title is None and name in STOPWORD_NAMES and (name not in speaking or firsts[name]):
@@ -415,8 +418,9 @@ class CharacterStage:
             if title is not None or name in tagged:
                 if n >= 1:
                     kept[key] = n
-                elif title is None and len(words) == 1 and name in speaking and _usual_given_name(name):
-                    kept[key] = len(where[key])  # "Maude says …", only ever where a sentence opens
+                elif title is None and name in speaking and (name in labels or len(words) == 1 and _usual_given_name(name)):
+                    # "Maude says …", only ever where a sentence opens; "Vex: on my way", a chat's
+                    kept[key] = len(where[key])
             elif n >= self.min_mentions:
                 kept[key] = n
                 if possessive.get(name, 0) == 0 and len(words) == 1:
@@ -1264,6 +1268,21 @@ def _kin_names(text: str, story: Story) -> dict[str, list[int]]:
 _CALLED = re.compile(rf",\s+({CAPITALISED})(?=[.,!?;])")
 #: Words a quotation puts after a comma like a name and are none ('"Yes, Sahib."').
 _NOT_CALLED = frozenset({"Sahib", "Sahiba", "Signora", "Signorina"})  # "Monsieur" and the like are stop words
+
+
+def _chat_labels(text: str, story: Story) -> set[str]:
+    """The names that label the lines of a chat or a script ("Vex: on my way"; see
+    ``quotations.chat_lines``)."""
+    from ficlens.stages.quotations import CHAT_MARK
+
+    out = set()
+    for q in story.quotes:
+        if q.mark == CHAT_MARK:
+            line = text[text.rfind("\n", 0, q.start) + 1 : q.start]
+            label = re.sub(r"[ \t]*[(\[][^)\]]*[)\]]", "", line).split(":")[0].strip()
+            if label:
+                out.add(label)
+    return out
 
 
 def _called(text: str, story: Story) -> set[str]:

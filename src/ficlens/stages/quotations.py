@@ -4,6 +4,8 @@ Provides ``quotes``. The story's dominant style is found first (double quotes, s
 curly; single quotes, British style; em-dash dialogue), as BookNLP does, then each text
 paragraph is scanned:
 
+* the lines of a chat or a script ("Rhys: are you coming or not"; ``chat_lines``) are
+  utterances each, mark ``:``, the message only;
 * a quotation left open at a paragraph's end closes there and never swallows the text
   after it; when the next paragraph opens with the same mark it continues the same
   utterance (``group``), the novelist's convention for a speech over several paragraphs;
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ficlens.stages._dialogue import SPEECH_VERBS
@@ -274,8 +277,15 @@ class QuotationStage:
         quotes: list[Quote] = []
         prev_open_group: str | None = None
         prev_para_id = -2
+        chat = chat_lines(text, paragraphs)
         for p in paragraphs:
             if p.kind != "text":
+                continue
+            if p.id in chat:
+                for a, b in chat[p.id]:
+                    qid = f"q{len(quotes) + 1}"
+                    quotes.append(Quote(qid, a, b, "speech", p.id, qid, CHAT_MARK))
+                prev_open_group, prev_para_id = None, p.id
                 continue
             s = text[p.start : p.end]
             spans = scan(s)
@@ -312,6 +322,73 @@ class QuotationStage:
             prev_open_group = quotes[-1].group if tail_open and quotes[-1].kind != "embedded" else None
             prev_para_id = p.id
         story.add_layer("quotes", quotes)
+
+
+#: The ``mark`` of a line of a chat or a script: "Rhys: are you coming or not".
+CHAT_MARK = ":"
+#: A line of a chat or script: a name of up to three capitalised words, perhaps a time or a
+#: note in brackets ("Kit (10:42)"), a colon, and the message.
+_CHAT_LINE = re.compile(
+    rf"^[ \t]*(?P<label>[{UPPER}][\w'’.-]*(?:[ \t]+[{UPPER}][\w'’.-]*){{0,2}})"
+    rf"(?:[ \t]*[(\[][^)\]\n]{{1,24}}[)\]])?[ \t]*:[ \t]+(?P<msg>\S[^\n]*?)[ \t]*$"
+)
+#: Words that open a "Key: value" line which is no one speaking.
+_NOT_SPEAKERS = frozenset(
+    """chapter part book volume act scene note notes summary title author authors rating warning warnings
+    fandom fandoms pairing pairings relationship relationships character characters tag tags disclaimer
+    edit update ps p.s. re subject from to cc date time location place setting words status series prompt
+    beta content category language published updated completed chapters kudos bookmarks hits comments
+    translation dedication epigraph prologue epilogue day week year spoilers spoiler timeline verse
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
+def chat_lines(text: str, paragraphs: Sequence[Paragraph]) -> dict[int, list[tuple[int, int]]]:
+    """The messages of a chat or a script, by paragraph: text paragraphs every line of which is
+    "Name: message" ("Rhys: are you coming or not"), in a run of such paragraphs with two lines
+    or more in all. A line that opens with a word of a header or a heading ("Rating: T",
+    "Chapter 2: The Pier") is none. Each message is one utterance, its marks (if any) left out."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    for p in paragraphs:
+        if p.kind != "text":
+            continue
+        lines: list[tuple[int, int]] = []
+        pos = p.start
+        for line in text[p.start : p.end].split("\n"):
+            if line.strip():
+                m = _CHAT_LINE.match(line)
+                if not m or m.group("label").split()[0].lower().rstrip(".") in _NOT_SPEAKERS:
+                    lines = []
+                    break
+                a, b = _trim(text, pos + m.start("msg"), pos + m.end("msg"))
+                a += text[a] in _DOUBLE_OPEN + _SINGLE_OPEN + "\"'"
+                b -= b > a and text[b - 1] in _DOUBLE_CLOSE + _SINGLE_CLOSE + "\"'"
+                lines.append((a, b))
+            pos += len(line) + 1
+        if lines:
+            found[p.id] = lines
+    # a run of such paragraphs, one after another, with two lines or more in all; then a line
+    # alone of someone such a run has given lines to ("Quill: fine. what", after narration)
+    out: dict[int, list[tuple[int, int]]] = {}
+    run: list[int] = []
+    for pid in sorted(found) + [-2]:
+        if run and pid != run[-1] + 1:
+            if sum(len(found[r]) for r in run) >= 2:
+                out.update((r, found[r]) for r in run)
+            run = []
+        run.append(pid)
+    labels = {_label(text, a) for lines in out.values() for a, _b in lines}
+    for pid, lines in found.items():
+        if pid not in out and all(_label(text, a) in labels for a, _b in lines):
+            out[pid] = lines
+    return out
+
+
+def _label(text: str, start: int) -> str:
+    """The speaker's label of the chat line whose message starts at ``start``."""
+    end = text.find("\n", start)
+    m = _CHAT_LINE.match(text[text.rfind("\n", 0, start) + 1 : len(text) if end == -1 else end])
+    return m.group("label") if m else ""
 
 
 def _pieces(text: str, a: int, b: int, style: str) -> list[tuple[int, int, bool]]:
