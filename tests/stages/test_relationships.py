@@ -134,3 +134,14 @@ def test_relationships_with_equal_scores_come_in_the_same_order_every_run() -> N
     }
     assert len(runs) == 1
     assert runs.pop().startswith("[('Nora', 'Dev', 0.65), ('Nora', 'Sam', 0.65)")
+
+
+def test_relationships_no_ship_name_in_the_headers_rating_line() -> None:
+    # "Teen" could be Teo + Fen (both aliases here); a rating is no ship
+    text = (
+        "Title: Harbour\nRating: Teen And Up Audiences\nCharacters: Teodor Brandt, Fenna Brandt\n\n"
+        '"Teo," said Fenna. "Teo, the kettle."\n\n'
+        '"Fen, I heard you," said Teodor. Teodor went to the kettle. Fenna laughed at him.\n'
+    )
+    rels = ficlens.analyze(text).layer("relationships")
+    assert [d.text for d in rels.declared if d.form == "ship_name"] == []

@@ -225,6 +225,8 @@ def _ship_names(text: str, a: int, b: int, characters: Sequence[Character]) -> I
         if word.lower() in known_words:
             continue
         start, end = a + m.start(1), a + m.end(1)
+        if _NO_SHIP_LINE.match(text, text.rfind("\n", 0, start) + 1):
+            continue  # "Rating: Teen And Up Audiences": no ship name ("Teen", Teo and Fen)
         after = text[end : min(b, end + 20)]
         before = text[max(a, start - 12) : start]
         cue = bool(_SHIP_CUE.match(after) or _SHIP_CUE_BEFORE.search(before) or m.group(0).startswith("#"))
@@ -235,6 +237,15 @@ def _ship_names(text: str, a: int, b: int, characters: Sequence[Character]) -> I
             yield DeclaredPairing(word, (names[ca], names[cb]), (ca, cb), "romantic", "ship_name", "notes", True, Span(start, end))
         elif cue:
             yield DeclaredPairing(word, (), (), "romantic", "ship_name", "notes", False, Span(start, end))
+
+
+#: A header line whose values are no ship names: the rating, warnings, category, fandom, the
+#: title and the figures of an archive's header.
+_NO_SHIP_LINE = re.compile(
+    r"[ \t]*(?:rating|ratings|archive\s+warnings?|warnings?|category|categories|fandoms?|language|words|chapters|"
+    r"title|author|authors|series|published|updated|completed|status|stats|kudos|hits|bookmarks|comments)[ \t]*:",
+    re.I,
+)
 
 
 def _only_capitalised(word: str, text: str) -> bool:

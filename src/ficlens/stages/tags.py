@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -253,13 +253,15 @@ def suggest_tags(story: Story) -> Tags:
         if a.speaker:
             quotes[a.speaker] = quotes.get(a.speaker, 0) + 1
     notes = note_spans(story)
+    named = _tag_names(story)
     # characters
     # an unnamed "I" ("Narrator", see the characters stage) is no name an archive can tag; an
     # unnamed "you" is, as "Reader"
     shown = [c for c in story.characters if _taggable(c) and (quotes.get(c.id, 0) > 0 or c.mention_count >= 3)]
     shown.sort(key=lambda c: -(c.mention_count + 2 * quotes.get(c.id, 0)))
     char_tags = [
-        TagSuggestion(c.name, (), f"{_count(quotes.get(c.id, 0), 'quotation')}, {_count(c.mention_count, 'mention')}") for c in shown
+        TagSuggestion(named[c.id], (), f"{_count(quotes.get(c.id, 0), 'quotation')}, {_count(c.mention_count, 'mention')}")
+        for c in shown
     ]
     # relationships and category
     rels = story.layer("relationships") if story.has_layer("relationships") else None
@@ -270,7 +272,7 @@ def suggest_tags(story: Story) -> Tags:
             if r.kind == "unknown" or any(cid not in chars or not _taggable(chars[cid]) for cid in r.characters):
                 continue
             sep = "/" if r.kind == "romantic" else " & "
-            value = sep.join(chars[cid].name for cid in r.characters)
+            value = sep.join(named[cid] for cid in r.characters)
             rel_tags.append(TagSuggestion(value, r.evidence[:3], f"{r.source} {r.kind}, score {r.score:.2f}"))
             if r.kind == "romantic":
                 romantic.append(r.characters)
@@ -285,7 +287,7 @@ def suggest_tags(story: Story) -> Tags:
     if not romantic:
         category = [TagSuggestion("Gen", (), "no romantic pairing")]
     main = shown[:3]
-    free = _freeform(story, notes)
+    free = _freeform(story, notes, named)
     found, words = _counts(story)
     draft = Tags(
         rating(story, found, words), tuple(warnings(story, main, found)), tuple(category), tuple(char_tags),
@@ -294,7 +296,22 @@ def suggest_tags(story: Story) -> Tags:
     return dataclasses.replace(draft, comparison=tuple(compare_tags(story, draft)))
 
 
-def _freeform(story: Story, notes: Sequence[tuple[int, int]]) -> list[TagSuggestion]:
+def _tag_names(story: Story) -> dict[str, str]:
+    """The name each character is tagged by: its display name, or a fuller one of its names
+    that the work declares ("Characters: Teodor Brandt", "Relationship: Teodor Brandt/Ellis
+    Marsh"), as an archive tags it, though the story calls him "Teodor" (not "Juno" of the
+    notes' "Juno/Tamsin" for "Juno Hale")."""
+    from ficlens.stages.relationships import declared_names
+
+    declared = set(declared_names(story))
+    out = {}
+    for c in story.characters:
+        fuller = [n for n in c.aliases if n in declared and len(n.split()) > len(c.name.split())]
+        out[c.id] = max(fuller, key=lambda n: (len(n.split()), len(n))) if fuller else c.name
+    return out
+
+
+def _freeform(story: Story, notes: Sequence[tuple[int, int]], named: Mapping[str, str]) -> list[TagSuggestion]:
     text = story.text
     out: list[TagSuggestion] = []
     pov = story.layer("pov") if story.has_layer("pov") else None
@@ -307,7 +324,7 @@ def _freeform(story: Story, notes: Sequence[tuple[int, int]]) -> list[TagSuggest
         if pov.character in chars and chars[pov.character].source == "narrator" and chars[pov.character].name == READER:
             out.append(TagSuggestion("Reader-Insert", pov.evidence[:2], "an unnamed \"you\" the story is told to"))
         elif pov.character in chars and _taggable(chars[pov.character]):  # not the unnamed "Narrator"
-            out.append(TagSuggestion(f"POV {chars[pov.character].name}", pov.evidence[:3], f"point of view ({pov.person} person)"))
+            out.append(TagSuggestion(f"POV {named[pov.character]}", pov.evidence[:3], f"point of view ({pov.person} person)"))
     missing = _find(_MISSING, text, notes)
     episode = _find(_EPISODE, text, notes) + _find(_EPISODE_TITLE, text, notes)
     if missing:
