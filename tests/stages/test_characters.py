@@ -1075,3 +1075,17 @@ def test_characters_a_name_in_the_narrators_own_line_does_not_name_the_narrator(
     names = {c.name for c in _analyze(text).characters}
     assert "Ruth" not in names
     assert "Narrator" in names
+
+
+def test_characters_given_names_the_recogniser_calls_an_organisation_or_an_event_are_people() -> None:
+    # the small recogniser calls "Alistair" ORG and "Hugo" EVENT in these sentences; "at
+    # Alistair" after "grinned" is no place
+    text = (
+        "Chapter 1\n\n"
+        '"It is from Aunt Cecily," Winifred said.\n\n'
+        'Alistair didn\'t take it. "Both of us?"\n\n'
+        '"Hugo has been your young man since the summer, Alistair."\n\n'
+        "Hugo was late, which surprised no one. He grinned at Alistair.\n"
+    )
+    names = {c.name for c in _analyze(text).characters}
+    assert {"Alistair", "Hugo"} <= names

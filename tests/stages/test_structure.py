@@ -38,6 +38,7 @@ def _para_texts(story: Story, kind: str = "text") -> list[str]:
         "Author's Note: Set after the finale. Spoilers ahead!",
         "AN: Thank you to everyone who left kudos on the last one.",
         "(A/N: unbeta'd, all mistakes are mine.)",
+        "End Notes: Chapter 3 will have Aunt Cecily in it, I promise.",
     ],
 )
 def test_structure_authors_note_at_start_and_end(note: str) -> None:

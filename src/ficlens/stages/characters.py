@@ -447,7 +447,8 @@ class CharacterStage:
         if self.use_ner and (doubtful or initial or unvoiced):
             votes = _ner_votes(text, doubtful + initial + unvoiced, where)
             for key in doubtful:
-                if _ner_says(votes[key]) == "other" and not _unknown_person(text, where[key], votes[key]):
+                v = votes[key]
+                if _ner_says(v) == "other" and not (_unknown_person(text, where[key], v) or _given_name_beat(text, key[1], where[key], v)):
                     kept.pop(key, None)
             for key in unvoiced:
                 v = votes[key]
@@ -1205,7 +1206,7 @@ def _speech_tagged(text: str) -> set[str]:
 _ACTING = re.compile(
     # (not "indeed", "need" and the like: "Patience! Patience indeed!")
     r"\s+(?:[a-z]+ly\s+)?(?:(?!(?:indeed|need|seed|speed|deed|creed|greed|reed|breed|bed|red|shed|hundred|kindred|"
-    r"sacred|naked|wicked|wretched)\b)[a-z]+ed|had|has|let|said|says|took|takes|gave|felt|feels|saw|sees|knew|"
+    r"sacred|naked|wicked|wretched)\b)[a-z]+ed|(?:did|does|do|could|would|wo|ca|had)n['’]t|had|has|let|said|says|took|takes|gave|felt|feels|saw|sees|knew|"
     r"knows|thought|went|goes|came|comes|made|got|gets|put|sat|sits|stood|stands|shook|held|holds|"
     r"kept|ran|runs|caught|looked|looks|turned|turns)\b"
 )
@@ -1378,11 +1379,14 @@ def _given_name_acts(text: str, name: str, positions: Sequence[int]) -> bool:
 
 
 def _given_name_beat(text: str, name: str, positions: Sequence[int], votes: Counter[str]) -> bool:
-    """A usual given name ("Benedikt") that acts ("Benedikt studied the advertisement"), that
-    the entity recogniser never calls a place or anything else but a person, and that never
-    follows "at", "in", "to", "from" or "the": a person, however seldom the story names them.
+    """A usual given name ("Benedikt") that acts ("Benedikt studied the advertisement",
+    "Alistair didn't take it"), that the entity recogniser never calls a place, and that never
+    follows "at", "in", "to", "from" or "the" as a place does: a person, however seldom the
+    story names them.
     (``_given_name_acts`` asks the pronouns as well, for a name the recogniser calls a place.)"""
-    if not _usual_given_name(name) or any(votes[lab] for lab in _NOT_PERSON) or _ner_says(votes) == "other" and votes.get("VERB"):
+    # (the small recogniser calls given names an organisation or an event as often as not:
+    # "Alistair", "Hugo"; a place it may be, "Florence")
+    if not _usual_given_name(name) or any(votes[lab] for lab in _PLACES) or _ner_says(votes) == "other" and votes.get("VERB"):
         return False
     return _acts(text, positions) >= 1 and not _after_place_or_the(text, positions)
 
@@ -1425,7 +1429,25 @@ def _unknown_person(text: str, positions: Sequence[int], votes: Counter[str]) ->
 def _after_place_or_the(text: str, positions: Sequence[int]) -> bool:
     """Does any use of a name follow "at", "in", "to", "from" … or "the" ("at Highbury", "The
     Calloway turned"): a place or a thing, not a person?"""
-    return any(_AFTER_PLACE.search(text, max(0, p - 12), p) or _AFTER_THE.search(text, max(0, p - 5), p) for p in positions)
+    return any(_after_place(text, p) or _AFTER_THE.search(text, max(0, p - 5), p) for p in positions)
+
+
+#: A verb people are the object of with "at" or "to": "grinned at Alistair", "turned to Hugo".
+_AT_A_PERSON = re.compile(
+    r"\b(?:looked|looks|glanced|glances|stared|stares|smiled|smiles|grinned|grins|laughed|laughs|glared|glares|"
+    r"nodded|nods|waved|waves|winked|winks|frowned|frowns|scowled|scowls|gazed|gazes|peered|peers|blinked|"
+    r"blinks|shouted|shouts|yelled|yells|snapped|snaps|said|says|spoke|speaks|talked|talks|turned|turns|"
+    r"whispered|whispers|replied|replies|listened|listens|married|belonged|belongs|introduced|handed|hands|"
+    r"explained|explains|murmured|murmurs|called|calls|wrote|writes|lied|lies|sneered|sneers|"
+    r"leaned|leans|went|goes|came|comes|ran|runs|back)\s+(?:[a-z]+ly\s+)?(?:at|to)\s+$"
+)
+
+
+def _after_place(text: str, pos: int) -> bool:
+    """Does the use of a name at ``pos`` follow "at", "in", "to", "from" and the like, as a
+    place does ("at Highbury", "to Lucknow"), and not after a verb people are the object of
+    that way ("grinned at Alistair", "turned to Hugo")?"""
+    return bool(_AFTER_PLACE.search(text, max(0, pos - 12), pos)) and not _AT_A_PERSON.search(text, max(0, pos - 40), pos)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’]+\b")
@@ -1476,7 +1498,7 @@ def _initial_only(
         needed = min_mentions
         if counts[key]:
             inside = next(p for p in positions if not _sentence_initial(text, p))
-            if _AFTER_PLACE.search(text, max(0, inside - 12), inside):
+            if _after_place(text, inside):
                 continue  # "at Madras", "to Lucknow"
             needed = max(min_mentions, len(text) // 120_000)
         if len(positions) + uses[name] >= needed:
@@ -1484,6 +1506,7 @@ def _initial_only(
     return out
 
 
+_PLACES = ("GPE", "LOC", "FAC", "NORP")
 _NOT_PERSON = ("GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE", "DATE", "TIME")
 
 

@@ -8,7 +8,7 @@ chapters, notes or a summary (AO3 HTML, EPUB) and falls back on the text's own s
   or an unusually long run of blank lines;
 * a chapter starts at a short heading line (``Chapter 3``, ``CHAPTER III.``, ``Part Two``,
   ``Prologue``) or a Markdown heading;
-* author's notes are ``A/N:``/``Author's Note``/``Disclaimer`` paragraphs at the start or end
+* author's notes are ``A/N:``/``Author's Note``/``End Notes:``/``Disclaimer`` paragraphs at the start or end
   of the story (after its title line, if it opens with one) or of a chapter; a leading
   ``Key: value`` block is front matter.
 """
@@ -31,7 +31,7 @@ _CHAPTER = re.compile(
     re.I | re.S,
 )
 _NOTE = re.compile(
-    r"^(?:\(?\s*(?:a/n|a\.n\.|an\s*:|author'?s?[’']?s?\s+notes?|authors?\s+notes?|notes?\s*:|n/a\s*:|"
+    r"^(?:\(?\s*(?:a/n|a\.n\.|an\s*:|author'?s?[’']?s?\s+notes?|authors?\s+notes?|(?:end\s+|chapter\s+)?notes?\s*:|n/a\s*:|"
     r"disclaimer|beta(?:'d|ed)?\s+by|dedicat(?:ed|ion)\b|thanks?\s+(?:to|for)\b|edit\s*:))",
     re.I,
 )
