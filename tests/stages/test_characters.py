@@ -1089,3 +1089,16 @@ def test_characters_given_names_the_recogniser_calls_an_organisation_or_an_event
     )
     names = {c.name for c in _analyze(text).characters}
     assert {"Alistair", "Hugo"} <= names
+
+
+def test_characters_her_own_mouth_after_a_name_tells_the_gender() -> None:
+    # "Jun" is a name of either gender; "opens her mouth" is her own mouth, "caught her eye" is not
+    text = (
+        'Jun opens her mouth to correct him. Ines watches. "Two," Jun says.\n\n'
+        '"One," Jun says again, and pays.\n\n'
+        'Tal caught her eye across the stalls. "Three," Tal says.\n\n'
+        '"Four," says Tal.\n'
+    )
+    story = _analyze(text)
+    assert _who(story, "Jun").gender == "female"
+    assert _who(story, "Tal").gender == "unknown"

@@ -77,7 +77,8 @@ Without one, people are found from the text alone:
    patronymic ("Alexis Ivanovitch", "Polina Alexandrovna"), then by the pronouns
    that follow their mentions in narration when two or more agree (not the object of the
    name's own verb, "Maren found him", "Cal caught her eye", nor an object anywhere in the
-   name's clause, "Cass hates that about him", nor the "He" of a thought in italics; the
+   name's clause, "Cass hates that about him", nor the "He" of a thought in italics; but a
+   part of the name's own body its verb moves, "Jun opens her mouth", is the name's; the
    "She" that opens the next sentence counts after a name that opened its own or is the
    subject of the clause that ends it, "which is why Cass comes here. She sits"), then by
    the usual gender of the first name (``_name_gender``: "Doris", "Hana"),
@@ -209,6 +210,14 @@ _VERB_OBJECT = re.compile(r"\s+[a-z]+\s+(?:him|her)\b")
 #: "Mags helped herself", "Dev pulled himself up": a reflexive object is the subject's own
 _OWN_REFLEXIVE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+\s+(himself|herself)\b")
 _PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+#: "Jun opens her mouth", "Dev shook his head": a part of the subject's own body, moved as only
+#: its owner does (not "caught her eye", "took his hand": someone else's)
+_OWN_BODY = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?:opens|opened|shakes|shook|nods|nodded|bites|bit|rolls|rolled|raises|raised|crosses|"
+    r"crossed|folds|folded|rubs|rubbed|clenches|clenched|clears|cleared|purses|pursed|tilts|tilted|licks|licked|"
+    r"scratches|scratched|shrugs|shrugged|narrows|narrowed|squeezes|squeezed)\s+(his|her)\s+"
+    r"(?:[a-z]+\s+)?(?:head|mouth|eyes|lip|lips|arms|brow|brows|eyebrows|throat|fists?|teeth|chin|jaw|nose|shoulders)\b"
+)
 #: "him", or "her" where no noun follows it ("about her.", "gave her a look" is left alone):
 #: a pronoun as an object, not a possessive.
 _OBJECT_PRONOUN = re.compile(
@@ -1983,6 +1992,9 @@ def _pronoun_votes(text: str, found: Sequence[tuple[int, int, str]], starts: lis
         own = _OWN_REFLEXIVE.match(window)
         if own:
             votes[_pronoun_gender(own.group(1))] += 2  # "Mags helped herself": the subject's own
+            continue
+        if body := _OWN_BODY.match(window):
+            votes[_pronoun_gender(body.group(1))] += 1  # "Jun opens her mouth": her own
             continue
         if _VERB_OBJECT.match(window):
             continue  # "Maren found him", "Cal caught her eye": the pronoun is someone else
