@@ -1071,3 +1071,32 @@ def test_a_verb_of_two_words_after_the_quotation_is_a_tag_by_name_or_description
         assert names.get(attribution.speaker) == "Rowan", (tag, names, attribution)
         if "Rowan" in tag:
             assert attribution.cue == "explicit", tag
+
+
+TWO_MEN = (
+    "The van still smelled of wet dogs and diesel. Corran kept both hands on the wheel, because the "
+    "alternative was looking at Piet.\n\n"
+    '"You didn\'t have to wait for me," Piet said.\n\n'
+    '"You\'d have walked home in that," said Corran.\n\n'
+    '"I like walking." The younger man pulled his coat tighter around his shoulders. "More than you do, anyway."\n\n'
+    'The taller man snorted. "You were sheltering in a bus stop."\n'
+)
+
+
+def test_two_people_alternate_by_paragraphs_not_by_turns() -> None:
+    # Piet's paragraph holds two turns (a beat between them); the last line is two paragraphs
+    # after Corran's tag, so likely his, though four turns after Piet's
+    story, ctx = _context(TWO_MEN)
+    ids = {c.name: c.id for c in story.characters}
+    assert ctx.exchange == [0, 1, 2, 2, 3]
+    _names, even, odd = ctx.conversation_tags[4]
+    assert even == ids["Corran"] and odd != ids["Corran"]
+
+
+def test_a_description_that_compares_does_not_stand_for_the_names_around_it() -> None:
+    # "The younger man" and "The taller man" each stand next to the other's name; the
+    # comparison, not the neighbourhood, says who is who
+    story, ctx = _context(TWO_MEN)
+    assert ctx.turn_nominal[4] == ("the taller man", "man")
+    assert ctx.epithets.shares("the taller man") == {}
+    assert _said(ficlens.analyze(TWO_MEN))[-1][0] == "Corran"

@@ -405,6 +405,7 @@ class _Context:
     voices: Voices  # how like each tagged character a turn's words sound
     # derived from the turns once the context exists:
     conversation: list[int] = field(default_factory=list)  # per turn: its conversation (turns linked one to the next)
+    exchange: list[int] = field(default_factory=list)  # per turn: its exchange (see _exchanges)
     conversation_tags: list[tuple[set[str], str | None, str | None]] = field(default_factory=list)  # see _conversation_tags
     scene: list[_Scene] = field(default_factory=list)  # per turn: who its scene mentions, and how (see _scene)
     conversation_vocatives: list[tuple[set[str], set[str]]] = field(default_factory=list)  # see _conversation_vocatives
@@ -617,7 +618,9 @@ def make_context(story: Story) -> _Context:
         # '"…," you say': the "you" the replies name, or the Reader the characters stage added
         narrator = find_narrator(story, index, pronoun="you")[0]
         self_pronoun = "you"
-    descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ")}
+    # a description that only compares ("the taller man", "the other woman") says nothing of
+    # the names around it: those are as likely the one it is set against
+    descriptions = {n[0] for n in turn_nominal if n and n[0].startswith("the ") and not _RELATIVE.search(n[0])}
     ctx = _Context(
         text=text, story=story, index=index, chars=chars, turns=turns, narrator=narrator,
         self_pronoun=self_pronoun, para_scene=para_scene, para_starts=para_starts, canon=canon,
@@ -639,6 +642,7 @@ def make_context(story: Story) -> _Context:
         for turn, nominal in zip(turns, turn_nominal)
     ]
     conv = 0
+    ctx.exchange = _exchanges(turns)
     acting = subject_mentions(text, index)
     for k, turn in enumerate(turns):
         if k and not _in_conversation(ctx, turn, turns[k - 1]):
@@ -743,6 +747,11 @@ def _described(
             if m.character == named and len(words) == 2 and words[0] == "the" and words[1].isalpha() and words[1].islower():
                 return f"the {words[1]}", words[1]
     return None
+
+
+#: The words of a description that sets its character against another present: "the younger
+#: man", "the other woman" (see ``make_context``).
+_RELATIVE = re.compile(r"\b(?:other|taller|shorter|younger|older|smaller|bigger|larger)\b")
 
 
 def _tag_nominal(after: Sequence[TagInfo], before: TagInfo) -> tuple[str, str] | None:
@@ -1354,11 +1363,28 @@ def _tag_objects(after: Sequence[TagInfo], before: TagInfo) -> set[str]:
     return {c for t in (*after, before) for c in t.objects}
 
 
+def _exchanges(turns: Sequence[Turn]) -> list[int]:
+    """Per turn, the number of its exchange: turns in one paragraph are one exchange ('"I'm a
+    strong swimmer." He pulled the blanket tighter. "Stronger than you."' is one speaker's), and
+    each paragraph that opens a turn opens the next. Two people alternate by exchanges, not by
+    turns."""
+    out: list[int] = []
+    for k, turn in enumerate(turns):
+        same = k > 0 and turn.paragraph == turns[k - 1].last_paragraph
+        out.append(out[-1] if same else (out[-1] + 1 if out else 0))
+    return out
+
+
+def _exchanges_apart(ctx: _Context, k: int, j: int) -> int:
+    """How many exchanges apart turns ``k`` and ``j`` are (0: the same paragraph)."""
+    return abs(ctx.exchange[k] - ctx.exchange[j])
+
+
 def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str | None]:
     """Who the speech tags of turn ``k``'s conversation name, and the nearest tagged speaker an
-    even number of turns away (two people alternate: likely this turn's speaker) and an odd
-    number of turns away, three or more (likely the other). Read from tags only, in both
-    directions, so a wrong guess earlier in the conversation does not carry over."""
+    even number of exchanges away, in the same paragraph too (two people alternate: likely this
+    turn's speaker) and an odd number away, three or more (likely the other). Read from tags
+    only, in both directions, so a wrong guess earlier in the conversation does not carry over."""
     conv = ctx.conversation[k]
     names: set[str] = set()
     even: tuple[int, str] | None = None
@@ -1369,16 +1395,18 @@ def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str
                 who = ctx.tag_named[j]
                 assert who is not None
                 names.add(who)
-                if d % 2 == 0 and even is None:
+                e = _exchanges_apart(ctx, k, j)
+                if e % 2 == 0 and even is None:
                     even = (d, who)
-                elif d % 2 == 1 and d >= 3 and odd is None:
+                elif e % 2 == 1 and e >= 3 and odd is None:
                     odd = (d, who)
     return names, even[1] if even else None, odd[1] if odd else None
 
 
 #: How the speech tag of a turn d turns away from a described one counts for the description
 #: standing for the character it names: two people alternate, so a name two turns away is
-#: likely the same speaker, and one next door the other.
+#: likely the same speaker, and one next door the other (the sign is by exchanges, see
+#: _exchanges: a turn next door in the same paragraph is the same speaker's).
 _DESCRIPTION_TURNS = ((1, -1.0), (2, 1.0), (3, -0.5), (4, 0.5))
 
 
@@ -1401,13 +1429,15 @@ def _description_turns(ctx: _Context) -> dict[str, dict[str, float]]:
                 if 0 <= j < n and ctx.conversation[j] == conv and ctx.tag_named[j] and not ctx.turn_nominal[j]:
                     who = ctx.tag_named[j]
                     assert who is not None
-                    pooled[who] = pooled.get(who, 0.0) + weight
+                    # the sign by exchanges: in the same paragraph, the same speaker
+                    sign = -1.0 if _exchanges_apart(ctx, k, j) % 2 else 1.0
+                    pooled[who] = pooled.get(who, 0.0) + sign * abs(weight)
     return {phrase: _normalized([{c: v for c, v in pooled.items() if v > 0}]) for phrase, pooled in votes.items()}
 
 
 def _conversation_pronouns(ctx: _Context, k: int) -> tuple[str | None, str | None]:
     """The gender of the nearest "he said"/"she said" tag of turn ``k``'s conversation, or of the
-    beats of an untagged turn ("He shrugged.", see _beat_gender), at an even number of turns
+    beats of an untagged turn ("He shrugged.", see _beat_gender), at an even number of exchanges
     away (two people alternate: likely this turn's speaker's) and at an odd number (likely the
     other's), either way. With a man and a woman talking, a pronoun anchors the turn-taking as
     a name does."""
@@ -1424,9 +1454,10 @@ def _conversation_pronouns(ctx: _Context, k: int) -> tuple[str | None, str | Non
             if pron is None:
                 gender = ctx.beat_gender[j]  # "He shrugged. "
             if gender:
-                if d % 2 == 0 and even is None:
+                e = _exchanges_apart(ctx, k, j)
+                if e % 2 == 0 and even is None:
                     even = gender
-                elif d % 2 == 1 and odd is None:
+                elif e % 2 == 1 and odd is None:
                     odd = gender
     return even, odd
 
@@ -1487,7 +1518,7 @@ def _opening_pronoun(text: str, span: tuple[int, int]) -> str | None:
 
 def _conversation_vocatives(ctx: _Context, k: int) -> tuple[set[str], set[str]]:
     """Who the nearest turns of turn ``k``'s conversation address by name three or more turns
-    away, at an odd distance (two people alternate: the one addressed answers, so likely this
+    away, at an odd number of exchanges (two people alternate: the one addressed answers, so likely this
     turn's speaker) and at an even one (likely the other). The nearest turns, one and two away,
     have features of their own."""
     conv = ctx.conversation[k]
@@ -1496,7 +1527,7 @@ def _conversation_vocatives(ctx: _Context, k: int) -> tuple[set[str], set[str]]:
     for d in range(3, _REACH + 1):
         for j in (k - d, k + d):
             if 0 <= j < len(ctx.turns) and ctx.conversation[j] == conv and ctx.turn_vocatives[j]:
-                (odd if d % 2 else even).update(ctx.turn_vocatives[j])
+                (odd if _exchanges_apart(ctx, k, j) % 2 else even).update(ctx.turn_vocatives[j])
         if odd or even:
             break
     return odd, even
