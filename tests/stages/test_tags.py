@@ -173,15 +173,15 @@ def test_tags_ao3_download_declared_vs_suggested() -> None:
 
 def test_tags_a_narrator_only_the_dialogue_names_is_a_character_and_pov_tag() -> None:
     text = (
-        "Chapter 1\n\n"
-        "I get to the station late, as I always do. Hester is on the bench with two coffees.\n\n"
-        '"You missed the first train," she says.\n\n'
-        '"I missed it on purpose."\n\n'
-        'She hands me a cup. "Drink that before it goes cold, Ruth. I am not buying you another."\n\n'
-        "I drink it. Hester watches the board as if it owes her money.\n"
+        "Part One\n\n"
+        "The ferry is late and I am early, which never happens. Odile waits at the rail.\n\n"
+        '"You came," she says.\n\n'
+        '"I said I would."\n\n'
+        'Odile laughs and gives me her scarf. "Put that on, Greta. You look frozen."\n\n'
+        "I put it on. The ferry comes in at last, grey and slow.\n"
     )
     tags = ficlens.analyze(text).layer("tags")
-    assert "POV Ruth" in values(tags, "freeform")
-    assert "Ruth" in values(tags, "characters")
-    reason = next(t.reason for t in tags.characters if t.value == "Ruth")
+    assert "POV Greta" in values(tags, "freeform")
+    assert "Greta" in values(tags, "characters")
+    reason = next(t.reason for t in tags.characters if t.value == "Greta")
     assert reason == "1 quotation, 1 mention"

@@ -661,7 +661,7 @@ def _unnamed_narrator(story: Story, chars: Sequence[Character], mentions: Sequen
 
 #: A speech tag of the narrator's right after a quotation ('"…, Sam," I said'), or right before one.
 _I_TAG_AFTER = re.compile(r"[\"'”’]?[ \t]*(?:[,;][ \t]*)?I[ \t]+(?:[a-z]+ly[ \t]+)?[a-z]+")
-_NAMED_TAG = re.compile(rf"\b{_SPEECH_VERB}\s+(?:the\s+)?[{UPPER}]|(?<![\w'’])(?!I\b)[{UPPER}][\w'’-]*\s+{_SPEECH_VERB}\b")
+_NAMED_TAG = re.compile(rf"\b{_SPEECH_VERB}\s+(?:the\s+)?(?!I\b)[{UPPER}]|(?<![\w'’])(?!I\b)[{UPPER}][\w'’-]*\s+{_SPEECH_VERB}\b")
 _I_TAG_BEFORE = re.compile(r"\bI[ \t]+(?:[a-z]+ly[ \t]+)?[a-z]+[,:]?[ \t]*[\"'“‘]?$")
 
 
