@@ -84,6 +84,13 @@ class _Taken:
         self.ends[lo:hi] = [end]
 
 
+def asterisk_emphasis(raw: str) -> int:
+    """How many runs of emphasis in asterisks (``*italics*``, ``**bold**``) ``raw`` holds."""
+    return sum(len(_emphasis(raw, opener, closer)) for opener, closer in (
+        (_STAR_BOLD_OPEN, _STAR_BOLD_CLOSE), (_STAR_ITALIC_OPEN, _STAR_ITALIC_CLOSE)
+    ))
+
+
 def render_emphasis(raw: str) -> tuple[str, list[Markup]]:
     """``raw`` without the asterisks of its emphasis (``*italics*``, ``**bold**``), and the
     markup they made: how plain text marks emphasis. Nothing else is read as Markdown."""
@@ -116,9 +123,10 @@ def _render(raw: str, *, top: bool, plain: bool = False) -> tuple[str, list[Mark
             if not taken.overlaps(start, end):
                 events.append((start, end, kind, inner))
                 taken.add(start, end)
-    for m in () if plain else _ESCAPE.finditer(raw):
-        if not taken.overlaps(m.start(), m.end()):
-            events.append((m.start(), m.end(), "escape", m.group(1)))
+    if not plain:
+        for m in _ESCAPE.finditer(raw):
+            if not taken.overlaps(m.start(), m.end()):
+                events.append((m.start(), m.end(), "escape", m.group(1)))
     events.sort(key=lambda e: e[0])
     out: list[str] = []
     markup: list[Markup] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ficlens.errors import BinaryInputError, DecodeError, EmptyInputError
@@ -53,21 +52,15 @@ def check_text(text: str, path: Path | None) -> None:
         raise BinaryInputError("looks like a binary file, not text", path=path)
 
 
-#: A run of words between asterisks, as plain text marks italics ("*She's scared,* Rook
-#: thought") or bold ("**Rhys:** are you coming"): a word character or punctuation just inside
-#: each mark, none just outside, all on one line.
-_ASTERISKS = re.compile(r"(?<![\w*])\*{1,2}(?=[^\s*])[^*\n]*?[^\s*\\]\*{1,2}(?![\w*])")
-
-
 def story_from_plain(text: str, *, source: str | None, encoding: str | None, fallback: bool) -> Story:
     """A story of plain text. A text that marks emphasis with asterisks twice or more, as
     writers do in plain text ("*She's scared,* Rook thought"), has them read as italics (and
     "**…**" as bold), the marks left out of the text, as Markdown is read. Underscores stay
     as written: a Project Gutenberg text's "_italics_" keep the offsets of its text."""
-    markup: list[Markup] = []
-    if len(_ASTERISKS.findall(text, 0, 200_000)) >= 2:
-        from ficlens.readers._markdown import render_emphasis
+    from ficlens.readers._markdown import asterisk_emphasis, render_emphasis
 
+    markup: list[Markup] = []
+    if "*" in text and asterisk_emphasis(text[:200_000]) >= 2:
         text, markup = render_emphasis(text)
     header = split_header(text)
     meta = Metadata(source=source, format="text", encoding=encoding, encoding_fallback=fallback, **header)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ficlens.stages._letters import UPPER
 from ficlens.stages.characters import KIN_NAMES, ROLE_TITLES, TITLE_RX, TITLES, rank_of
 from ficlens.story import Mention, Quote, Story
 
@@ -247,9 +248,13 @@ _FINISHED = re.compile(r"[.!?][\"'”’)]*\s*$")
 _CLAUSE_WORDS = re.compile(r"\b(?:as|while|when|and|but|till|until|because|I|he|she|they|we|who)\b")
 
 
-#: A speaker's label alone on its line before their words: "Rhys: ", "Kit (10:42): " (see
-#: ``quotations.chat_lines``).
-_SPEAKER_LABEL = re.compile(r"(?:^|\n)[ \t]*[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}(?:[ \t]*[(\[][^)\]\n]{1,24}[)\]])?[ \t]*:[ \t]*$")
+#: The name that labels a line of a chat or a script: up to three capitalised words ("Rhys",
+#: "Kit"; see ``quotations.chat_lines``).
+LABEL_NAME = rf"[{UPPER}][\w'’.-]*(?:[ \t]+[{UPPER}][\w'’.-]*){{0,2}}"
+#: What may follow the name before the colon: a time or a note in brackets ("Kit (10:42)").
+LABEL_NOTE = r"(?:[ \t]*[(\[][^)\]\n]{1,24}[)\]])?"
+#: A speaker's label alone on its line before their words: "Rhys: ", "Kit (10:42): ".
+_SPEAKER_LABEL = re.compile(rf"(?:^|\n)[ \t]*{LABEL_NAME}{LABEL_NOTE}[ \t]*:[ \t]*$")
 
 
 def read_tag(

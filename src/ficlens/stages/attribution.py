@@ -1403,11 +1403,11 @@ def _conversation_tags(ctx: _Context, k: int) -> tuple[set[str], str | None, str
     return names, even[1] if even else None, odd[1] if odd else None
 
 
-#: How the speech tag of a turn d turns away from a described one counts for the description
-#: standing for the character it names: two people alternate, so a name two turns away is
-#: likely the same speaker, and one next door the other (the sign is by exchanges, see
-#: _exchanges: a turn next door in the same paragraph is the same speaker's).
-_DESCRIPTION_TURNS = ((1, -1.0), (2, 1.0), (3, -0.5), (4, 0.5))
+#: How much the speech tag of a turn d turns away from a described one counts for the
+#: description standing for the character it names; for it at an even number of exchanges
+#: (two people alternate: likely the same speaker), against it at an odd one (see _exchanges:
+#: a turn next door in the same paragraph is the same speaker's).
+_DESCRIPTION_TURNS = ((1, 1.0), (2, 1.0), (3, 0.5), (4, 0.5))
 
 
 def _description_turns(ctx: _Context) -> dict[str, dict[str, float]]:
@@ -1431,7 +1431,7 @@ def _description_turns(ctx: _Context) -> dict[str, dict[str, float]]:
                     assert who is not None
                     # the sign by exchanges: in the same paragraph, the same speaker
                     sign = -1.0 if _exchanges_apart(ctx, k, j) % 2 else 1.0
-                    pooled[who] = pooled.get(who, 0.0) + sign * abs(weight)
+                    pooled[who] = pooled.get(who, 0.0) + sign * weight
     return {phrase: _normalized([{c: v for c, v in pooled.items() if v > 0}]) for phrase, pooled in votes.items()}
 
 

@@ -109,14 +109,14 @@ import bisect
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ficlens.readers._cast import CastMember
 from ficlens.stages._letters import CAPITALISED, UPPER
 from ficlens.stages._name_gender import name_gender
-from ficlens.story import Character, Mention, Story
+from ficlens.story import Character, Mention, Quote, Story
 
 if TYPE_CHECKING:
     from nicknames import NickNamer
@@ -587,13 +587,20 @@ def first_person(story: Story, limit: int = 200_000) -> bool:
     text = story.text
     pieces = [text[st.start : st.end] for st in narration_of(story).stretches]
     if not pieces:  # no chapters or scenes: all the text outside quotations
-        pos = 0
-        for q in sorted(story.quotes, key=lambda q: q.start):
-            pieces.append(text[pos : q.start])
-            pos = max(pos, q.end)
-        pieces.append(text[pos:])
+        pieces = _outside_quotes(text, story.quotes)
     narration = " ".join(pieces)[:limit]
     return len(re.findall(r"\b(?:I|me|my|myself)\b", narration)) > 0.01 * max(1, len(narration.split()))
+
+
+def _outside_quotes(text: str, quotes: Iterable[Quote]) -> list[str]:
+    """The stretches of ``text`` before, between and after ``quotes``."""
+    pieces: list[str] = []
+    pos = 0
+    for q in sorted(quotes, key=lambda q: q.start):
+        pieces.append(text[pos : q.start])
+        pos = max(pos, q.end)
+    pieces.append(text[pos:])
+    return pieces
 
 
 def named_narrator(
@@ -688,12 +695,11 @@ def _narrator_called(story: Story, text: str, chars: Sequence[Character]) -> tup
             before = paragraphs[q.paragraph - 1]
             narrators = narrators or _NAMED_TAG.search(text, before.start, before.end)
         for m in calls:
-            (own.add(m.group(1)) if narrators else found[m.group(1)].append(m.span(1)))
-    pieces, pos = [], 0
-    for q in quotes:
-        pieces.append(text[pos : q.start])
-        pos = max(pos, q.end)
-    narration = "\n".join([*pieces, text[pos:]])
+            if narrators:
+                own.add(m.group(1))
+            else:
+                found[m.group(1)].append(m.span(1))
+    narration = "\n".join(_outside_quotes(text, quotes))
     names = [
         name for name in found
         if name not in own and name not in taken and name not in STOPWORDS and name not in _NOT_CALLED
@@ -1283,16 +1289,9 @@ _NOT_CALLED = frozenset({"Sahib", "Sahiba", "Signora", "Signorina"})  # "Monsieu
 def _chat_labels(text: str, story: Story) -> set[str]:
     """The names that label the lines of a chat or a script ("Vex: on my way"; see
     ``quotations.chat_lines``)."""
-    from ficlens.stages.quotations import CHAT_MARK
+    from ficlens.stages.quotations import CHAT_MARK, chat_label
 
-    out = set()
-    for q in story.quotes:
-        if q.mark == CHAT_MARK:
-            line = text[text.rfind("\n", 0, q.start) + 1 : q.start]
-            label = re.sub(r"[ \t]*[(\[][^)\]]*[)\]]", "", line).split(":")[0].strip()
-            if label:
-                out.add(label)
-    return out
+    return {label for q in story.quotes if q.mark == CHAT_MARK and (label := chat_label(text, q.start))}
 
 
 def _called(text: str, story: Story) -> set[str]:

@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ficlens.stages._dialogue import SPEECH_VERBS
+from ficlens.stages._dialogue import LABEL_NAME, LABEL_NOTE, SPEECH_VERBS
 from ficlens.stages._letters import CAPITALISED, UPPER
 from ficlens.story import Paragraph, Quote, Story
 
@@ -328,10 +328,7 @@ class QuotationStage:
 CHAT_MARK = ":"
 #: A line of a chat or script: a name of up to three capitalised words, perhaps a time or a
 #: note in brackets ("Kit (10:42)"), a colon, and the message.
-_CHAT_LINE = re.compile(
-    rf"^[ \t]*(?P<label>[{UPPER}][\w'’.-]*(?:[ \t]+[{UPPER}][\w'’.-]*){{0,2}})"
-    rf"(?:[ \t]*[(\[][^)\]\n]{{1,24}}[)\]])?[ \t]*:[ \t]+(?P<msg>\S[^\n]*?)[ \t]*$"
-)
+_CHAT_LINE = re.compile(rf"^[ \t]*(?P<label>{LABEL_NAME}){LABEL_NOTE}[ \t]*:[ \t]+(?P<msg>\S[^\n]*?)[ \t]*$")
 #: Words that open a "Key: value" line which is no one speaking.
 _NOT_SPEAKERS = frozenset(
     """chapter part book volume act scene note notes summary title author authors rating warning warnings
@@ -348,11 +345,11 @@ def chat_lines(text: str, paragraphs: Sequence[Paragraph]) -> dict[int, list[tup
     "Name: message" ("Rhys: are you coming or not"), in a run of such paragraphs with two lines
     or more in all. A line that opens with a word of a header or a heading ("Rating: T",
     "Chapter 2: The Pier") is none. Each message is one utterance, its marks (if any) left out."""
-    found: dict[int, list[tuple[int, int]]] = {}
+    found: dict[int, list[tuple[int, int, str]]] = {}  # paragraph -> (start, end, label) per line
     for p in paragraphs:
         if p.kind != "text":
             continue
-        lines: list[tuple[int, int]] = []
+        lines: list[tuple[int, int, str]] = []
         pos = p.start
         for line in text[p.start : p.end].split("\n"):
             if line.strip():
@@ -363,29 +360,28 @@ def chat_lines(text: str, paragraphs: Sequence[Paragraph]) -> dict[int, list[tup
                 a, b = _trim(text, pos + m.start("msg"), pos + m.end("msg"))
                 a += text[a] in _DOUBLE_OPEN + _SINGLE_OPEN + "\"'"
                 b -= b > a and text[b - 1] in _DOUBLE_CLOSE + _SINGLE_CLOSE + "\"'"
-                lines.append((a, b))
+                lines.append((a, b, m.group("label")))
             pos += len(line) + 1
         if lines:
             found[p.id] = lines
     # a run of such paragraphs, one after another, with two lines or more in all; then a line
     # alone of someone such a run has given lines to ("Quill: fine. what", after narration)
-    out: dict[int, list[tuple[int, int]]] = {}
+    chat: list[int] = []
     run: list[int] = []
     for pid in sorted(found) + [-2]:
         if run and pid != run[-1] + 1:
             if sum(len(found[r]) for r in run) >= 2:
-                out.update((r, found[r]) for r in run)
+                chat.extend(run)
             run = []
         run.append(pid)
-    labels = {_label(text, a) for lines in out.values() for a, _b in lines}
-    for pid, lines in found.items():
-        if pid not in out and all(_label(text, a) in labels for a, _b in lines):
-            out[pid] = lines
-    return out
+    labels = {label for pid in chat for _a, _b, label in found[pid]}
+    chat.extend(pid for pid, lines in found.items() if pid not in chat and all(label in labels for *_ab, label in lines))
+    return {pid: [(a, b) for a, b, _label in found[pid]] for pid in chat}
 
 
-def _label(text: str, start: int) -> str:
-    """The speaker's label of the chat line whose message starts at ``start``."""
+def chat_label(text: str, start: int) -> str:
+    """The speaker's label of the chat line whose message starts at ``start`` ("Kit" of
+    "Kit (10:42): omw"), or "" when the line is none."""
     end = text.find("\n", start)
     m = _CHAT_LINE.match(text[text.rfind("\n", 0, start) + 1 : len(text) if end == -1 else end])
     return m.group("label") if m else ""
