@@ -470,3 +470,26 @@ def test_quotations_lines_of_a_chat_are_utterances_each() -> None:
 )
 def test_quotations_key_value_lines_that_are_no_chat_are_not_utterances(text: str) -> None:
     assert list(_quotes(text).speech()) == []
+
+
+def test_quotations_a_chat_with_handles_in_lower_case_is_utterances_too() -> None:
+    text = (
+        "sam: did anyone do the reading\n"
+        'pip_23: define "do"\n'
+        "sam: open the book\n\n"
+        "Frodo read the messages on the bus.\n"
+    )
+    said = [(_quotes(text).text[q.start : q.end], q.mark) for q in _quotes(text).quotes]
+    # a message that ends in marks keeps them: only marks around the whole message go
+    assert said == [("did anyone do the reading", ":"), ('define "do"', ":"), ("open the book", ":")]
+
+
+def test_quotations_a_paragraph_in_single_marks_in_a_double_mark_story_is_speech() -> None:
+    text = (
+        '"We need eggs," Jo said.\n\n"The blue cheese?" Theo asked.\n\n'
+        "'Six pounds forty,' the old man said.\n\n"
+        "'Six forty?' Theo said. 'It was five last week.'\n\n"
+        "Jo paid. It wasn't the 'good' cheese, but it would do.\n"
+    )
+    said = [_quotes(text).text[q.start : q.end] for q in _quotes(text).speech()]
+    assert said == ["We need eggs,", "The blue cheese?", "Six pounds forty,", "Six forty?", "It was five last week."]

@@ -249,8 +249,9 @@ _CLAUSE_WORDS = re.compile(r"\b(?:as|while|when|and|but|till|until|because|I|he|
 
 
 #: The name that labels a line of a chat or a script: up to three capitalised words ("Rhys",
-#: "Kit"; see ``quotations.chat_lines``).
-LABEL_NAME = rf"[{UPPER}][\w'’.-]*(?:[ \t]+[{UPPER}][\w'’.-]*){{0,2}}"
+#: "Kit"), or a chat handle of one word in lower case ("sam", "pip_23"; see
+#: ``quotations.chat_lines``).
+LABEL_NAME = rf"(?:[{UPPER}][\w'’.-]*(?:[ \t]+[{UPPER}][\w'’.-]*){{0,2}}|[a-z_@][\w@'’.-]*)"
 #: What may follow the name before the colon: a time or a note in brackets ("Kit (10:42)").
 LABEL_NOTE = r"(?:[ \t]*[(\[][^)\]\n]{1,24}[)\]])?"
 #: A speaker's label alone on its line before their words: "Rhys: ", "Kit (10:42): ".

@@ -41,6 +41,7 @@ from ficlens.story import Paragraph, Quote, Story
 
 _DOUBLE_OPEN = "“„«"
 _DOUBLE_CLOSE = "”»"
+_DOUBLE_MARKS = "\"" + _DOUBLE_OPEN + _DOUBLE_CLOSE
 _SINGLE_OPEN = "‘‹"
 _SINGLE_CLOSE = "’›"
 _DASHES = "—―–"
@@ -150,6 +151,19 @@ def _scan_single(s: str) -> list[_Span]:
     if opened is not None:
         out.append(_Span(opened, n, mark, open_at_end=True))
     return out
+
+
+def _single_paragraph(s: str) -> list[_Span] | None:
+    """The quotations of a paragraph in single marks in a story whose dialogue is in double
+    ones (a writer who slips: "'Six forty?' Theo said."): a paragraph with no double mark that
+    opens with a single one before a capital and closes it. None for any other paragraph."""
+    if not _SINGLE_OPENS.match(s) or any(c in s for c in _DOUBLE_MARKS):
+        return None
+    spans = _scan_single(s)
+    return spans if spans and spans[0].start <= 2 and not spans[0].open_at_end else None
+
+
+_SINGLE_OPENS = re.compile(r"\s*['‘][A-Z]")
 
 
 def _later_closer(s: str, i: int) -> bool:
@@ -288,7 +302,9 @@ class QuotationStage:
                 prev_open_group, prev_para_id = None, p.id
                 continue
             s = text[p.start : p.end]
-            spans = scan(s)
+            spans = _single_paragraph(s) if style == "double" else None
+            if spans is None:
+                spans = scan(s)
             last_group: str | None = None
             last_end_char = ""
             last_end = p.start
@@ -358,8 +374,8 @@ def chat_lines(text: str, paragraphs: Sequence[Paragraph]) -> dict[int, list[tup
                     lines = []
                     break
                 a, b = _trim(text, pos + m.start("msg"), pos + m.end("msg"))
-                a += text[a] in _DOUBLE_OPEN + _SINGLE_OPEN + "\"'"
-                b -= b > a and text[b - 1] in _DOUBLE_CLOSE + _SINGLE_CLOSE + "\"'"
+                if b - a > 1 and text[a] in _DOUBLE_OPEN + _SINGLE_OPEN + "\"'" and text[b - 1] in _DOUBLE_CLOSE + _SINGLE_CLOSE + "\"'":
+                    a, b = a + 1, b - 1  # a message in marks; not 'define "do"'
                 lines.append((a, b, m.group("label")))
             pos += len(line) + 1
         if lines:
