@@ -1102,3 +1102,20 @@ def test_characters_her_own_mouth_after_a_name_tells_the_gender() -> None:
     story = _analyze(text)
     assert _who(story, "Jun").gender == "female"
     assert _who(story, "Tal").gender == "unknown"
+
+
+def test_characters_a_chat_handle_in_lower_case_is_the_name_the_story_capitalises() -> None:
+    text = (
+        "sam: did anyone do the reading\n"
+        "pip_23: define do\n"
+        "sam: open the book. look at the words\n\n"
+        'When he got to the seminar room, Sam was already there. "You\'re a lifesaver," Sam said.\n\n'
+        '"It\'s a low bar," said Frodo. Frodo had read forty pages.\n'
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters", "attribution"])
+    names = {c.id: c.name for c in story.characters}
+    assert {"Sam", "pip_23", "Frodo"} <= set(names.values())
+    # the story is not told to a "you" by its chat lines
+    assert "Reader" not in names.values()
+    first = min(story.speech(), key=lambda q: q.start)
+    assert names[story.attributions[first.id].speaker or ""] == "Sam"

@@ -423,3 +423,62 @@ def test_a_title_ending_a_paragraph_does_not_take_the_next_paragraphs_name() -> 
     assert not [m for m in story.mentions if "\n\n" in story.text[m.start : m.end]]
     said = _speakers(story)
     assert said[-3:] == ["Brody", "Brody", said[0]] and said[0] != "Brody"
+
+
+def test_a_rare_surname_that_handles_a_thing_of_its_own_is_a_person() -> None:
+    # the small recogniser calls "Okonkwo" a place; people tap their own tablets
+    text = (
+        "Four officers sat at the table: Reyes with his coffee, Okonkwo with her tablet, and Brandt.\n\n"
+        '"Three ships went missing," said Reyes. "Pirates, I say."\n\n'
+        "Okonkwo tapped her tablet and the wall lit up. \"The last pings are all near one moon.\"\n\n"
+        'Then the captain turned to Okonkwo. "Can you get us there?" said Brandt.\n'
+    )
+    assert "Okonkwo" in {c.name for c in _run(text).characters}
+    # a place is handled by no one: "Lagos" stays a place
+    place = (
+        "Reyes had flown in from Lagos that morning, and Lagos was still on his boots.\n\n"
+        '"Pirates," said Reyes. "In Lagos they say so."\n\n"Lagos is far," said Brandt.\n'
+    )
+    assert "Lagos" not in {c.name for c in _run(place).characters}
+
+
+# two people the story never names, each brought in by a description before their lines
+MARKET = """\
+The market smelled of oranges and diesel. Jo pushed through the crowd with the list, Theo behind her.
+
+"We need eggs," Jo said. "And that cheese Mum likes."
+
+The stallholder, an old man with a cap pulled low, looked up from his crate. "Forty years I've sold that cheese."
+
+"Sorry," Jo said. "It's very good."
+
+"Six pounds forty," the old man said.
+
+"It was five last week," said Theo.
+
+They walked past the flower stall, where a woman in a green apron was hosing down buckets of tulips.
+
+"You two!" the woman called. "Tell your mother I've got the lilies she wanted."
+
+"We will," Jo said.
+"""
+
+
+def test_a_speaker_the_story_never_names_is_the_description_that_brought_them_in() -> None:
+    story = _run(MARKET)
+    chars = {c.name: c for c in story.characters}
+    assert {"the stallholder", "the woman"} <= set(chars)
+    # "The stallholder, an old man": one person, a man; the woman a woman
+    assert "the old man" in chars["the stallholder"].aliases
+    assert chars["the stallholder"].gender == "male" and chars["the woman"].gender == "female"
+    speakers = _speakers(story)
+    assert speakers[2:7] == ["the stallholder", "Jo", "Jo", "the stallholder", "Theo"]
+    assert speakers[-3:] == ["the woman", "the woman", "Jo"]
+
+
+def test_a_description_brought_in_in_another_scene_or_long_before_is_nobody() -> None:
+    text = (
+        "An old man sold them the cheese, and they went home.\n\n* * *\n\n"
+        '"Six forty," the old man said.\n\n"Too much," said Jo.\n'
+    )
+    assert "the old man" not in {c.name for c in _run(text).characters}

@@ -404,7 +404,7 @@ class CharacterStage:
         # names a speech tag speaks through, or the dialogue calls by again and again
         declared = _declared(story)
         declared_words = frozenset(w for name in declared for w in name.split(" "))
-        labels = _chat_labels(text, story)
+        labels, handle_hits = _handles(_chat_labels(text, story), where, counts, lower)
         speaking = _speech_tagged(text) | labels
         tagged = speaking | _called(text, story) | declared_words
         possessive = Counter(m.group(1) for m in re.finditer(rf"\b({CAPITALISED})['’]s\b", text))
@@ -457,7 +457,11 @@ class CharacterStage:
             votes = _ner_votes(text, doubtful + initial + unvoiced, where)
             for key in doubtful:
                 v = votes[key]
-                if _ner_says(v) == "other" and not (_unknown_person(text, where[key], v) or _given_name_beat(text, key[1], where[key], v)):
+                if _ner_says(v) == "other" and not (
+                    _unknown_person(text, where[key], v)
+                    or _given_name_beat(text, key[1], where[key], v)
+                    or _acts_on_own(text, where[key]) and not _after_place_or_the(text, where[key])
+                ):
                     kept.pop(key, None)
             for key in unvoiced:
                 v = votes[key]
@@ -488,9 +492,13 @@ class CharacterStage:
         _join_role_and_mister(clusters)
         clusters.extend(_join_titles(clusters, _nominal_speakers(text, {n for c in clusters for n in c.names})))
         clusters.extend(_possessive_speakers(text, {n for c in clusters for n in c.names}))
+        introduced, introductions = _introduced_speakers(text, story, {n for c in clusters for n in c.names})
+        clusters.extend(introduced)
         _roles_alone(text, clusters)
         guarded = _word_first_names(clusters) | {name for c in clusters for name in c.names if name in STOPWORD_NAMES}
-        chars, mentions = self._characters(text, story, clusters, rare, guarded, declared_words)
+        # (a name that labels a chat's line is someone, however seldom: "pip_23: define do")
+        once = declared_words | {w for label in labels for w in label.split(" ")}
+        chars, mentions = self._characters(text, story, clusters, rare, guarded, once, handle_hits + introductions)
         return chars, mentions
 
     def _characters(
@@ -501,14 +509,21 @@ class CharacterStage:
         rare: frozenset[str] = frozenset(),
         guarded: frozenset[str] = frozenset(),
         declared: frozenset[str] = frozenset(),
+        extra_hits: Sequence[tuple[int, int, str]] = (),
     ) -> tuple[list[Character], list[Mention]]:
         """Characters and mentions of the clusters named often enough: ``min_mentions`` times,
-        or once for a name the work declares (``declared`` words)."""
+        or once for a name the work declares (``declared`` words). ``extra_hits``: mentions
+        the names do not spell (start, end, name): chat labels in lower case ("sam" for
+        Sam), the introduction of a person the story never names ("a woman in a green
+        apron")."""
         alias_owner: dict[str, int] = {}
         for i, c in enumerate(clusters):
             for name in c.names:
                 alias_owner.setdefault(name, i)
         hits = _find_guarded(text, list(alias_owner), guarded)
+        if extra_hits:
+            found = {s for s, _e, _a in hits}
+            hits = sorted(hits + [h for h in extra_hits if h[2] in alias_owner and h[0] not in found])
         starts = [s for s, _e, _a in hits]
         by_cluster: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for s, e, alias in hits:
@@ -1055,6 +1070,87 @@ def _nominal_speakers(text: str, taken: set[str], min_tags: int = 3) -> list[_Cl
     return out
 
 
+#: Nouns for a person a story brings in without a name, and the gender each says (None:
+#: either).
+_PERSON_NOUNS: dict[str, str | None] = {
+    **dict.fromkeys("man gentleman boy lad fellow youth king prince duke earl baron monk priest waiter".split(), "male"),
+    **dict.fromkeys("woman lady girl lass queen princess duchess countess nun waitress widow maid".split(), "female"),
+    **dict.fromkeys(
+        """person child stranger stallholder shopkeeper vendor clerk receptionist bartender barman barmaid
+        driver guard soldier sailor officer nurse doctor medic paramedic porter cook servant landlord
+        landlady innkeeper constable policeman farmer beggar teenager kid""".split(),
+        None,
+    ),
+}
+_PERSON_NOUN = "|".join(sorted(_PERSON_NOUNS, key=len, reverse=True))
+#: An unnamed person brought in: "a woman in a green apron", "an old man"; and "The
+#: stallholder, an old man with a cap": a role and a description of one person.
+_INTRODUCED = re.compile(rf"(?:\b[Tt]he\s+([a-z]+),\s+)?\b[Aa]n?\s+(?:[a-z]+\s+){{0,2}}?({_PERSON_NOUN})\b(?!['’-])")
+#: A speech tag that speaks through such a description: "the old man said", "called the woman".
+_DESCRIBED_TAG = re.compile(
+    rf"\b{_SPEECH_VERB}\s+the\s+((?:[a-z]+\s+){{0,2}}?)({_PERSON_NOUN})\b(?!['’])"
+    rf"|\b[Tt]he\s+((?:[a-z]+\s+){{0,2}}?)({_PERSON_NOUN})\s+(?:[a-z]+ly\s+)?{_SPEECH_VERB}\b"
+)
+
+
+def _introduced_speakers(
+    text: str, story: Story, taken: set[str], reach: int = 3000
+) -> tuple[list[_Cluster], list[tuple[int, int, str]]]:
+    """Speakers a story never names, brought in by a description ("a woman in a green apron
+    was hosing down buckets") and then given a line by a tag that speaks through it ("'You
+    two!' the woman called"), within ``reach`` characters of the scene (a scene break ends
+    it). "The stallholder, an old man with a cap" makes "the stallholder" and "the old man" one
+    person. A description the story gives many people ("said the old gentleman" of a novel's
+    several) is one of them only where it was brought in so.
+    Returns the people and their introductions, as mentions (start, end, name)."""
+    breaks = sorted(sec.start for sec in story.sections)
+    intros: dict[str, list[tuple[int, int, str | None]]] = defaultdict(list)  # noun -> (start, end, role beside it)
+    for m in _INTRODUCED.finditer(text):
+        intros[m.group(2)].append((m.start(), m.end(), m.group(1)))
+    people: dict[str, _Cluster] = {}
+    hits: dict[int, tuple[int, int, str]] = {}
+    for m in _DESCRIBED_TAG.finditer(text):
+        adjectives, noun = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
+        before = [i for i in intros.get(noun, ()) if m.start() - reach <= i[0] < m.start()]
+        if not before:
+            continue
+        pos, end, role = before[-1]
+        if any(pos < b <= m.start() for b in breaks):
+            continue  # brought in in another scene
+        if any(w in STOPWORDS or w in _NOT_A_DESCRIPTION for w in adjectives.split()):
+            continue  # "said the other woman"
+        if role and (role in _PERSON_NOUNS or role in _ROLE_NOUNS or role.endswith(("er", "or", "ist", "man", "woman"))):
+            key = f"the {role}"
+        else:
+            role = None
+            key = f"the {noun}"
+        if key in taken or key.capitalize() in taken:
+            continue
+        # a passer-by: every "the … woman" of the story within reach of the one brought in;
+        # not "the young man" a novel calls its hero by, a hundred times over
+        uses = [u.start() for w in {noun, role} if w for u in re.finditer(rf"\b[Tt]he\s+(?:[a-z]+\s+){{0,2}}?{w}\b", text)]
+        if len(uses) > _PASSER_BY or any(not pos <= u <= pos + reach or any(pos < b <= u for b in breaks) for u in uses):
+            continue
+        c = people.get(key)
+        if c is None:
+            c = people[key] = _Cluster(key)
+            if gender := _PERSON_NOUNS[noun]:
+                c.title_gender[gender] += 1
+        for form in {key, f"the {adjectives}{noun}"}:
+            c.names[form] += 1
+            c.names.setdefault("T" + form[1:], 0)
+        if not role:
+            hits[pos] = (pos, end, key)  # "a woman in a green apron": the role is a mention of its own
+    return list(people.values()), [h for h in hits.values() if h[2] in people]
+
+
+#: How often a story may write "the … man" of a person it never names: more, and the words
+#: are how it describes someone it does name.
+_PASSER_BY = 8
+#: Words before a person noun that make it no one in particular: "said the other woman".
+_NOT_A_DESCRIPTION = frozenset("other first second last same next one two three".split())
+
+
 #: Whom a story may know only as someone's kin or servant: "the miller's daughter", "the
 #: king's son", "the fisherman's wife".
 _BELONGING = frozenset(
@@ -1239,6 +1335,25 @@ def _acts(text: str, positions: Sequence[int]) -> int:
     return n
 
 
+def _acts_on_own(text: str, positions: Sequence[int]) -> bool:
+    """Does a use of the name do something to a thing of its own ("Okonkwo tapped her tablet",
+    "Reyes set his cup down")? People have tablets and cups; the places and groups the entity
+    recogniser mistakes a rare surname for seldom do."""
+    for p in positions:
+        m = _NAME_AT.match(text, p)
+        act = m and _ACTING.match(text, m.end())
+        if act and _OWN_THING.match(text, act.end()) and not _NAME_BEFORE.search(text, max(0, p - 30), p):
+            return True
+    return False
+
+
+#: A capitalised word right before a name: the name is the end of a longer one ("a Dallas of
+#: South Carolina took his view").
+_NAME_BEFORE = re.compile(rf"\b[{UPPER}][\w'’-]*[ \t]+$")
+#: The object of a verb, a thing of the subject's own: " her tablet", " up his collar".
+_OWN_THING = re.compile(r"\s+(?:[a-z]+\s+)?(?:his|her)\s+[a-z]{3,}\b")
+
+
 #: "himself" or "herself" right after a name: only a person is ("Marcus himself is at the door").
 _INTENSIVE = re.compile(r"\s+(?:himself|herself)\b")
 
@@ -1286,12 +1401,45 @@ _CALLED = re.compile(rf",\s+({CAPITALISED})(?=[.,!?;])")
 _NOT_CALLED = frozenset({"Sahib", "Sahiba", "Signora", "Signorina"})  # "Monsieur" and the like are stop words
 
 
-def _chat_labels(text: str, story: Story) -> set[str]:
-    """The names that label the lines of a chat or a script ("Vex: on my way"; see
-    ``quotations.chat_lines``)."""
+def _chat_labels(text: str, story: Story) -> dict[str, list[int]]:
+    """The names that label the lines of a chat or a script ("Vex: on my way", "sam: did
+    anyone do the reading"; see ``quotations.chat_lines``), each with where it labels a line."""
     from ficlens.stages.quotations import CHAT_MARK, chat_label
 
-    return {label for q in story.quotes if q.mark == CHAT_MARK and (label := chat_label(text, q.start))}
+    out: dict[str, list[int]] = defaultdict(list)
+    for q in story.quotes:
+        if q.mark == CHAT_MARK and (label := chat_label(text, q.start)):
+            line = text.rfind("\n", 0, q.start) + 1
+            out[label].append(text.index(label, line))
+    return out
+
+
+def _handles(
+    labels: Mapping[str, list[int]],
+    where: dict[tuple[str | None, str], list[int]],
+    counts: Counter[tuple[str | None, str]],
+    lower: Counter[str],
+) -> tuple[set[str], list[tuple[int, int, str]]]:
+    """The names chat labels speak through. A handle in lower case is the name the story
+    writes with a capital ("sam" is Sam): its labels are mentions of that name, and not uses
+    of a word in lower case; a handle the story never capitalises ("pip_23") is a name of its
+    own, mentioned where it labels a line. Returns the names and the labels' mentions
+    (start, end, name) of the lower-case handles."""
+    names: set[str] = set()
+    hits: list[tuple[int, int, str]] = []
+    for label, positions in labels.items():
+        if not label.islower():
+            names.add(label)
+            continue
+        lower[label] -= len(positions)
+        name = label[0].upper() + label[1:]
+        if (None, name) not in where:
+            name = label
+            where[(None, name)] = list(positions)
+            counts[(None, name)] = len(positions)
+        names.add(name)
+        hits.extend((p, p + len(label), name) for p in positions)
+    return names, hits
 
 
 def _called(text: str, story: Story) -> set[str]:
