@@ -522,8 +522,8 @@ class CharacterStage:
                 alias_owner.setdefault(name, i)
         hits = _find_guarded(text, list(alias_owner), guarded)
         if extra_hits:
-            found = {s for s, _e, _a in hits}
-            hits = sorted(hits + [h for h in extra_hits if h[2] in alias_owner and h[0] not in found])
+            seen = {s for s, _e, _a in hits}
+            hits = sorted(hits + [h for h in extra_hits if h[2] in alias_owner and h[0] not in seen])
         starts = [s for s, _e, _a in hits]
         by_cluster: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for s, e, alias in hits:
