@@ -258,3 +258,42 @@ def test_attribution_a_chats_labels_name_its_speakers() -> None:
         ("fine. what", "Quill"),
     ]
     assert all(story.attributions[q.id].cue == "explicit" for q in story.speech())
+
+
+# The second scene never names its point-of-view character: he is "him" and "he" to the end.
+TWO_SCENES = """\
+The workshop was empty at this hour, which was why Tomas liked it. He had a clock he wasn't mending and a
+screwdriver he kept turning over in his fingers.
+
+"You'll strip that screw," said Ilya, from the doorway.
+
+"It's my screw," Tomas said, without looking up.
+
+"It's a crime against screws." Ilya came in and took the stool opposite. "Give it here."
+
+Leave it, Tomas told himself. He wants you to rise to it.
+
+He held out the clock, and after a long moment Ilya took it.
+
+* * *
+
+Vera found him there at midnight.
+
+"You missed supper," she said. "Mum kept you a plate."
+
+"Sorry. I lost track of the time."
+
+Vera looked at the second stool, still pushed back. "Who was here?"
+
+"Nobody."
+
+"Nobody mended your clock, then."
+"""
+
+
+def test_a_scene_that_never_names_its_point_of_view_character_keeps_him() -> None:
+    said = dict(_said(ficlens.analyze(TWO_SCENES)))
+    # "Vera found him": the one the first scene followed, not the last man it named
+    assert said["Sorry. I lost track of the time."] == "Tomas"
+    assert said["Nobody."] == "Tomas"
+    assert said["Nobody mended your clock, then."] == "Vera"

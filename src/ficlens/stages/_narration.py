@@ -334,6 +334,22 @@ def sentence_subject(
     return None, a
 
 
+def _thought_tagged(text: str, a: int, b: int, index: MentionIndex) -> tuple[str, int] | None:
+    """The one a thought tag inside the sentence names, after the thought ("Don't rise to it,
+    Harry told himself."), and where the tag's verb starts."""
+    for m in index.between(a, b):
+        if _THOUGHT_TAG.match(text, m.end):
+            return m.character, m.end
+    return None
+
+
+#: A thought tag's verb after a name: "Harry told himself", "Nora thought", "Juno wondered".
+_THOUGHT_TAG = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?:thought|thinks|wondered|wonders|told\s+(?:him|her)self|tells\s+(?:him|her)self|"
+    r"reminded\s+(?:him|her)self|reminds\s+(?:him|her)self)\b"
+)
+
+
 def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
     """Score each scene's characters by the perceptions and thoughts the narration gives them.
 
@@ -393,6 +409,8 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
                 after = m.end()
             else:
                 who, after = sentence_subject(text, a, b, index, chars)
+                if who is None and (thinker := _thought_tagged(text, a, b, index)):
+                    who, after = thinker  # "Don't rise to it, Harry told himself."
                 if who in gone:
                     del gone[who]  # named again: back in the scene
             if who is None:
@@ -416,6 +434,45 @@ def focal_scores(story: Story, narr: Narration, index: MentionIndex) -> Focus:
                 sc[who] += 1
     drop_gone()
     return Focus(scores, evidence)
+
+
+def carried_pronouns(story: Story, narr: Narration, index: MentionIndex, focus: Focus) -> list[tuple[int, str]]:
+    """The pronouns of a scene that stand for someone it never names before them: a scene that
+    opens "Hermione found him there at midnight" after a scene told through Harry finds Harry.
+    A "he" (or "she") of the narration before the scene names anyone of that gender is the
+    character of that gender whose mind the scenes before followed last (their leader by
+    ``focus``; a scene whose narration names no one of that gender keeps the last one). Returns
+    (position, character id) per such pronoun, in order."""
+    text = story.text
+    chars = {c.id: c for c in story.characters}
+    carry: dict[str, str] = {}  # gender -> whose mind the scenes so far followed last
+    out: list[tuple[int, str]] = []
+    by_scene: dict[str, list[Stretch]] = {}
+    for st in narr.stretches:
+        by_scene.setdefault(st.scene, []).append(st)
+    for scene, stretches in by_scene.items():
+        named: set[str] = set()
+        for st in stretches:
+            events = [(m.start, "name", m.character) for m in index.between(st.start, st.end)]
+            events += [(m.start(), "pronoun", m.group(0).lower()) for m in _ANY_PRONOUN.finditer(text, st.start, st.end)]
+            for pos, kind, what in sorted(events):
+                if kind == "name":
+                    if (g := chars[what].gender if what in chars else "unknown") in ("male", "female"):
+                        named.add(g)
+                    continue
+                g = "male" if what in _MALE_PRONOUNS else "female"
+                if g not in named and g in carry:
+                    out.append((pos, carry[g]))
+        scores = focus.scores.get(scene, Counter())
+        for g in ("male", "female"):
+            ranked = [c for c, _n in scores.most_common() if c in chars and chars[c].gender == g]
+            if ranked and scores[ranked[0]] >= 3:
+                carry[g] = ranked[0]
+    return out
+
+
+_ANY_PRONOUN = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b")
+_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 
 
 # -- the first-person narrator ----------------------------------------------------------------

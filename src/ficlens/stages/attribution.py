@@ -48,7 +48,14 @@ from ficlens.stages._dialogue import (
     subjects,
     vocatives,
 )
-from ficlens.stages._narration import find_narrator, narration, narrator_witnesses, scene_modes
+from ficlens.stages._narration import (
+    carried_pronouns,
+    find_narrator,
+    focal_scores,
+    narration,
+    narrator_witnesses,
+    scene_modes,
+)
 from ficlens.stages._voice import Voices, words
 from ficlens.stages.characters import TITLE_RX, named_narrator
 from ficlens.stages.characters import first_person as is_first_person
@@ -418,6 +425,8 @@ class _Context:
     description_turns: dict[str, dict[str, float]] = field(default_factory=dict)  # see _description_turns
     all_mentions: int = 1  # mentions of all the characters together
     self_mentions: list[int] = field(default_factory=list)  # an unnamed narrator's "I", "me", "my" in the narration
+    carried: list[tuple[int, str]] = field(default_factory=list)  # a scene's pronouns for someone it never named (see carried_pronouns)
+    carried_starts: list[int] = field(default_factory=list)
     introduced: set[int] = field(default_factory=set)  # where a quotation names its own speaker: "I'm Rhiannon"
     # kept as turns are scored (the beam reads each turn once per history it holds, and
     # decide_speaker once more):
@@ -637,6 +646,10 @@ def make_context(story: Story) -> _Context:
         # story tells: their "I" stands for the mentions the other characters have
         ctx.self_mentions = [m.start() for m in _SELF.finditer(text) if not index.inside_quote(m.start())]
     ctx.all_mentions = max(1, sum(c.mention_count for c in chars.values()))
+    if not first_person and not second_person:
+        narr = narration(story)
+        ctx.carried = carried_pronouns(story, narr, index, focal_scores(story, narr, index))
+        ctx.carried_starts = [pos for pos, _c in ctx.carried]
     ctx.description_near = [
         ctx.epithets.near(nominal[0], turn.start - _EPITHET_REACH, turn.start) if nominal else {}
         for turn, nominal in zip(turns, turn_nominal)
@@ -727,6 +740,13 @@ def _scene(ctx: _Context, turn: Turn, acting: Sequence[bool], reach: int = 30) -
         if said_i:
             for counts in (out.mentions, out.narration, out.acting):
                 counts[ctx.narrator] = max(1, max(counts.values(), default=0))
+    # "Hermione found him there": the one the scene's pronouns stand for, never named in it
+    for x in range(bisect.bisect_left(ctx.carried_starts, ctx.para_starts[lo]), bisect.bisect_left(ctx.carried_starts, turn.start)):
+        pos, c = ctx.carried[x]
+        for counts in (out.mentions, out.narration):
+            counts[c] = counts.get(c, 0) + 1
+        if ctx.text[pos : pos + 2].lower() in ("he", "sh"):
+            out.acting[c] = out.acting.get(c, 0) + 1
     return out
 
 
@@ -871,6 +891,8 @@ def _candidates_around(ctx: _Context, turn: Turn) -> tuple[list[str], list[str]]
             others.setdefault(m.character, None)
     if ctx.narrator:
         others.setdefault(ctx.narrator, None)
+    for x in range(bisect.bisect_left(ctx.carried_starts, lo), bisect.bisect_left(ctx.carried_starts, hi)):
+        others.setdefault(ctx.carried[x][1], None)  # one the scene's pronouns stand for
     for c in ctx.present[turn.index]:
         others.setdefault(c, None)
     nominal = ctx.turn_nominal[turn.index]
