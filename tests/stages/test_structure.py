@@ -82,8 +82,9 @@ def test_structure_authors_note_after_the_title_line() -> None:
     [
         "Summary: Nora misses the ferry on purpose. Dev notices.\n\n",
         "Title: Missed Connections\nRating: General Audiences\n\nSummary: Nora misses the ferry on purpose.\n\n",
+        "Disclaimer: I own nothing but the ferry.\n\nSummary: Nora misses the ferry on purpose.\n\n",
     ],
-    ids=["summary-alone", "summary-after-header"],
+    ids=["summary-alone", "summary-after-header", "summary-after-disclaimer"],
 )
 def test_structure_summary_is_its_own_section(opening: str) -> None:
     story = _structure(opening + BODY)

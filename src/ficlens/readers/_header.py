@@ -6,7 +6,8 @@
     Rating: T
 
 Only lines at the very start count; the first line that is not a known key (other than a
-wrapped continuation of the previous value) ends the header.
+wrapped continuation of the previous value, or a paragraph of disclaimer or author's note,
+"Disclaimer: I own nothing.") ends the header.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ _KEYS: dict[str, str] = {
 }
 
 _LINE = re.compile(r"^[ \t]*([A-Za-z][A-Za-z ]{0,20}?)[ \t]*:[ \t]*(.*?)[ \t]*$")
+#: A paragraph that may stand among the header's lines without ending it: a disclaimer, an
+#: author's note.
+_ASIDE = re.compile(r"^[ \t]*(?:disclaimer|a/n|author['’]?s[ \t]+notes?)[ \t]*:", re.IGNORECASE)
 _LIST_FIELDS = {"authors", "fandoms", "relationships", "warnings", "characters", "categories", "additional_tags"}
 
 
@@ -58,14 +62,19 @@ def split_header(text: str) -> dict[str, Any]:
     """Declared metadata from a leading "Key: value" block, as Metadata keyword arguments."""
     found: dict[str, str] = {}
     last: str | None = None
+    aside = False  # inside a disclaimer or an author's note the header goes on after
     for n, line in enumerate(text.lstrip("\ufeff").splitlines()):
         if n > 60:
             break
         if not line.strip():
+            aside = False
             if found:
                 last = None
                 # a blank line may separate header lines; keep looking while keys follow
                 continue
+            continue
+        if aside or _ASIDE.match(line):
+            aside, last = True, None  # "Disclaimer: I own nothing." before the summary
             continue
         m = _LINE.match(line)
         key = _KEYS.get(m.group(1).strip().lower()) if m else None

@@ -175,6 +175,8 @@ class StructureStage:
                 b.kind = "heading"
             elif (_HEADER.match(s) or _SUMMARY.match(s)) and all(x.kind == "header" for x in blocks[:i]):
                 b.kind = "summary" if _SUMMARY.match(s) else "header"
+            elif _SUMMARY.match(s) and all(x.kind in ("header", "note", "summary") for x in blocks[:i]):
+                b.kind = "summary"  # after a disclaimer or an author's note: "Disclaimer: … / Summary: …"
             elif _NOTE.match(s):
                 b.kind = "note"
             # a long run of blank lines is a scene break before this block
