@@ -297,3 +297,38 @@ def test_a_scene_that_never_names_its_point_of_view_character_keeps_him() -> Non
     assert said["Sorry. I lost track of the time."] == "Tomas"
     assert said["Nobody."] == "Tomas"
     assert said["Nobody mended your clock, then."] == "Vera"
+
+
+VOICE = """\
+Kira had expected the briefing room to be empty. Instead Jonah was there, feet up on the table,
+and Mateo was reading a report over his shoulder.
+
+"Morning," Kira said.
+
+"Is it?" Jonah didn't look up. "I've been here since four."
+
+Mateo put the report down. "Nobody asked you to be."
+
+Kira threw a pen at Jonah, and Jonah caught it without looking.
+
+"Children," said a voice from the door.
+
+Captain Osei stood there with two coffees. Mateo swung his feet off the chair.
+
+"Sir."
+
+"We leave in an hour," said Captain Osei.
+"""
+
+
+@pytest.mark.parametrize("tag", ["said a voice from the door", "a voice behind them said", "someone said"])
+def test_a_voice_the_tag_does_not_name_is_the_one_the_narration_shows_next(tag: str) -> None:
+    text = VOICE.replace("said a voice from the door", tag)
+    said = dict(_said(ficlens.analyze(text)))
+    assert said["Children,"] == "Captain Osei"
+
+
+def test_who_turns_at_a_voice_heard_it_and_did_not_speak() -> None:
+    text = VOICE.replace("Captain Osei stood there with two coffees.", "Jonah turned. Captain Osei stood there with two coffees.")
+    said = dict(_said(ficlens.analyze(text)))
+    assert said["Children,"] == "Captain Osei"

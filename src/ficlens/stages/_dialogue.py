@@ -498,7 +498,9 @@ NOUN_GENDER: dict[str, str] = {
 }
 _NP_STOP = frozenset(
     "who whom whose which that with in at to as and but or from on of by for into upon while when after before "
-    "then again once still too very quite".split()
+    "then again once still too very quite behind beside beneath below above across over under through outside "
+    "inside near past around along against towards toward without within beyond "
+    "him her them me us you it".split()
 )
 
 

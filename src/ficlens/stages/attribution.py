@@ -32,6 +32,7 @@ import numpy as np
 
 from ficlens.stages._dialogue import (
     NOUN_GENDER,
+    SPEECH_VERBS,
     MentionIndex,
     TagInfo,
     Turn,
@@ -609,6 +610,12 @@ def make_context(story: Story) -> _Context:
             # decides: '"I am Dame Verity," she said' is a player in her character's voice)
             after = [TagInfo(named=intro.character, subject=intro.character, verb=True, span=(intro.start, intro.end)), *after]
             introduced.add(intro.start)
+        elif untagged and turn.after and _UNSEEN.match(text, *turn.after[0]):
+            # '"Children," said a voice from the door. / Captain Osei stood there with two
+            # coffees': the one the narration then shows is the voice
+            nxt = turns[k + 1].start if k + 1 < len(turns) else len(text)
+            if shown := _revealed(story, turn, index, nxt):
+                after = [TagInfo(named=shown.character, subject=shown.character, verb=True, span=(shown.start, shown.end)), *after]
         turn_tags.append((after, before))
         tag_named.append(next((t.named for t in after if t.named), None) or before.named)
         turn_vocatives.append({c for q in turn.quotes for c in vocatives(text, q, index)})
@@ -1621,6 +1628,47 @@ def _introduced(text: str, turn: Turn, index: MentionIndex, *, asked: bool = Fal
             ):
                 found.append(m)
     return found[0] if len({m.character for m in found}) == 1 else None
+
+
+_VERB = "|".join(sorted(SPEECH_VERBS))
+#: A tag whose speaker is not yet seen: "said a voice from the door", "a voice behind them
+#: said", "someone called".
+_UNSEEN = re.compile(
+    rf"[\s,]*(?:(?:{_VERB})\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}voice\b"
+    rf"|(?:a|an)\s+(?:[\w-]+\s+){{0,2}}voice\b[^.!?\"“]{{0,40}}?\b(?:{_VERB})\b"
+    rf"|(?:someone|somebody)\s+(?:[a-z]+\s+)?(?:{_VERB})\b|(?:{_VERB})\s+(?:someone|somebody)\b)",
+    re.IGNORECASE,
+)
+#: A name's verb that reacts to a voice: the one who hears it, not the one who spoke.
+_HEARS = re.compile(
+    r"['’]s\b|\s+(?:[a-z]+ly\s+)?(?:turned|turns|looked|looks|glanced|glances|jumped|jumps|spun|spins|whirled|"
+    r"whirls|froze|freezes|started|starts|stiffened|stiffens|flinched|flinches|twisted|twists|swung|swings|"
+    r"startled|startles|winced|winces|sat\s+up|sits\s+up)\b"
+)
+
+
+def _revealed(story: Story, turn: Turn, index: MentionIndex, limit: int) -> Mention | None:
+    """Who the narration shows after a voice it did not name ("said a voice behind him"): the
+    first character it names at the start of a sentence, or after "it was", in the next
+    sentences up to the next quotation (``limit``) and the end of the next paragraph; not one
+    who turns or looks up (that is who heard it)."""
+    text = story.text
+    paragraphs = story.paragraphs
+    end = paragraphs[min(len(paragraphs) - 1, turn.last_paragraph + 1)].end
+    tag_end = _SENTENCE_END.search(text, turn.end, min(limit, end))
+    if tag_end is None:
+        return None
+    for m in index.between(tag_end.end(), min(limit, end)):
+        if index.inside_quote(m.start) or _HEARS.match(text, m.end):
+            continue
+        if opens_sentence(text, m.start) or _IT_WAS.search(text, max(0, m.start - 12), m.start):
+            return m
+        return None
+    return None
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s)")
+_IT_WAS = re.compile(r"\b(?:it|It)\s+(?:was|is)\s+$")
 
 
 def _recent_speakers(history: Sequence[tuple[str | None, tuple[str, ...]]]) -> list[str]:
