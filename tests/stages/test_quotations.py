@@ -493,3 +493,20 @@ def test_quotations_a_paragraph_in_single_marks_in_a_double_mark_story_is_speech
     )
     said = [_quotes(text).text[q.start : q.end] for q in _quotes(text).speech()]
     assert said == ["We need eggs,", "The blue cheese?", "Six pounds forty,", "Six forty?", "It was five last week."]
+
+
+def test_quotations_em_dash_dialogue_with_a_tag_no_dash_sets_off(quote_texts: QuoteTexts) -> None:
+    story = _quotes(
+        "— We'll be in Kraków by morning, he said.\n\n"
+        "— It will stop at every village, the old woman said without looking up. It always does.\n\n"
+        "— You've taken this train before? Lena asked.\n\n"
+        "— Every month, said the woman. For thirty years.\n\n"
+        "— Then, she said — you know the town.\n"
+    )
+    assert quote_texts(story) == [
+        "We'll be in Kraków by morning,",
+        "It will stop at every village,", "It always does.",
+        "You've taken this train before?",
+        "Every month,", "For thirty years.",
+        "Then,", "you know the town.",  # a dash after the tag, as before
+    ]

@@ -238,10 +238,44 @@ def _scan_dash(s: str) -> list[_Span]:
         seg_start = a + 1 if s[a] in _DASHES else a
         while seg_start < b and (s[seg_start].isspace() or s[seg_start] in _DASHES):
             seg_start += 1  # a line break and a dash alone on the next line open no speech
+        in_tag = False
         if speaking and seg_start < b:
-            out.append(_Span(seg_start, b, "—"))
-        speaking = not speaking
+            spans, in_tag = _untagged(s, seg_start, b)
+            out.extend(spans)
+        # "— Then, she said — you know the town.": the tag ended the segment, and the dash
+        # after it opens speech again
+        speaking = in_tag or not speaking
     return out
+
+
+def _untagged(s: str, a: int, b: int) -> tuple[list[_Span], bool]:
+    """The speech of one dash segment without a tag no dash sets off: "— It will stop, the
+    old woman said without looking up. It always does." is two pieces of speech, the tag's
+    sentence between them narration. Also whether the segment ends inside such a tag."""
+    out: list[_Span] = []
+    while a < b:
+        tag = _DASH_TAG.search(s, a, b)
+        if tag is None:
+            break
+        out.append(_Span(a, tag.start() + 1, "—"))
+        end = _TAG_SENTENCE_END.search(s, tag.end(), b)
+        if end is None:
+            return out, True
+        a = end.end()
+    if a < b:
+        out.append(_Span(a, b, "—"))
+    return out, False
+
+
+_SPEECH_VERB_ALT = "|".join(sorted(SPEECH_VERBS))
+#: A tag inside a dash segment, after the speech's comma, question or exclamation mark: ", he
+#: said", "? she asked", ", the old woman said", ", said Pavel".
+_DASH_TAG = re.compile(
+    rf"[,?!…](?=\s+(?:(?:he|she|they|I|we|you)|(?:the|his|her|my|their)\s+(?:[a-z]+\s+){{0,2}}[a-z]+"
+    rf"|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:[a-z]+ly\s+)?(?:{_SPEECH_VERB_ALT})\b"
+    rf"|\s+(?:{_SPEECH_VERB_ALT})\s+(?:he|she|I|the\s|[A-Z]))"
+)
+_TAG_SENTENCE_END = re.compile(r"[.!?…]+(?:\s+|$)")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
