@@ -1119,3 +1119,36 @@ def test_characters_a_chat_handle_in_lower_case_is_the_name_the_story_capitalise
     assert "Reader" not in names.values()
     first = min(story.speech(), key=lambda q: q.start)
     assert names[story.attributions[first.id].speaker or ""] == "Sam"
+
+
+def test_characters_a_scripts_labels_in_capitals_are_names_in_the_usual_case() -> None:
+    text = (
+        "JUNE: (putting the kettle on) You're up early.\n"
+        "MARCUS: I never went to bed.\n"
+        "JUNE: That explains the face.\n\n"
+        "(MARCUS sits.)\n\n"
+        "MARCUS: Thanks, Junie.\n"
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters", "attribution"])
+    names = {c.id: c.name for c in story.characters}
+    assert sorted(names.values()) == ["June", "Marcus"]
+    first = min(story.speech(), key=lambda q: q.start)
+    # the stage direction is not what June says
+    assert story.text[first.start : first.end] == "You're up early."
+    said = [names[story.attributions[q.id].speaker or ""] for q in sorted(story.speech(), key=lambda q: q.start)]
+    assert said == ["June", "Marcus", "June", "Marcus"]
+
+
+def test_characters_a_name_a_speech_tag_speaks_through_once_is_a_character() -> None:
+    text = (
+        "The kitchen was cold when Nell came down, and Ivo was already at the table with his "
+        "hands round a mug.\n\n"
+        '"Did either of you sleep?" asked Sam from the doorway.\n\n'
+        '"Not much," Nell said. She poured what was left in the pot.\n\n'
+        'Ivo shook his head. "The wind had the shutters going all night."\n'
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters", "attribution"])
+    names = {c.id: c.name for c in story.characters}
+    assert sorted(names.values()) == ["Ivo", "Nell", "Sam"]
+    first = min(story.speech(), key=lambda q: q.start)
+    assert names[story.attributions[first.id].speaker or ""] == "Sam"

@@ -254,8 +254,12 @@ _CLAUSE_WORDS = re.compile(r"\b(?:as|while|when|and|but|till|until|because|I|he|
 LABEL_NAME = rf"(?:[{UPPER}][\w'’.-]*(?:[ \t]+[{UPPER}][\w'’.-]*){{0,2}}|[a-z_@][\w@'’.-]*)"
 #: What may follow the name before the colon: a time or a note in brackets ("Kit (10:42)").
 LABEL_NOTE = r"(?:[ \t]*[(\[][^)\]\n]{1,24}[)\]])?"
-#: A speaker's label alone on its line before their words: "Rhys: ", "Kit (10:42): ".
-_SPEAKER_LABEL = re.compile(rf"(?:^|\n)[ \t]*{LABEL_NAME}{LABEL_NOTE}[ \t]*:[ \t]*$")
+#: A stage direction in brackets that opens a line of a script, and the space after it:
+#: "JUNE: (putting the kettle on) You're up early."
+LABEL_DIRECTION = r"[(\[][^)\]\n]{1,80}[)\]][ \t]*"
+#: A speaker's label alone on its line before their words: "Rhys: ", "Kit (10:42): ", "JUNE:
+#: (putting the kettle on) ".
+_SPEAKER_LABEL = re.compile(rf"(?:^|\n)[ \t]*{LABEL_NAME}{LABEL_NOTE}[ \t]*:[ \t]*(?:{LABEL_DIRECTION})?$")
 
 
 def read_tag(

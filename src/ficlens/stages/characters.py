@@ -496,9 +496,13 @@ class CharacterStage:
         clusters.extend(introduced)
         _roles_alone(text, clusters)
         guarded = _word_first_names(clusters) | {name for c in clusters for name in c.names if name in STOPWORD_NAMES}
-        # (a name that labels a chat's line is someone, however seldom: "pip_23: define do")
+        # (a name that labels a chat's line is someone, however seldom: "pip_23: define do"; so
+        # is a single name a tag speaks through: '"Did either of you sleep?" asked Sam.')
         once = declared_words | {w for label in labels for w in label.split(" ")}
-        chars, mentions = self._characters(text, story, clusters, rare, guarded, once, handle_hits + introductions)
+        spoken = frozenset(n for n in _quotation_tagged(text) if n.lower().rstrip(".") not in TITLES)
+        chars, mentions = self._characters(
+            text, story, clusters, rare, guarded, once, handle_hits + introductions, spoken
+        )
         return chars, mentions
 
     def _characters(
@@ -510,9 +514,11 @@ class CharacterStage:
         guarded: frozenset[str] = frozenset(),
         declared: frozenset[str] = frozenset(),
         extra_hits: Sequence[tuple[int, int, str]] = (),
+        spoken: frozenset[str] = frozenset(),
     ) -> tuple[list[Character], list[Mention]]:
         """Characters and mentions of the clusters named often enough: ``min_mentions`` times,
-        or once for a name the work declares (``declared`` words). ``extra_hits``: mentions
+        or once for a name the work declares (``declared`` words) or one of the names a speech
+        tag speaks through (``spoken``, whole names). ``extra_hits``: mentions
         the names do not spell (start, end, name): chat labels in lower case ("sam" for
         Sam), the introduction of a person the story never names ("a woman in a green
         apron")."""
@@ -533,6 +539,7 @@ class CharacterStage:
                 i for i in range(len(clusters))
                 if len(by_cluster.get(i, [])) >= self.min_mentions
                 or (by_cluster.get(i) and any(w in declared for n in clusters[i].names for w in n.split(" ")))
+                or (by_cluster.get(i) and any(n in spoken for n in clusters[i].names))
             ),
             key=lambda i: -len(by_cluster[i]),
         )
@@ -1314,6 +1321,19 @@ def _speech_tagged(text: str) -> set[str]:
     return {n for n in names if n.split(" ")[0] not in STOPWORDS or n in STOPWORD_NAMES}
 
 
+def _quotation_tagged(text: str) -> set[str]:
+    """Single names a tag speaks through right where a quotation closes: '"…?" asked Sam',
+    '"…," Sam said'; not "as Ibsen says" inside one."""
+    names = {
+        m.group(1) or m.group(2)
+        for m in re.finditer(
+            rf"[,!?—–-][\"”’']\s+(?:{_SPEECH_VERB}\s+({CAPITALISED})(?=\s*[,.;:!?—–]|\s+(?:from|to|at|in|with)\b)|({CAPITALISED})\s+{_SPEECH_VERB}\b)",
+            text,
+        )
+    }
+    return {n for n in names if n not in STOPWORDS or n in STOPWORD_NAMES}
+
+
 _ACTING = re.compile(
     # (not "indeed", "need" and the like: "Patience! Patience indeed!")
     r"\s+(?:[a-z]+ly\s+)?(?:(?!(?:indeed|need|seed|speed|deed|creed|greed|reed|breed|bed|red|shed|hundred|kindred|"
@@ -1423,18 +1443,23 @@ def _handles(
     """The names chat labels speak through. A handle in lower case is the name the story
     writes with a capital ("sam" is Sam): its labels are mentions of that name, and not uses
     of a word in lower case; a handle the story never capitalises ("pip_23") is a name of its
-    own, mentioned where it labels a line. Returns the names and the labels' mentions
+    own, mentioned where it labels a line; a script's label in capitals ("MARCUS") is the
+    name in the usual case ("Marcus"). Returns the names and the labels' mentions
     (start, end, name) of the lower-case handles."""
     names: set[str] = set()
     hits: list[tuple[int, int, str]] = []
     for label, positions in labels.items():
-        if not label.islower():
+        if label.islower():
+            lower[label] -= len(positions)
+            name = label[0].upper() + label[1:]
+            if (None, name) not in where:
+                name = label
+        elif label.isupper() and len(label) > 1:
+            name = label.title()  # a script's "MARCUS:" is Marcus
+        else:
             names.add(label)
             continue
-        lower[label] -= len(positions)
-        name = label[0].upper() + label[1:]
         if (None, name) not in where:
-            name = label
             where[(None, name)] = list(positions)
             counts[(None, name)] = len(positions)
         names.add(name)

@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ficlens.stages._dialogue import LABEL_NAME, LABEL_NOTE, SPEECH_VERBS
+from ficlens.stages._dialogue import LABEL_DIRECTION, LABEL_NAME, LABEL_NOTE, SPEECH_VERBS
 from ficlens.stages._letters import CAPITALISED, UPPER
 from ficlens.story import Paragraph, Quote, Story
 
@@ -408,6 +408,8 @@ def chat_lines(text: str, paragraphs: Sequence[Paragraph]) -> dict[int, list[tup
                     lines = []
                     break
                 a, b = _trim(text, pos + m.start("msg"), pos + m.end("msg"))
+                if (direction := _DIRECTION.match(text, a, b)) and direction.end() < b:
+                    a = direction.end()  # a script's stage direction: "JUNE: (putting the kettle on) You're up"
                 if b - a > 1 and text[a] in _DOUBLE_OPEN + _SINGLE_OPEN + "\"'" and text[b - 1] in _DOUBLE_CLOSE + _SINGLE_CLOSE + "\"'":
                     a, b = a + 1, b - 1  # a message in marks; not 'define "do"'
                 lines.append((a, b, m.group("label")))
@@ -427,6 +429,9 @@ def chat_lines(text: str, paragraphs: Sequence[Paragraph]) -> dict[int, list[tup
     labels = {label for pid in chat for _a, _b, label in found[pid]}
     chat.extend(pid for pid, lines in found.items() if pid not in chat and all(label in labels for *_ab, label in lines))
     return {pid: [(a, b) for a, b, _label in found[pid]] for pid in chat}
+
+
+_DIRECTION = re.compile(LABEL_DIRECTION)
 
 
 def chat_label(text: str, start: int) -> str:
