@@ -1100,3 +1100,24 @@ def test_a_description_that_compares_does_not_stand_for_the_names_around_it() ->
     assert ctx.turn_nominal[4] == ("the taller man", "man")
     assert ctx.epithets.shares("the taller man") == {}
     assert _said(ficlens.analyze(TWO_MEN))[-1][0] == "Corran"
+
+
+def test_an_infinitive_of_speech_in_the_clause_leading_in_is_the_tag_and_its_subject_speaks() -> None:
+    # "He told the whole; and she had only to add," leads into her line, not his; "to add" is
+    # the tag's verb as "added" would be
+    for lead in ("Dev told her the whole; and she had only to add,", "Dev looked at her, and she could only exclaim,"):
+        text = f'Nora Vance and Dev Okafor sat on the harbour wall.\n\n{lead} "So strange!"\n'
+        feats = _features_of_turn(text, NORA_AND_DEV, 0)
+        assert feats["Nora Vance"].get("pron_tag_compatible") == 1, lead
+        assert feats["Dev Okafor"].get("pron_tag_incompatible") == 1, lead
+
+
+def test_the_one_a_lead_in_makes_speak_is_the_speaker() -> None:
+    # "A moment's recollection enabled her to say," leads into her line
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        "Dev asked which ferry it was. A moment's recollection enabled her to say, \"The late one.\"\n"
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert feats["Nora Vance"].get("pron_tag_compatible") == 1
+    assert feats["Dev Okafor"].get("pron_tag_incompatible") == 1

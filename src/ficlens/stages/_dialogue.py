@@ -45,6 +45,23 @@ _PRESENT_SPEECH = frozenset(
     write message sign repeat continue begin agree admit explain protest insist demand interrupt
     """.split()
 )
+#: Infinitives of speech verbs, a tag's verb after "to" or a modal ("and she had only to add,";
+#: "he could only exclaim,"): alone most are words of other uses ("add sugar", "begin again").
+_BASE_SPEECH = _PRESENT_SPEECH | frozenset("exclaim observe remark cry retort rejoin inquire enquire reply answer".split())
+#: The verbs of "enabled her to say," "forced him to answer," (not "help her to put heart into").
+_MADE_TO = _BASE_SPEECH | frozenset("say ask speak".split())
+_BEFORE_BASE = frozenset("to could would might must should can will shall".split())
+
+
+def _after_modal(words: Sequence[tuple[int, int, str]], k: int) -> bool:
+    """Does word ``k`` follow "to" or a modal, with an adverb at most between ("could only")?
+    Not "could not answer", "did not protest": a verb denied says nothing."""
+    j = k - 1
+    if j >= 1 and (words[j][2].endswith("ly") or words[j][2] in ("but", "then", "just")):
+        j -= 1
+    return j >= 0 and words[j][2] in _BEFORE_BASE
+
+
 _SENT_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?]\s")
 
 
@@ -295,6 +312,7 @@ def read_tag(
         (s, e) for k, (s, e, w) in enumerate(words)
         if w.lower() in SPEECH_VERBS
         or (w in _PRESENT_SPEECH and k and (words[k - 1][2] == "I" or (you and words[k - 1][2].lower() == "you")))
+        or (w in _BASE_SPEECH and _after_modal(words, k))
     ]
     if after and not verb_pos and (m := _VERB_PARTICLE.match(stretch)) and m.group(1) in _PARTICLE_VERBS:
         # '"…," broke in her son' / '"…," put in the girl': a verb of two words opening the
@@ -390,6 +408,18 @@ def read_tag(
                     info.pronoun = lw
                     pronoun_at = s
                     break
+            elif (
+                not after
+                and lw in ("him", "her")
+                and text[e:vs].split() == ["to"]
+                and text[vs:ve] in _MADE_TO
+                and not text[ve:b].strip(" \t\n,:;—–-")
+            ):
+                # the one made to speak, right before the words: "A moment's recollection
+                # enabled her to say," (not "forced her to tell him …, and he owned that")
+                info.pronoun = "he" if lw == "him" else "she"
+                pronoun_at = s
+                break
         if info.named and info.pronoun:
             # two tags in one stretch: the one nearer the quotation is its tag
             # ('"…," she said, and Katharine answered'; 'Darcy looked up, and she said,')
@@ -445,6 +475,13 @@ def read_tag(
                     if len(between.split()) >= 2 or "," in between:
                         info.named = None
                 break
+        if not after and info.subject_pronoun and (
+            (info.pronoun and pronoun_at < lo) or (info.named and 0 <= named_at < lo and not info.subject)
+        ):
+            # the pronoun or name went with a verb of an earlier clause, and the clause leading
+            # in has a pronoun of its own: "He told the whole; and she had only to add," is hers
+            info.named = None
+            info.pronoun = info.subject_pronoun
         if parenthetical and info.named and info.subject and info.subject != info.named:
             # "Isabella, embracing Catherine, thus began:" is Isabella's
             info.named = info.subject
