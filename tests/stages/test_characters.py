@@ -1152,3 +1152,25 @@ def test_characters_a_name_a_speech_tag_speaks_through_once_is_a_character() -> 
     assert sorted(names.values()) == ["Ivo", "Nell", "Sam"]
     first = min(story.speech(), key=lambda q: q.start)
     assert names[story.attributions[first.id].speaker or ""] == "Sam"
+
+
+def test_characters_a_rare_name_seen_only_where_sentences_open_is_someone_when_it_acts_twice() -> None:
+    # the small recogniser calls "Oduya" a work of art twice and a person once; she acts
+    text = (
+        "The wind had dropped by the time Mara found him. Jonah sat on the sea wall with his boots "
+        "hanging over the drop, a paper cup of something gone cold between his hands.\n\n"
+        '"You missed the debrief," she said.\n\n'
+        'He didn\'t look up. "Didn\'t feel like being debriefed."\n\n'
+        "She climbed up beside him. The stone was wet and she felt it through her jeans.\n\n"
+        '"Oduya asked after you."\n\n'
+        '"Oduya can ask all she likes." Jonah turned the cup round. "She wasn\'t on the boat."\n\n'
+        "Mara said nothing for a while. A gull came down on the railing behind them and Mara "
+        "watched it, because watching it was easier than watching him.\n\n"
+        "Footsteps crunched on the shingle below. Oduya stood there with her hands in her coat "
+        "pockets, looking up at them both.\n\n"
+        '"There you are," the inspector said. "I\'ve been ringing you for an hour."\n'
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+    names = {c.name: c for c in story.characters}
+    assert "Oduya" in names
+    assert names["Oduya"].gender == "female"

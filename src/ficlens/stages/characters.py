@@ -474,6 +474,10 @@ class CharacterStage:
                 sure = v["PERSON"] >= 2 and not any(v[lab] for lab in _NOT_PERSON)
                 if _ner_says(v) == "person" and (not counts[key] or sure or _acts(text, where[key]) >= 2):
                     kept[key] = len(where[key])
+                elif v["PERSON"] and not any(v[lab] for lab in _PLACES) and _acts(text, where[key]) >= 2:
+                    # a name the recogniser is unsure of that acts twice, as people do: "Oduya
+                    # stood there with her hands in her pockets" (called a work of art twice)
+                    kept[key] = len(where[key])
                 elif _given_name_acts(text, key[1], where[key]) or _given_name_beat(text, key[1], where[key], v):
                     kept[key] = len(where[key])
         # a name cut short ("Ben") counts with the name it shortens ("Benedikt", seen once)
