@@ -71,3 +71,14 @@ def test_pov_a_visitor_who_leaves_the_scene_is_not_whose_mind_it_follows() -> No
     # the "She" who listens and wonders afterwards is Ines
     assert [names(story)[sc.character] for sc in pov.scenes] == ["Ines"]
     assert all("Bea" not in story.text[e.start : e.end] for e in pov.scenes[0].evidence)
+
+
+def test_pov_a_stray_you_in_a_few_lines_of_narration_is_no_second_person_story() -> None:
+    text = (
+        "The market was closing when Tomas reached the fish stalls.\n\n"
+        '"Late again," said the woman.\n\n'
+        "You could smell the tide from there. He bought what was left.\n"
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters", "attribution", "thought", "pov"])
+    assert story.layer("pov").person == "third"
+    assert "Reader" not in {c.name for c in story.characters}

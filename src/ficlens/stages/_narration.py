@@ -214,7 +214,8 @@ def narration_mode(counts: Counter[str]) -> Mode:
     present = sum(counts[w] for w in _PRESENT_WORDS)
     words = max(1, sum(counts.values()))
     person: Person = "third"
-    if second >= 0.02 * words and second > 1.5 * first and second >= 0.5 * third:
+    # (three uses at least: one stray "you" in a few lines of narration makes no "you" story)
+    if second >= 3 and second >= 0.02 * words and second > 1.5 * first and second >= 0.5 * third:
         person = "second"
     elif first >= 0.01 * words and first >= 0.35 * third:
         person = "first"
