@@ -332,3 +332,27 @@ def test_who_turns_at_a_voice_heard_it_and_did_not_speak() -> None:
     text = VOICE.replace("Captain Osei stood there with two coffees.", "Jonah turned. Captain Osei stood there with two coffees.")
     said = dict(_said(ficlens.analyze(text)))
     assert said["Children,"] == "Captain Osei"
+
+
+def test_attribution_the_narrators_own_chat_label_and_a_parent_called_mum() -> None:
+    # "Mum's mouth goes thin" and "Mum is right there" make Mum someone; "Me:" is the narrator
+    text = (
+        "The hall light is on. I ease the door shut behind me and Mum is right there, sitting on "
+        "the bottom stair in her dressing gown.\n\n"
+        '"Do you know what time it is?"\n\n'
+        '"Nearly one," I say. "I texted. I was at Caz\'s, Mum."\n\n'
+        "Mum's mouth goes thin. \"Go to bed, Priya. We'll talk in the morning.\"\n\n"
+        "Upstairs I finally check the phone.\n\n"
+        "Caz: home ok?\n"
+        "Caz: pri\n"
+        "Me: home. mum waited up\n"
+        "Caz: oh no\n"
+        "Me: it's fine. night x\n"
+    )
+    story = ficlens.analyze(text)
+    assert {"Mum", "Priya", "Caz"} <= {c.name for c in story.characters}
+    assert _said(story) == [
+        ("Do you know what time it is?", "Mum"), ("Nearly one,", "Priya"), ("I texted. I was at Caz's, Mum.", "Priya"),
+        ("Go to bed, Priya. We'll talk in the morning.", "Mum"), ("home ok?", "Caz"), ("pri", "Caz"),
+        ("home. mum waited up", "Priya"), ("oh no", "Caz"), ("it's fine. night x", "Priya"),
+    ]

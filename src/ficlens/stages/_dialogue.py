@@ -279,6 +279,11 @@ LABEL_DIRECTION = r"[(\[][^)\]\n]{1,80}[)\]][ \t]*"
 _SPEAKER_LABEL = re.compile(rf"(?:^|\n)[ \t]*{LABEL_NAME}{LABEL_NOTE}[ \t]*:[ \t]*(?:{LABEL_DIRECTION})?$")
 
 
+#: A chat label that is the narrator's own ("Me: omw") or, in a story told to "you", the
+#: reader's ("You: omw").
+_OWN_LABEL = re.compile(r"\n?[ \t]*(me|Me|ME|you|You|YOU)[ \t]*:")
+
+
 def read_tag(
     text: str, span: tuple[int, int], index: MentionIndex, *, after: bool, window: int = 160, you: bool = False
 ) -> TagInfo:
@@ -332,11 +337,17 @@ def read_tag(
     info.objects = tuple(m.character for m in mentions if m.start in spoken_to)
     if mentions:
         info.first_named = mentions[0].character
-    if not after and mentions and (label := _SPEAKER_LABEL.search(stretch)) and mentions[-1].start - a >= label.start():
-        # a chat's or a script's speaker label: "Rhys: are you coming or not"
-        info.named = info.subject = mentions[-1].character
-        info.verb = True
-        return info
+    if not after and (label := _SPEAKER_LABEL.search(stretch)):
+        if mentions and mentions[-1].start - a >= label.start():
+            # a chat's or a script's speaker label: "Rhys: are you coming or not"
+            info.named = info.subject = mentions[-1].character
+            info.verb = True
+            return info
+        if (own := _OWN_LABEL.match(stretch, label.start())) is not None:
+            # the narrator's own line in a chat: "Me: home. mum waited up"
+            info.pronoun = "i" if own.group(1).lower() == "me" else "you"
+            info.verb = True
+            return info
     if source := _uttered_by(text, a, mentions, verb_pos, after=after):
         # the one the words came from is not the one spoken to ('came from Dev's room')
         info.named = info.subject = source

@@ -1398,7 +1398,7 @@ KIN_NAMES: dict[str, str] = {
 }
 _KIN = "|".join(KIN_NAMES)
 _KIN_TAGGED = re.compile(rf"\b{_SPEECH_VERB}\s+({_KIN})\b(?!['’]\w|\s+[A-Z])|(?<![\w'’])({_KIN})\s+{_SPEECH_VERB}\b")
-_KIN_USE = re.compile(rf"\b({_KIN})\b(?!['’]\w|\s+[A-Z])")  # not "Ma'am", not "Father Brown"
+_KIN_USE = re.compile(rf"\b({_KIN})\b(?!['’](?!s\b)\w|\s+[A-Z])")  # not "Ma'am", not "Father Brown"; "Mum's" is
 
 
 def _kin_names(text: str, story: Story) -> dict[str, list[int]]:
