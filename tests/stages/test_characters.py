@@ -1174,3 +1174,17 @@ def test_characters_a_rare_name_seen_only_where_sentences_open_is_someone_when_i
     names = {c.name: c for c in story.characters}
     assert "Oduya" in names
     assert names["Oduya"].gender == "female"
+
+
+def test_characters_a_pronoun_that_a_names_perfect_verb_acts_on_is_someone_elses() -> None:
+    # "Rourke had kept her waiting": "her" is the commander, not Rourke
+    text = (
+        "Commander Adaeze Obi did not like being kept waiting, and Lieutenant Rourke had kept her "
+        "waiting for eleven minutes.\n\n"
+        '"You\'re late," she said when he finally came through the hatch.\n\n'
+        '"Engine room, sir." Rourke wiped his hands on a rag that only made them worse.\n\n'
+        "Obi let that go. Rourke was quiet for a long moment.\n"
+    )
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
+    genders = {c.name: c.gender for c in story.characters}
+    assert genders["Rourke"] == "male"

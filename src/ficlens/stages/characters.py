@@ -206,7 +206,9 @@ GIVEN_NAMES: dict[str, str] = {
     ),
 }
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_VERB_OBJECT = re.compile(r"\s+[a-z]+\s+(?:him|her)\b")
+_VERB_OBJECT = re.compile(
+    r"\s+(?:(?:had|has|have|would|could|will|did|does|must|might)\s+)?(?:[a-z]+ly\s+)?[a-z]+\s+(?:him|her)\b"
+)
 #: "Mags helped herself", "Dev pulled himself up": a reflexive object is the subject's own
 _OWN_REFLEXIVE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+\s+(himself|herself)\b")
 _PRONOUN_AFTER = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
