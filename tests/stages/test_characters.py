@@ -60,6 +60,14 @@ def _analyze(text: str, **kw: object) -> Story:
     return ficlens.analyze(text, stages=STAGES, **kw)  # type: ignore[arg-type]
 
 
+def _speakers_in_order(text: str) -> tuple[dict[str, str], list[str]]:
+    """The names of the characters found, by id, and who says each speech quotation, in order."""
+    story = ficlens.analyze(text, stages=["structure", "quotations", "characters", "attribution"])
+    names = {c.id: c.name for c in story.characters}
+    said = [names.get(story.attributions[q.id].speaker or "", "") for q in sorted(story.speech(), key=lambda q: q.start)]
+    return names, said
+
+
 def _who(story: Story, name: str) -> Character:
     found = [c for c in story.characters if name == c.name or name in c.aliases]
     assert len(found) == 1, f"{name!r} belongs to {len(found)} characters: {story.characters}"
@@ -1129,14 +1137,12 @@ def test_characters_a_scripts_labels_in_capitals_are_names_in_the_usual_case() -
         "(MARCUS sits.)\n\n"
         "MARCUS: Thanks, Junie.\n"
     )
-    story = ficlens.analyze(text, stages=["structure", "quotations", "characters", "attribution"])
-    names = {c.id: c.name for c in story.characters}
+    names, said = _speakers_in_order(text)
     assert sorted(names.values()) == ["June", "Marcus"]
-    first = min(story.speech(), key=lambda q: q.start)
-    # the stage direction is not what June says
-    assert story.text[first.start : first.end] == "You're up early."
-    said = [names[story.attributions[q.id].speaker or ""] for q in sorted(story.speech(), key=lambda q: q.start)]
     assert said == ["June", "Marcus", "June", "Marcus"]
+    # the stage direction is not what June says
+    first = min(ficlens.analyze(text, stages=["structure", "quotations"]).speech(), key=lambda q: q.start)
+    assert text[first.start : first.end] == "You're up early."
 
 
 def test_characters_a_name_a_speech_tag_speaks_through_once_is_a_character() -> None:
@@ -1147,11 +1153,9 @@ def test_characters_a_name_a_speech_tag_speaks_through_once_is_a_character() -> 
         '"Not much," Nell said. She poured what was left in the pot.\n\n'
         'Ivo shook his head. "The wind had the shutters going all night."\n'
     )
-    story = ficlens.analyze(text, stages=["structure", "quotations", "characters", "attribution"])
-    names = {c.id: c.name for c in story.characters}
+    names, said = _speakers_in_order(text)
     assert sorted(names.values()) == ["Ivo", "Nell", "Sam"]
-    first = min(story.speech(), key=lambda q: q.start)
-    assert names[story.attributions[first.id].speaker or ""] == "Sam"
+    assert said[0] == "Sam"
 
 
 def test_characters_a_rare_name_seen_only_where_sentences_open_is_someone_when_it_acts_twice() -> None:
