@@ -1121,3 +1121,15 @@ def test_the_one_a_lead_in_makes_speak_is_the_speaker() -> None:
     feats = _features_of_turn(text, NORA_AND_DEV, 0)
     assert feats["Nora Vance"].get("pron_tag_compatible") == 1
     assert feats["Dev Okafor"].get("pron_tag_incompatible") == 1
+
+
+def test_a_clause_between_the_subject_and_its_verb_does_not_hold_the_speaker() -> None:
+    # "He took the hint, and when Nora had finished her song, said aloud," is his line
+    text = (
+        "Nora Vance and Dev Okafor sat on the harbour wall.\n\n"
+        "Nora sang. He took the hint, and when Nora had finished her song, said aloud, \"That will do.\"\n"
+    )
+    feats = _features_of_turn(text, NORA_AND_DEV, 0)
+    assert not feats["Nora Vance"].get("tag_subject")
+    assert feats["Dev Okafor"].get("pron_tag_compatible") or feats["Dev Okafor"].get("tag_subject_pron_rank0")
+    assert feats["Nora Vance"].get("pron_tag_incompatible") or not feats["Nora Vance"].get("tag_subject_pron_rank0")
