@@ -482,16 +482,3 @@ def test_a_description_brought_in_in_another_scene_or_long_before_is_nobody() ->
         '"Six forty," the old man said.\n\n"Too much," said Jo.\n'
     )
     assert "the old man" not in {c.name for c in _run(text).characters}
-
-
-def test_a_kin_word_tagged_only_inside_the_dialogue_is_no_character() -> None:
-    # "Dad said you threw it in the harbour." is Wen's line about their father, who never appears
-    text = (
-        "“You kept it,” Wen said.\n\n"
-        "The compass sat on the shelf. Asha had forgotten it was there until she saw him looking.\n\n"
-        "“Dad said you threw it in the harbour.”\n\n"
-        "“Dad says a lot of things.” Asha sat down on the arm of the sofa.\n\n"
-        "“He’s not wrong often,” said Wen.\n"
-    )
-    story = ficlens.analyze(text, stages=["structure", "quotations", "characters"])
-    assert {c.name for c in story.characters} == {"Wen", "Asha"}

@@ -1408,20 +1408,15 @@ def _kin_names(text: str, story: Story) -> dict[str, list[int]]:
     Brown"), or the narration twice ("Dad got the fire going", "and Dad, and Chidi"), with
     where the word is written with its capital and no name after it. (In the dialogue a kin
     word is as often the speaker's parent as anyone's: "Mamma says" is no character.)"""
+    named = {m.group(1) or m.group(2) for m in _KIN_TAGGED.finditer(text)}
     quotes = sorted((q.start, q.end) for q in story.quotes)
     starts = [a for a, _b in quotes]
-
-    def quoted(pos: int) -> bool:
-        i = bisect.bisect_right(starts, pos) - 1
-        return i >= 0 and quotes[i][1] > pos
-
-    # (a tag in the narration: '"Dad said you threw it in the harbour."' is no tag of Dad's)
-    named = {m.group(1) or m.group(2) for m in _KIN_TAGGED.finditer(text) if not quoted(m.start())}
     found: dict[str, list[int]] = defaultdict(list)
     narrated: Counter[str] = Counter()
     for m in _KIN_USE.finditer(text):
         found[m.group(1)].append(m.start())
-        if not quoted(m.start()):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or quotes[i][1] <= m.start():
             narrated[m.group(1)] += 1
     named |= {kin for kin, n in narrated.items() if n >= 2}
     return {kin: positions for kin, positions in found.items() if kin in named}
