@@ -454,7 +454,7 @@ def read_tag(
                 if not _SHARED_SUBJECT.fullmatch(text, m.end(), vs)
                 # "He took the hint, and when Mary had finished, said aloud,": the clause put
                 # before the verb has a subject of its own, and the verb goes on with He
-                and not _SUBORDINATE_THEN_VERB.fullmatch(text, m.end() - len(m.group(0)) + m.group(0).rfind(" ") + 1, vs)
+                and not _SUBORDINATE_THEN_VERB.fullmatch(text, m.end(), vs)
                 # "Weston shook his head, and looked solemn, and said,": each verb is Weston's
                 and not (_AND_BUT.search(m.group(0)) and _DOES.match(text, m.end() - 1))
             ]
@@ -694,7 +694,7 @@ _FRONTED = re.compile(
 #: A subordinate clause and its comma right before the verb, which so goes on with the subject
 #: before them: "when Mary had finished her second song, said aloud".
 _SUBORDINATE_THEN_VERB = re.compile(
-    r"(?:and\s+|but\s+)?(?:when|while|whilst|as|after|before|till|until|since|though|although|if)\b[^;:.!?,]*,\s*"
+    r"(?:when|while|whilst|as|after|before|till|until|since|though|although|if)\b[^;:.!?,]*,\s*"
     r"(?:(?:[a-z]+ly|then|again|now)\s+)*"
 )
 #: A clause joined on after a comma: "called Helen, while Margaret said"; "looked up, and Elizabeth said".

@@ -544,8 +544,10 @@ class CharacterStage:
             (
                 i for i in range(len(clusters))
                 if len(by_cluster.get(i, [])) >= self.min_mentions
-                or (by_cluster.get(i) and any(w in declared for n in clusters[i].names for w in n.split(" ")))
-                or (by_cluster.get(i) and any(n in spoken for n in clusters[i].names))
+                or (
+                    by_cluster.get(i)
+                    and any(n in spoken or any(w in declared for w in n.split(" ")) for n in clusters[i].names)
+                )
             ),
             key=lambda i: -len(by_cluster[i]),
         )
