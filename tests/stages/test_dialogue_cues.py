@@ -1133,3 +1133,31 @@ def test_a_clause_between_the_subject_and_its_verb_does_not_hold_the_speaker() -
     assert not feats["Nora Vance"].get("tag_subject")
     assert feats["Dev Okafor"].get("pron_tag_compatible") or feats["Dev Okafor"].get("tag_subject_pron_rank0")
     assert feats["Nora Vance"].get("pron_tag_incompatible") or not feats["Nora Vance"].get("tag_subject_pron_rank0")
+
+
+def test_the_narration_between_two_turns_says_who_answered_without_words_and_who_went_on() -> None:
+    # Dev answers Nora in reported speech, so the next words are likely Nora's again; in the
+    # second story Nora pauses and goes on, and by "She" the pause is hers
+    answered = (
+        "Nora Vance and Dev Okafor walked the length of the pier.\n\n"
+        '"It is your turn to say something," said Nora.\n\n'
+        "Dev smiled, and assured her that he would say whatever she liked.\n\n"
+        '"Very well. That will do for now."\n'
+    )
+    feats = _features_of_turn(answered, NORA_AND_DEV, 1)
+    assert feats["Dev Okafor"].get("gap_answered") == 1
+    assert "gap_answered" not in feats["Nora Vance"]
+    assert not any("gap_went_on" in f for f in feats.values())
+    went_on = (
+        "Nora Vance and Dev Okafor walked the length of the pier.\n\n"
+        '"This is where the boats came in," said Nora.\n\n'
+        "She paused for a minute, and then went on.\n\n"
+        '"My grandfather had one of them."\n'
+    )
+    feats = _features_of_turn(went_on, NORA_AND_DEV, 1)
+    assert feats["Nora Vance"].get("gap_went_on") == 1
+    assert "gap_went_on" not in feats["Dev Okafor"]
+    # narration that neither answers nor goes on marks no one
+    neither = went_on.replace("She paused for a minute, and then went on.", "The gulls rose off the water.")
+    feats = _features_of_turn(neither, NORA_AND_DEV, 1)
+    assert not any("gap_went_on" in f or "gap_answered" in f for f in feats.values())

@@ -141,6 +141,8 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "gap_gender_match",
     "gap_gender_clash",
     "next_gap_subject",
+    "gap_answered",
+    "gap_went_on",
     "next_gap_gender_match",
     "next_gap_gender_clash",
     "talked_about",
@@ -1352,6 +1354,10 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
                     f["gap_last_subject"] = 1
             if c in gap.mentioned:
                 f["gap_mention"] = 1
+            if c in gap.answered or ch.gender in gap.answered:
+                f["gap_answered"] = 1
+            if c in gap.went_on or ch.gender in gap.went_on:
+                f["gap_went_on"] = 1
         if next_gap and c in next_gap.subjects:
             f["next_gap_subject"] = 1
         if c in objects:
@@ -1511,6 +1517,11 @@ class _Gap:
     subjects: tuple[str, ...]  # characters named at the start of a sentence, in order
     gender: str | None  # of its He/She sentences, when they agree (see _beat_gender)
     mentioned: frozenset[str]
+    # who answers without words or is silent in it ("He smiled, and assured her that …"), and
+    # who goes on ("She paused for a minute, and then went on"): character ids, or "male" and
+    # "female" for a sentence that opens with "He" or "She"
+    answered: frozenset[str] = frozenset()
+    went_on: frozenset[str] = frozenset()
 
 
 _GAP_PARAGRAPHS = 2  # narration paragraphs read back from a turn
@@ -1531,11 +1542,45 @@ def _gap(ctx: _Context, k: int) -> _Gap | None:
     ]
     if not spans:
         return None
+    answered: set[str] = set()
+    went_on: set[str] = set()
+    for a, b in spans:
+        for sentence in _SENTENCE.finditer(ctx.text, a, b):
+            who = _sentence_subject(ctx, sentence.start(), sentence.end())
+            if who is None:
+                continue
+            if _WENT_ON.search(sentence.group()):
+                went_on.add(who)
+            elif _ANSWERED.search(sentence.group()):
+                answered.add(who)
     return _Gap(
         subjects=tuple(subjects(ctx.text, spans, ctx.index)),
         gender=_beat_gender(ctx.text, spans),
         mentioned=frozenset(m.character for a, b in spans for m in ctx.index.between(a, b)),
+        answered=frozenset(answered),
+        went_on=frozenset(went_on),
     )
+
+
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_ANSWERED = re.compile(
+    r"\b(?:replied|answered|rejoined|assented|agreed|nodded|shrugged|bowed|obeyed|smiled|laughed|assured|"
+    r"shook (?:his|her) head|was silent|made no (?:answer|reply)|did not (?:answer|reply)|said nothing|"
+    r"gave no (?:answer|reply))\b"
+)
+_WENT_ON = re.compile(r"\b(?:went on|continued|resumed|pursued|persisted|paused|hesitated)\b")
+_HE_SHE = re.compile(r"[\s\"'“”‘’]*(He|She)\b")
+
+
+def _sentence_subject(ctx: _Context, a: int, b: int) -> str | None:
+    """Who a narration sentence is about: the character named at its start, or "male" or
+    "female" when it opens with "He" or "She"."""
+    m = _HE_SHE.match(ctx.text, a, b)
+    if m:
+        return "male" if m.group(1) == "He" else "female"
+    for mention in ctx.index.between(a, min(b, a + 60)):
+        return mention.character if opens_sentence(ctx.text, mention.start, a) else None
+    return None
 
 
 def _opening_pronoun(text: str, span: tuple[int, int]) -> str | None:
