@@ -1531,7 +1531,9 @@ def _gap(ctx: _Context, k: int) -> _Gap | None:
     """What the narration between turn ``k`` and the turn before it does, read from at most
     its last two paragraphs: 'She received no answer. Mrs. Wilcox appeared to be annoyed.'
     and 'He nodded.' are a turn without words. The one who takes it has answered, so the
-    next words are likely the other's; at a conversation's start it is the lead-in."""
+    next words are likely the other's; at a conversation's start it is the lead-in. Its
+    sentences also say who answers without words ("He smiled, and assured her that …") and who
+    goes on ("She paused, and then went on")."""
     turn = ctx.turns[k]
     first = max(0, turn.paragraph - _GAP_PARAGRAPHS, ctx.turns[k - 1].last_paragraph + 1 if k else 0)
     scene = ctx.para_scene[turn.paragraph]
@@ -1578,9 +1580,8 @@ def _sentence_subject(ctx: _Context, a: int, b: int) -> str | None:
     m = _HE_SHE.match(ctx.text, a, b)
     if m:
         return "male" if m.group(1) == "He" else "female"
-    for mention in ctx.index.between(a, min(b, a + 60)):
-        return mention.character if opens_sentence(ctx.text, mention.start, a) else None
-    return None
+    first = next(iter(ctx.index.between(a, min(b, a + 60))), None)
+    return first.character if first and opens_sentence(ctx.text, first.start, a) else None
 
 
 def _opening_pronoun(text: str, span: tuple[int, int]) -> str | None:
