@@ -114,6 +114,21 @@ def test_vocatives_a_name_that_opens_a_quotation_is_its_subject_unless_a_stop_fo
     assert called == [[], ["Dr. Reyes"], ["Noor"], ["Noor"]]
 
 
+def test_vocatives_a_dash_typed_as_two_hyphens_is_a_stop_either_side_of_the_name() -> None:
+    cast = [CastMember("Ellen Marsh", ("Ellen",), "female"), CastMember("Tom Reed", ("Tom",), "male")]
+    text = (
+        '"Ellen--I must ask you one thing," Tom said.\n\n'
+        '"Listen--Tom, you know I can\'t," Ellen said.\n\n'
+        '"It was cheerful--Ellen never minded the rain," Tom said.\n'
+    )
+    story = ficlens.analyze(text, cast=cast, stages=["structure", "quotations", "characters"])
+    names = {c.id: c.name for c in story.characters}
+    index = MentionIndex(story)
+    called = [[names[c] for c in vocatives(story.text, q, index)] for q in sorted(story.quotes, key=lambda q: q.start)]
+    # spoken to, before a dash and after one; the subject of "never minded" is not
+    assert called == [["Ellen Marsh"], ["Tom Reed"], []]
+
+
 def test_vocatives_a_name_broken_off_by_its_tag_is_the_subject_when_its_verb_follows() -> None:
     cast = [CastMember("Hollis", (), "male"), CastMember("Kessler", (), "male")]
     lines = (

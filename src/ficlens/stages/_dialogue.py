@@ -772,7 +772,7 @@ def _uttered_by(text: str, a: int, mentions: Sequence[Mention], verbs: Sequence[
     return None
 
 
-VOCATIVE = re.compile(r"(?:^|[,;!?.—–]\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.IGNORECASE)
+VOCATIVE = re.compile(r"(?:^|(?:[,;!?.—–]|--)\s*|\b(?:oh|dear|my dear|hey|hi|hello|yes|no|well)\s+)$", re.IGNORECASE)
 
 #: A quotation broken by its tag after its subject: '"Hollis," said Kessler, "is the only one of
 #: you who tells me anything."' The part after the tag goes on with the subject's verb, and no
@@ -803,7 +803,8 @@ def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:
         before = text[max(quote.start, m.start - 12) : m.start]
         after = text[m.end : min(quote.end, m.end + 2)]
         at_start = m.start - quote.start <= 12 and VOCATIVE.search(before) is not None
-        at_end = quote.end - m.end <= 2 or after[:1] in (",", "!", "?", ".", ";", "—")
+        # the stop may be a dash typed as two hyphens ("Ellen--I must ask you")
+        at_end = quote.end - m.end <= 2 or after[:1] in (",", "!", "?", ".", ";", "—", "–") or after == "--"
         # a name that opens the quotation is its subject, not the one spoken to, unless a
         # stop follows it: "Dr. Reyes will be pleased" against "Reyes, wait"
         if (at_start or VOCATIVE.search(before)) and at_end:
