@@ -418,6 +418,9 @@ def test_a_form_of_address_tells_the_gender_of_the_one_spoken_to() -> None:
     assert gender('"Mamma, look at the boats!"') == "female"
     assert gender('"Come here, my dear girl."') == "female"
     assert gender('"Well, my dear fellow, what now?"') == "male"
+    # a dash typed as two hyphens stops it as a comma does
+    assert gender('"No--sir--I never did."') == "male"
+    assert gender('"I will, ma\'am--I promise."') == "female"
     # a kin word or a title that is not said to anyone
     assert gender('"I saw his mother, and she was cross."') is None
     assert gender('"Where is Miss Vance?"') is None
@@ -448,6 +451,10 @@ def test_a_beat_opening_with_her_or_his_tells_the_speakers_gender() -> None:
     mixed = text.replace("Her face fell.", "Her face fell. He looked away.")
     feats = _features_of_turn(mixed, NORA_AND_DEV, 0)
     assert not any(f.get("beat_gender_match") or f.get("beat_gender_clash") for f in feats.values())
+    # and so does the second of two beats after a dash typed as two hyphens
+    mixed = text.replace("Her face fell.", "The gulls had gone quiet--He looked away.")
+    feats = _features_of_turn(mixed, NORA_AND_DEV, 0)
+    assert feats["Dev Okafor"].get("beat_gender_match") == 1
 
 
 def test_a_name_closing_an_aside_before_the_verb_is_not_the_speaker() -> None:

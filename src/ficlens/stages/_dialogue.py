@@ -812,7 +812,7 @@ def vocatives(text: str, quote: Quote, index: MentionIndex) -> list[str]:
     return out
 
 
-_RANK = re.compile(rf"\b({'|'.join(sorted(t.capitalize() for t in ROLE_TITLES))})(?=\s*[,;!?.—–]|\s*$)")
+_RANK = re.compile(rf"\b({'|'.join(sorted(t.capitalize() for t in ROLE_TITLES))})(?=\s*(?:[,;!?.—–]|--)|\s*$)")
 
 
 def rank_address(story: Story, index: MentionIndex) -> list[Mention]:
@@ -890,8 +890,8 @@ _ADDRESS_FEMALE = (
     r"young lady|young woman|signora|señora|mademoiselle|fräulein|ma chère"
 )
 _ADDRESS = re.compile(
-    rf"(?:^|[,;!?.:—–]\s*|\b(?:oh|o|yes|no|well|dear)\s+)(?:(?P<m>{_ADDRESS_MALE})|(?P<f>{_ADDRESS_FEMALE}))"
-    r"(?=\s*(?:[,;!?.:—–]|$))",
+    rf"(?:^|(?:[,;!?.:—–]|--)\s*|\b(?:oh|o|yes|no|well|dear)\s+)(?:(?P<m>{_ADDRESS_MALE})|(?P<f>{_ADDRESS_FEMALE}))"
+    r"(?=\s*(?:[,;!?.:—–]|--|$))",
     re.IGNORECASE,
 )
 
@@ -945,7 +945,7 @@ def opens_sentence(text: str, pos: int, lo: int = 0) -> bool:
     j = (title.start() if title else pos) - 1
     while j >= lo and text[j] in " \t\n\"'“”‘’":
         j -= 1
-    return j < lo or text[j] in ".!?;:—"
+    return j < lo or text[j] in ".!?;:—" or (text[j] == "-" and j > lo and text[j - 1] == "-")
 
 
 _TITLES_BEFORE = re.compile(rf"(?<![\w.])(?:(?:{TITLE_RX})\.?[ \t]+)+$")

@@ -1497,7 +1497,7 @@ def _conversation_pronouns(ctx: _Context, k: int) -> tuple[str | None, str | Non
     return even, odd
 
 
-_BEAT_PRONOUN = re.compile(r"(?:^|[.!?;:—–])\s*[\"'“”‘’]?\s*(He|She|His|Her)\b")
+_BEAT_PRONOUN = re.compile(r"(?:^|[.!?;:—–]|--)\s*[\"'“”‘’]?\s*(He|She|His|Her)\b")
 
 
 def _beat_gender(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
@@ -1587,7 +1587,7 @@ def _sentence_subject(ctx: _Context, a: int, b: int) -> str | None:
 def _opening_pronoun(text: str, span: tuple[int, int]) -> str | None:
     """"he" or "she" when a stretch of narration opens with it ("She bit her lip.")."""
     a, b = span
-    head = text[a : min(b, a + 40)].lstrip(" \"'“”‘’—").split(" ", 1)[0].lower()
+    head = text[a : min(b, a + 40)].lstrip(" \"'“”‘’—–-").split(" ", 1)[0].lower()
     return head if head in ("he", "she") else None
 
 
