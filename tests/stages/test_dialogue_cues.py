@@ -1183,3 +1183,19 @@ def test_the_narration_between_two_turns_says_who_answered_without_words_and_who
     neither = went_on.replace("She paused for a minute, and then went on.", "The gulls rose off the water.")
     feats = _features_of_turn(neither, NORA_AND_DEV, 1)
     assert not any("gap_went_on" in f or "gap_answered" in f for f in feats.values())
+
+
+def test_she_said_points_back_to_the_nearest_woman_who_acts_not_to_one_acted_on() -> None:
+    cast = [CastMember("Cassie Otway", ("Cassie",), "female"), CastMember("Kate Hill", ("Kate",), "female")]
+    text = (
+        "The hall door banged, and Cassie burst into the room. She looked first at Kate.\n\n"
+        '"You must know the truth," she said.\n'
+    )
+    feats = _features_of_turn(text, cast, 0)
+    # Kate is named last, but looked at: "she" is the one who looked
+    assert feats["Kate Hill"].get("pron_tag_rank0") == 1
+    assert feats["Cassie Otway"].get("pron_tag_agent_rank0") == 1
+    assert not feats["Kate Hill"].get("pron_tag_agent_rank0")
+    owner = text.replace("She looked first at Kate.", "She stared at Kate's letter.")
+    feats = _features_of_turn(owner, cast, 0)
+    assert feats["Cassie Otway"].get("pron_tag_agent_rank0") == 1

@@ -159,6 +159,7 @@ SPEAKER_FEATURES: tuple[str, ...] = (
     "scene_narration",
     "scene_subject",
     "scene_quoted_only",
+    "pron_tag_agent_rank0",
 )
 
 #: Candidate features whose weight depends on what kind of tag the turn has: with "he said"
@@ -1155,6 +1156,7 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     tag_pos = next((t.span[0] for t in after if t.pronoun), turn.before[0])
     ranked_compatible = _ranked_by_gender(ctx, tag_pos, wanted, 30)
     ranked_subjects = _ranked_by_gender(ctx, tag_pos, wanted, 30, subjects_only=True) if pron in ("he", "she") else []
+    ranked_agents = _ranked_by_gender(ctx, tag_pos, wanted, 30, agents_only=True) if pron in ("he", "she") else []
     ranked_subj: list[str] = []
     if subj_pron in ("he", "she") and not pron:
         ranked_subj = _ranked_by_gender(ctx, tag_pos, pronoun_gender(subj_pron), 30)
@@ -1235,6 +1237,8 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
         if pron in ("he", "she") and not tag_named:
             if ranked_subjects[:1] == [c]:
                 f["pron_tag_subject_rank0"] = 1
+            if ranked_agents[:1] == [c]:
+                f["pron_tag_agent_rank0"] = 1
             if ranked_compatible[:1] == [c]:
                 f["pron_tag_rank0"] = 1
             elif ranked_compatible[1:2] == [c]:
@@ -1727,14 +1731,19 @@ def _recent_speakers(history: Sequence[tuple[str | None, tuple[str, ...]]]) -> l
 
 
 def _ranked_by_gender(
-    ctx: _Context, pos: int, wanted: str | None, limit: int, *, subjects_only: bool = False
+    ctx: _Context, pos: int, wanted: str | None, limit: int, *, subjects_only: bool = False, agents_only: bool = False
 ) -> list[str]:
     """Characters named in the narration before ``pos``, nearest first, that a pronoun of
     gender ``wanted`` can refer to (what "she said" most likely points back to); with
-    ``subjects_only``, only names that open a sentence or clause (the likelier antecedents)."""
+    ``subjects_only``, only names that open a sentence or clause (the likelier antecedents);
+    with ``agents_only``, not names that are acted on or owners ("looked at Katharine",
+    "nodded to Denham", "Emma's"): the one who looks and nods is the likelier "she"."""
     out: list[str] = []
+    text = ctx.text
     for m in ctx.index.narration_before(pos, limit=limit):
-        if subjects_only and not opens_sentence(ctx.text, m.start):
+        if subjects_only and not opens_sentence(text, m.start):
+            continue
+        if agents_only and (_OBJECT_BEFORE.search(text, max(0, m.start - 20), m.start) or _POSSESSIVE.match(text, m.end)):
             continue
         g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
         if m.character not in out and compatible(g, wanted):
@@ -1742,6 +1751,15 @@ def _ranked_by_gender(
     return out
 
 
+#: A preposition, or a verb that takes a person as its object, just before a name ("looked at
+#: Katharine", "told Ralph"): the name is acted on, not acting.
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|at|with|for|from|by|of|on|upon|towards?|into|about|than|behind|beside|after|before|like|"
+    r"saw|see|seen|watched|told|asked|kissed|met|left|joined|followed|answered|addressed|thanked|"
+    r"took|gave|let|made|heard|helped|found|called|pleased)\s+$",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"['’]s\b")
 _SELF = re.compile(r"\b(?:I|me|my|myself)\b")
 
 
