@@ -1199,3 +1199,21 @@ def test_she_said_points_back_to_the_nearest_woman_who_acts_not_to_one_acted_on(
     owner = text.replace("She looked first at Kate.", "She stared at Kate's letter.")
     feats = _features_of_turn(owner, cast, 0)
     assert feats["Cassie Otway"].get("pron_tag_agent_rank0") == 1
+
+
+def test_a_lead_ins_pronoun_points_back_to_a_name_in_the_lead_ins_own_paragraph() -> None:
+    cast = [
+        CastMember("Kate Hill", ("Kate",), "female"),
+        CastMember("Mia Rowe", ("Mia",), "female"),
+        CastMember("Will Rod", ("Will",), "male"),
+    ]
+    text = (
+        "Mia poured the tea and passed the cups round.\n\n"
+        '"Milk?" said Will.\n\n'
+        "First Kate looked at her watch, and then asked Will the time. When told that it was "
+        "ten to five she rose at once, and said:\n\n"
+        '"Then I must go."\n'
+    )
+    feats = _features_of_turn(text, cast, 1)
+    assert feats["Kate Hill"].get("tag_subject_pron_rank0") == 1
+    assert not feats["Mia Rowe"].get("tag_subject_pron_rank0")

@@ -1153,7 +1153,12 @@ def _turn_cues(ctx: _Context, turn: Turn) -> _TurnCues:
     para_start = ctx.story.paragraphs[turn.paragraph].start
     # a pronoun in the tag refers to the nearest compatible character before the tag
     wanted = pronoun_gender(pron)
-    tag_pos = next((t.span[0] for t in after if t.pronoun), turn.before[0])
+    # looked for before the stretch of narration holding the pronoun: for a lead-in, its own
+    # sentence, so that "First Kate looked at her watch. When told the time, she rose, and
+    # said:" points back to Kate, named in the lead-in's paragraph
+    tag_pos = next((t.span[0] for t in after if t.pronoun), None)
+    if tag_pos is None:
+        tag_pos = before.span[0] if before.pronoun or before.subject_pronoun else turn.before[0]
     ranked_compatible = _ranked_by_gender(ctx, tag_pos, wanted, 30)
     ranked_subjects = _ranked_by_gender(ctx, tag_pos, wanted, 30, subjects_only=True) if pron in ("he", "she") else []
     ranked_agents = _ranked_by_gender(ctx, tag_pos, wanted, 30, agents_only=True) if pron in ("he", "she") else []
