@@ -1748,7 +1748,7 @@ def _ranked_by_gender(
     for m in ctx.index.narration_before(pos, limit=limit):
         if subjects_only and not opens_sentence(text, m.start):
             continue
-        if agents_only and (_OBJECT_BEFORE.search(text, max(0, m.start - 20), m.start) or _POSSESSIVE.match(text, m.end)):
+        if agents_only and (_ACTED_ON_BEFORE.search(text, max(0, m.start - 20), m.start) or _POSSESSIVE.match(text, m.end)):
             continue
         g = ctx.chars[m.character].gender if m.character in ctx.chars else "unknown"
         if m.character not in out and compatible(g, wanted):
@@ -1757,8 +1757,11 @@ def _ranked_by_gender(
 
 
 #: A preposition, or a verb that takes a person as its object, just before a name ("looked at
-#: Katharine", "told Ralph"): the name is acted on, not acting.
-_OBJECT_BEFORE = re.compile(
+#: Katharine", "told Ralph"): the name is acted on, not acting. Read back 20 characters, for
+#: the antecedent of a tag's pronoun; _dialogue's _object_name, which reads the names inside
+#: tags, has a list of its own (the two differ in a dozen verbs: one list for both is yet to be
+#: measured).
+_ACTED_ON_BEFORE = re.compile(
     r"\b(?:to|at|with|for|from|by|of|on|upon|towards?|into|about|than|behind|beside|after|before|like|"
     r"saw|see|seen|watched|told|asked|kissed|met|left|joined|followed|answered|addressed|thanked|"
     r"took|gave|let|made|heard|helped|found|called|pleased)\s+$",
