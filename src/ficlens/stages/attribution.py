@@ -1759,8 +1759,8 @@ def _ranked_by_gender(
 #: A preposition, or a verb that takes a person as its object, just before a name ("looked at
 #: Katharine", "told Ralph"): the name is acted on, not acting. Read back 20 characters, for
 #: the antecedent of a tag's pronoun; _dialogue's _object_name, which reads the names inside
-#: tags, has a list of its own (the two differ in a dozen verbs: one list for both is yet to be
-#: measured).
+#: tags, has a list of its own (the two differ in a dozen verbs; one list for both, _dialogue's,
+#: measured lower on PDNC: BENCHMARKS.md, session 38).
 _ACTED_ON_BEFORE = re.compile(
     r"\b(?:to|at|with|for|from|by|of|on|upon|towards?|into|about|than|behind|beside|after|before|like|"
     r"saw|see|seen|watched|told|asked|kissed|met|left|joined|followed|answered|addressed|thanked|"
