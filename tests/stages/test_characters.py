@@ -1044,6 +1044,42 @@ def test_characters_a_month_that_a_speech_tag_speaks_through_is_a_name_and_elsew
     assert "May" not in {c.name for c in story.characters}
 
 
+def test_characters_a_surname_that_is_a_word_is_the_man_of_that_name_where_a_tag_speaks_through_it() -> None:
+    text = (
+        "Mr. Hall kept the inn, and Mrs. Hall kept Mr. Hall. Every morning he swept the Hall's steps.\n\n"
+        '"Fog again," said Hall, leaning on his broom.\n\n'
+        '"Then sweep faster," said Mrs. Hall from the window.\n\n'
+        "Hall grumbled, and walked up to the Hall to fetch the post. He told Hall's wife nothing.\n"
+    )
+    story = ficlens.analyze(text, stages=[*STAGES, "attribution"])
+    hall = _who(story, "Mr. Hall")
+    assert hall.gender == "male"
+    assert "Hall" in {hall.name, *hall.aliases}
+    spans = [story.text[m.start - 4 : m.end] for m in story.mentions if m.character == hall.id]
+    # the tag and the sentence he acts in; not "the Hall" (a building)
+    assert sum(s.endswith("Hall") and not s.startswith("the ") for s in spans) >= 4
+    assert not any(s.startswith("the ") for s in spans)
+    said = next(q for q in story.quotes if "Fog again" in story.text[q.start : q.end])
+    assert story.attributions[said.id].speaker == hall.id
+    # a story with no titled Hall has no character "Hall": "the Hall" stays a building
+    plain = _analyze('"We dine at the Hall tonight," said Nell.\n\nThe Hall was cold.\n')
+    assert "Hall" not in {c.name for c in plain.characters}
+
+
+def test_characters_two_people_the_story_names_side_by_side_stay_two_despite_a_slip() -> None:
+    text = (
+        '"Pavlo! Marta! Where are they?" cried the old woman.\n\n'
+        "Pavlo and Marta came running. Behind her chair marched Pavlo and Marta Pavlo in his "
+        "frockcoat, and Marta in her mobcap.\n\n"
+        '"Here, madam," said Marta.\n\n'
+        '"Here," said Pavlo.\n\n'
+        "Pavlo bowed and Marta curtsied.\n"
+    )
+    story = _analyze(text)
+    assert _who(story, "Pavlo").id != _who(story, "Marta").id
+    assert not any("Marta Pavlo" in (c.name, *c.aliases) for c in story.characters)
+
+
 def test_characters_a_role_title_of_fan_fiction_makes_a_character_of_one_introduction() -> None:
     text = (
         'Magistrate Orrin entered without ceremony and took her seat.\n\n'

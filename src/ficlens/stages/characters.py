@@ -284,8 +284,10 @@ def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tu
         words = name.split(" ")
         # strip leading stopwords ("Then Nora" -> "Nora") when untitled, but not a first name
         # that is also a word, before a surname ("May Welland")
-        if title is None and len(words) == 1 and words[0] in STOPWORD_NAMES:
-            where[(None, words[0])].append(m.start("name"))  # "June says": kept only if a tag speaks through it
+        if title is None and len(words) == 1 and (words[0] in STOPWORD_NAMES or words[0] in SURNAME_WORDS):
+            # "June says", "said Hall": kept only if a tag speaks through it (and, for a
+            # surname that is a word, the story titles it too: "Mr. Hall")
+            where[(None, words[0])].append(m.start("name"))
             if not _sentence_initial(text, m.start("name")):
                 counts[(None, words[0])] += 1
             continue
@@ -420,6 +422,11 @@ class CharacterStage:
             words = name.split(" ")
             if title is None and name in STOPWORD_NAMES and (name not in speaking or firsts[name]):
                 continue  # "in June", "Will you …?"; "May" of May Welland is hers already
+            if title is None and name in SURNAME_WORDS:
+                if name not in speaking or not any(t and n == name for t, n in counts):
+                    continue  # "the Hall", "in March"; but "said Hall" of a story with a Mr. Hall
+                kept[key] = max(n, 1)
+                continue
             if title is None and len(words) == 1 and lower.get(name.lower(), 0) > max(2, 0.5 * len(where[key])):
                 continue  # a common word ("Will", "Hope") used mostly in lower case
             if key in placey and name not in tagged:
@@ -501,7 +508,9 @@ class CharacterStage:
         introduced, introductions = _introduced_speakers(text, story, {n for c in clusters for n in c.names})
         clusters.extend(introduced)
         _roles_alone(text, clusters)
-        guarded = _word_first_names(clusters) | {name for c in clusters for name in c.names if name in STOPWORD_NAMES}
+        guarded = _word_first_names(clusters) | {
+            name for c in clusters for name in c.names if name in STOPWORD_NAMES or name in SURNAME_WORDS
+        }
         # (a name that labels a chat's line is someone, however seldom: "pip_23: define do"; so
         # is a single name a tag speaks through: '"Did either of you sleep?" asked Sam.')
         once = declared_words | {w for label in labels for w in label.split(" ")}
@@ -805,10 +814,20 @@ def _keep_full_names(
             ):
                 continue
         one_line = re.compile(r"[ \t]+".join(re.escape(w) for w in words))
-        if any(one_line.match(text, p) for p in positions):
+        if any(one_line.match(text, p) for p in positions) and not _two_people(text, words[0], words[-1]):
             kept[key] = len(positions)
             rescued.add(name)
     return frozenset(rescued)
+
+
+def _two_people(text: str, a: str, b: str, *, least: int = 2) -> bool:
+    """Does the story name ``a`` and ``b`` side by side as two people, ``least`` times or more
+    ("Potapitch and Martha", "Potapitch! Martha!")? Then a rare "Martha Potapitch" (a slip:
+    "marched Potapitch and Martha Potapitch in his frockcoat") does not make them one."""
+    pairs = re.compile(
+        rf"\b(?:{re.escape(a)}(?:\s+and|\s*[!,;])\s+{re.escape(b)}|{re.escape(b)}(?:\s+and|\s*[!,;])\s+{re.escape(a)})\b"
+    )
+    return sum(1 for _ in pairs.finditer(text)) >= least
 
 
 #: An article, and perhaps one word after it, just before a name: "a white Ford Ranger".
@@ -932,7 +951,9 @@ def _find_guarded(text: str, aliases: list[str], guarded: Collection[str]) -> li
     """As _find_aliases, but a guarded alias (a first name that is also a word, "May") counts
     only inside a sentence and not after "in", "of", "since" and the like: not "May I come?",
     not "in May". Opening a sentence it counts when a verb or "'s" follows, not a subject:
-    "May said", "May's blush", not "May I", "May the best man win"."""
+    "May said", "May's blush", not "May I", "May the best man win". A surname that is a word
+    ("Hall") does not count after an article or a word that makes it a place either: not "the
+    Hall", "Town Hall", "at Park"."""
     return [
         (s, e, alias)
         for s, e, alias in _find_aliases(text, aliases)
@@ -940,8 +961,13 @@ def _find_guarded(text: str, aliases: list[str], guarded: Collection[str]) -> li
         or not (
             (_sentence_initial(text, s) and not _NAME_OPENS.match(text, e))
             or _MONTH_BEFORE.search(text, max(0, s - 8), s)
+            or alias in SURNAME_WORDS and _PLACE_WORD_BEFORE.search(text, max(0, s - 12), s)
         )
     ]
+
+
+#: Words before a surname that is also a word ("Hall", "Park", "Street") that make it the word.
+_PLACE_WORD_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?|Town|City|Music|Servants['’]?|Guild|Concert)\s+$")
 
 
 #: What follows a first name that is also a word when it opens a sentence as a name: "'s", or
@@ -1326,7 +1352,7 @@ def _speech_tagged(text: str) -> set[str]:
     # a verb of two words right after a quotation: '"…," broke in Ronny,' / '"…," put in Ronny.'
     for m in re.finditer(rf"[,!?—–-][\"”’']\s+(?:[a-z]+ed|broke|put|cut|went|burst|spoke|struck|rang|sang)\s+(?:in|out|up|forth|back|on)\s+((?:{CAPITALISED}\s?){{1,3}}?)(?=\s*[,.;:!?—–])", text):
         names.add(m.group(1).strip())
-    return {n for n in names if n.split(" ")[0] not in STOPWORDS or n in STOPWORD_NAMES}
+    return {n for n in names if n.split(" ")[0] not in STOPWORDS or n in STOPWORD_NAMES or n in SURNAME_WORDS}
 
 
 def _quotation_tagged(text: str) -> set[str]:
@@ -1339,7 +1365,7 @@ def _quotation_tagged(text: str) -> set[str]:
             text,
         )
     }
-    return {n for n in names if n not in STOPWORDS or n in STOPWORD_NAMES}
+    return {n for n in names if n not in STOPWORDS or n in STOPWORD_NAMES or n in SURNAME_WORDS}
 
 
 _ACTING = re.compile(
