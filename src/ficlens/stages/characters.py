@@ -14,7 +14,8 @@ Without one, people are found from the text alone:
    in any Latin letters ("Lucía", "Zoë", "Søren"), never across a paragraph break ("said the
    Professor.\n\nBrody subsided" is two people), counted where they are not the first word
    of a sentence; after a title a word that is
-   otherwise a stop word is a surname ("Mrs. Hall"), and a title alone ("Mlle.") is no name;
+   otherwise a stop word is a surname ("Mrs. Hall"), and then alone too where a speech tag
+   speaks through it ("said Hall"; not "the Hall"), and a title alone ("Mlle.") is no name;
 2. kept when they behave like names: a title, a speech tag ("said Nora"), labelling the
    lines of a chat or a script ("Vex: anyone awake"), being called by
    it twice in the dialogue ('"…, Petra."'), a possessive, or spaCy's entity recogniser
@@ -63,7 +64,9 @@ Without one, people are found from the text alone:
    given name it starts (Tamsin Rook, Cassia Vey), not across genders; a name only ever
    written after "the" that no tag speaks through is a thing ("the Ferret", a pub); "the
    Misses Fairleigh" are sisters, not a person; "Lady Harcastle" is not the "Miss Clara
-   Harcastle" of the story;
+   Harcastle" of the story; two names the story puts side by side as two people ("Potapitch
+   and Martha", "Potapitch! Martha!") stay two though a slip joins them once ("Martha
+   Potapitch");
 4. speakers known only by a description in speech tags ("said the stranger") are characters
    too, and a role with fewer tags that acts in the narration ("said the king", "The king
    rode out"; not "the miller's daughter" for the miller); a title used alone ("said the
