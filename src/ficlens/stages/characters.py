@@ -425,7 +425,7 @@ class CharacterStage:
             words = name.split(" ")
             if title is None and name in STOPWORD_NAMES and (name not in speaking or firsts[name]):
                 continue  # "in June", "Will you …?"; "May" of May Welland is hers already
-            if title is None and name in SURNAME_WORDS:
+            if title is None and name in SURNAME_WORDS and name not in STOPWORD_NAMES:
                 if name not in speaking or not any(t and n == name for t, n in counts):
                     continue  # "the Hall", "in March"; but "said Hall" of a story with a Mr. Hall
                 kept[key] = max(n, 1)
