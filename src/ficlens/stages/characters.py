@@ -174,6 +174,9 @@ SURNAME_WORDS = frozenset(
     "Hall House Park Court Church Street Lane Little Young Good Best North South East West English French "
     "March May June August Christmas Easter".split()
 )
+#: Stop words that may still be a name alone (where a tag speaks through them; a surname word
+#: only when the story also titles it): "June says", "said Hall".
+_WORD_NAMES = STOPWORD_NAMES | SURNAME_WORDS
 #: Given names that almost always belong to one gender in English-language fiction; a
 #: character's first name outweighs the pronouns near its mentions, which are often another's
 #: ("Ralph looked at her"). Titles still come first.
@@ -287,7 +290,7 @@ def find_candidates(text: str) -> tuple[Counter[tuple[str | None, str]], dict[tu
         words = name.split(" ")
         # strip leading stopwords ("Then Nora" -> "Nora") when untitled, but not a first name
         # that is also a word, before a surname ("May Welland")
-        if title is None and len(words) == 1 and (words[0] in STOPWORD_NAMES or words[0] in SURNAME_WORDS):
+        if title is None and len(words) == 1 and words[0] in _WORD_NAMES:
             # "June says", "said Hall": kept only if a tag speaks through it (and, for a
             # surname that is a word, the story titles it too: "Mr. Hall")
             where[(None, words[0])].append(m.start("name"))
@@ -511,9 +514,7 @@ class CharacterStage:
         introduced, introductions = _introduced_speakers(text, story, {n for c in clusters for n in c.names})
         clusters.extend(introduced)
         _roles_alone(text, clusters)
-        guarded = _word_first_names(clusters) | {
-            name for c in clusters for name in c.names if name in STOPWORD_NAMES or name in SURNAME_WORDS
-        }
+        guarded = _word_first_names(clusters) | {name for c in clusters for name in c.names if name in _WORD_NAMES}
         # (a name that labels a chat's line is someone, however seldom: "pip_23: define do"; so
         # is a single name a tag speaks through: '"Did either of you sleep?" asked Sam.')
         once = declared_words | {w for label in labels for w in label.split(" ")}
@@ -956,7 +957,7 @@ def _find_guarded(text: str, aliases: list[str], guarded: Collection[str]) -> li
     not "in May". Opening a sentence it counts when a verb or "'s" follows, not a subject:
     "May said", "May's blush", not "May I", "May the best man win". A surname that is a word
     ("Hall") does not count after an article or a word that makes it a place either: not "the
-    Hall", "Town Hall", "at Park"."""
+    Hall", "Town Hall"."""
     return [
         (s, e, alias)
         for s, e, alias in _find_aliases(text, aliases)
@@ -1355,7 +1356,7 @@ def _speech_tagged(text: str) -> set[str]:
     # a verb of two words right after a quotation: '"…," broke in Ronny,' / '"…," put in Ronny.'
     for m in re.finditer(rf"[,!?—–-][\"”’']\s+(?:[a-z]+ed|broke|put|cut|went|burst|spoke|struck|rang|sang)\s+(?:in|out|up|forth|back|on)\s+((?:{CAPITALISED}\s?){{1,3}}?)(?=\s*[,.;:!?—–])", text):
         names.add(m.group(1).strip())
-    return {n for n in names if n.split(" ")[0] not in STOPWORDS or n in STOPWORD_NAMES or n in SURNAME_WORDS}
+    return {n for n in names if n.split(" ")[0] not in STOPWORDS or n in _WORD_NAMES}
 
 
 def _quotation_tagged(text: str) -> set[str]:
@@ -1368,7 +1369,7 @@ def _quotation_tagged(text: str) -> set[str]:
             text,
         )
     }
-    return {n for n in names if n not in STOPWORDS or n in STOPWORD_NAMES or n in SURNAME_WORDS}
+    return {n for n in names if n not in STOPWORDS or n in _WORD_NAMES}
 
 
 _ACTING = re.compile(
